@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// The overlab command line. Exit codes (design.md §4): 0 passed or reproduced, 1 an assertion
+// failed, 2 the harness could not run; 130/143 when interrupted (after teardown).
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { HarnessError } from '../core/errors.js';
+import { loadScenario, scenarioNames } from '../scenario/resolve.js';
+import { planScenario } from '../plan/plan.js';
+import { createProvider } from '../providers/registry.js';
+import { ResourceLedger } from '../core/ledger.js';
+import { formatPlan } from './print-plan.js';
+import { exitCodeOf, runScenario } from '../scenario/run.js';
+import { clean } from './clean.js';
+import { doctor } from './doctor.js';
+import { findRun, isAlive, listRuns } from '../core/registry.js';
+import { closeRun } from '../core/run-context.js';
+import { NotFoundError } from '../core/errors.js';
+import { spawnSync } from 'node:child_process';
+import { printAssertion, printPhase, printSummary } from './output.js';
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Ctrl-C and SIGTERM abort the run; the run tears down and then the process exits. */
+function abortOnSignals(): { signal: AbortSignal; received: () => string | undefined } {
+  const controller = new AbortController();
+  let received: string | undefined;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (received) {
+        process.stderr.write(`overlab: ${sig} again; still tearing down, please wait\n`);
+        return;
+      }
+      received = sig;
+      process.stderr.write(`overlab: ${sig}: stopping and tearing down\n`);
+      controller.abort(new Error(sig));
+    });
+  }
+  return { signal: controller.signal, received: () => received };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  await yargs(argv)
+    .scriptName('overlab')
+    .usage('$0 <command> [options]')
+    .command(
+      'plan <scenario>',
+      'print the plan: every name, address and MAC, and the argv of every step (no root needed)',
+      (y) => y.positional('scenario', { type: 'string', demandOption: true, describe: 'a name from `overlab list` or a path to a .yaml file' }).option('provider', { type: 'string', default: 'netns' }),
+      (args) => {
+        const plan = planScenario(loadScenario(args.scenario));
+        const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
+        console.log(formatPlan(plan, provider));
+      },
+    )
+    .command(
+      ['scenario <scenario>', 'run <scenario>'],
+      'boot the testbed, run the checks, tear down, write the report',
+      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string' }),
+      async (args) => {
+        const spec = loadScenario(args.scenario);
+        const { signal, received } = abortOnSignals();
+        const report = await runScenario(spec, { provider: args.provider, signal, onPhase: printPhase, onAssertion: printAssertion });
+        printSummary(report);
+        const sig = received();
+        code = sig ? (SIGNAL_EXIT[sig] ?? 2) : exitCodeOf(report.status);
+      },
+    )
+    .command(
+      'up <scenario>',
+      'boot the testbed and keep it (explore with `overlab exec`, remove with `overlab down`)',
+      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string' }),
+      async (args) => {
+        const spec = loadScenario(args.scenario);
+        const { signal } = abortOnSignals();
+        const report = await runScenario(spec, { provider: args.provider, keep: true, signal, onPhase: printPhase });
+        if (report.status === 'error') {
+          printSummary(report);
+          code = 2;
+          return;
+        }
+        const record = findRun(report.runId);
+        console.log(`run ${report.runId} is up (${report.metrics.bootMs} ms). Hosts:`);
+        for (const [host, where] of Object.entries(record?.hosts ?? {})) console.log(`  ${host.padEnd(24)} ${where}`);
+        console.log(`try:   overlab exec ${report.runId} ${spec.nodes[0]?.name ?? 'NODE'} -- ip -br addr`);
+        console.log(`done:  overlab down ${report.runId}`);
+      },
+    )
+    .command(
+      'exec <run> <host> [argv..]',
+      'run a command in a host of a run that is up (put the command after --)',
+      (y) => y.positional('run', { type: 'string', demandOption: true }).positional('host', { type: 'string', demandOption: true }).positional('argv', { type: 'string', array: true }),
+      (args) => {
+        const record = findRun(args.run);
+        if (!record) throw new NotFoundError(`no run ${args.run}; see \`overlab list\``);
+        const location = record.hosts[args.host];
+        if (!location) throw new NotFoundError(`run ${record.runId} has no host "${args.host}"; hosts: ${Object.keys(record.hosts).join(', ')}`);
+        const command = [...(args.argv ?? []), ...((args['--'] as string[] | undefined) ?? [])].map(String);
+        const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
+        const node = provider.node(args.host);
+        const full = 'execArgv' in provider ? (provider as unknown as { execArgv(l: string, a: string[]): string[] }).execArgv(node.location, command.length ? command : ['bash']) : command;
+        const r = spawnSync(full[0] ?? 'true', full.slice(1), { stdio: 'inherit' });
+        code = r.status ?? 2;
+      },
+    )
+    .command(
+      'down <run>',
+      'tear down a run that is up',
+      (y) => y.positional('run', { type: 'string', demandOption: true }),
+      async (args) => {
+        const record = findRun(args.run);
+        if (!record) throw new NotFoundError(`no run ${args.run}; see \`overlab list\``);
+        if (!record.kept && isAlive(record.pid) && record.pid !== process.pid) throw new HarnessError(`run ${record.runId} is in progress (pid ${record.pid}); stop that process instead`);
+        const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
+        const ms = await closeRun({ runId: record.runId, ledger: new ResourceLedger(record.runDir), provider });
+        console.log(`run ${record.runId} is down (${ms.toFixed(1)} ms)`);
+      },
+    )
+    .command(
+      'clean',
+      'remove every namespace and process of ours left by killed or kept runs',
+      (y) => y.option('force', { type: 'boolean', default: false, describe: 'also runs whose owner process is alive' }),
+      async (args) => {
+        const results = await clean({ force: args.force });
+        let removed = 0;
+        for (const r of results) {
+          removed += r.removed;
+          if (r.skipped) console.log(`run ${r.runId}: skipped, ${r.skipped}`);
+          else console.log(`run ${r.runId}: removed ${r.removed} namespace(s)${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
+          if (r.errors.length) code = 2;
+        }
+        console.log(removed === 0 && results.length === 0 ? 'nothing of ours to clean' : `clean: ${removed} namespace(s) removed`);
+      },
+    )
+    .command(
+      'doctor',
+      'check every prerequisite and say how to fix what is missing',
+      (y) => y.option('provider', { type: 'string', default: 'netns' }),
+      async (args) => {
+        const checks = await doctor(args.provider);
+        for (const c of checks) console.log(`${c.ok ? 'ok     ' : 'MISSING'} ${c.what.padEnd(50)} ${c.ok ? c.detail : `${c.detail}\n        fix: ${c.fix}`}`);
+        code = checks.every((c) => c.ok) ? 0 : 2;
+      },
+    )
+    .command(
+      'list',
+      'list the scenarios and the runs that are up',
+      (y) => y,
+      () => {
+        const groups = new Map<string, string[]>();
+        for (const name of scenarioNames()) {
+          let line: string;
+          let group = 'other';
+          try {
+            const spec = loadScenario(name);
+            group = spec.group ?? 'other';
+            line = `  ${name.padEnd(22)} ${spec.description ?? ''}`;
+          } catch (e) {
+            line = `  ${name.padEnd(22)} (invalid: ${(e as Error).message.split('\n')[0]})`;
+          }
+          groups.set(group, [...(groups.get(group) ?? []), line]);
+        }
+        for (const group of ['reference', 'baseline', 'reproduction', 'other']) {
+          const lines = groups.get(group);
+          if (lines) console.log(`${group}:\n${lines.join('\n')}`);
+        }
+        const runs = listRuns();
+        console.log(runs.length ? `\nruns:\n${runs.map((r) => `  ${r.runId}  ${r.scenario.padEnd(16)} ${r.kept ? 'up (kept)' : isAlive(r.pid) ? `running (pid ${r.pid})` : 'dead owner: overlab clean'}  ${r.startedAt}`).join('\n')}` : '\nno runs up');
+      },
+    )
+    .demandCommand(1, 'name a command; see --help')
+    .strict()
+    .parserConfiguration({ 'populate--': true })
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .help()
+    .parseAsync();
+  return code;
+}
+
+class UsageError extends HarnessError {}
+
+main(hideBin(process.argv)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof HarnessError) {
+      process.stderr.write(`overlab: ${e.message}\n`);
+      process.exit(e.exitCode);
+    }
+    process.stderr.write(`overlab: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,25 @@
+// `overlab plan`: the steps, their dependencies and the exact argv each will run. Needs no root.
+import type { Plan } from '../plan/types.js';
+import type { Provider } from '../providers/types.js';
+import { describeArgv } from '../core/command.js';
+
+export function formatPlan(plan: Plan, provider: Provider): string {
+  const t = plan.topology;
+  const out: string[] = [];
+  out.push(`scenario ${plan.scenario}: ${t.nodes.length} nodes, ${t.nodes.reduce((n, x) => n + x.pods.length, 0)} pods, ${plan.hosts.length} hosts, ${plan.steps.length} steps`);
+  out.push(`underlay ${t.underlay.cidr} mtu ${t.underlay.mtu}; ${t.flannel.device} VNI ${t.flannel.vni} port ${t.flannel.port} ${t.flannel.learning ? 'learning' : 'nolearning'}${t.flannel.bridged ? ' in cni0' : ''} mtu ${t.flannel.mtu}`);
+  out.push('');
+  out.push('nodes:');
+  for (const n of t.nodes) {
+    out.push(`  ${n.name} (${n.role}) underlay ${n.underlayIp} ${n.underlayMac}  podCIDR ${n.podCidr}  VTEP ${n.vtepIp} ${n.vtepMac}  cni0 ${n.gatewayIp} ${n.gatewayMac}`);
+    for (const p of n.pods) out.push(`    pod ${p.name} ${p.ip} ${p.mac} mtu ${p.mtu}`);
+  }
+  out.push('');
+  out.push(`steps (RUN is the run id chosen when the run starts):`);
+  for (const step of plan.steps) {
+    const deps = step.dependsOn.length > 6 ? `${step.dependsOn.length} steps` : step.dependsOn.join(', ') || '-';
+    out.push(`[${step.phase}] ${step.id}: ${step.title}   (after: ${deps})`);
+    for (const argv of provider.render(step.action)) out.push(`    ${describeArgv(argv)}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,98 @@
+// One error family for the whole harness. Every error carries the context a user needs to act
+// (node, argv, exit code, stderr tail) and the original `cause`, and maps to an exit code:
+// 2 means "the harness could not run" (design.md §4).
+
+export interface ErrorContext {
+  node?: string;
+  argv?: readonly string[];
+  exitCode?: number | null;
+  stderrTail?: string;
+  file?: string;
+  line?: number;
+  field?: string;
+}
+
+export class HarnessError extends Error {
+  readonly exitCode: number = 2;
+  readonly context: ErrorContext;
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.context = context;
+  }
+}
+
+/** A scenario file (or a spec built in code) that is not valid. */
+export class SpecError extends HarnessError {
+  /** Each problem found; the message joins them. */
+  readonly problems: readonly SpecProblem[];
+  constructor(problems: readonly SpecProblem[]) {
+    super(problems.map(formatSpecProblem).join('\n'), problems[0] ? { file: problems[0].file, line: problems[0].line, field: problems[0].field } : {});
+    this.problems = problems;
+  }
+}
+
+export interface SpecProblem {
+  file: string;
+  line?: number;
+  /** A path such as `nodes[2].name`. */
+  field: string;
+  message: string;
+}
+
+export function formatSpecProblem(p: SpecProblem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}` : p.file;
+  return `${where}: ${p.field || '(top level)'}: ${p.message}`;
+}
+
+/** A prerequisite is missing; `fixes` says how to get each one. */
+export class PreflightError extends HarnessError {
+  readonly missing: readonly { what: string; fix: string }[];
+  constructor(missing: readonly { what: string; fix: string }[]) {
+    super('missing prerequisites:\n' + missing.map((m) => `  - ${m.what}: ${m.fix}`).join('\n'));
+    this.missing = missing;
+  }
+}
+
+/** A command exited non-zero, was killed, or could not be spawned. */
+export class CommandError extends HarnessError {
+  constructor(message: string, context: ErrorContext, options?: { cause?: unknown }) {
+    super(message, context, options);
+  }
+}
+
+export class WaitTimeoutError extends HarnessError {
+  readonly waitedFor: string;
+  readonly lastSeen: string;
+  constructor(waitedFor: string, timeoutMs: number, lastSeen: string) {
+    super(`timed out after ${timeoutMs} ms waiting for ${waitedFor}; last seen: ${lastSeen}`);
+    this.waitedFor = waitedFor;
+    this.lastSeen = lastSeen;
+  }
+}
+
+/** Teardown kept going past failures; this lists every one of them. */
+export class TeardownError extends HarnessError {
+  readonly failures: readonly Error[];
+  constructor(failures: readonly Error[]) {
+    super('teardown failed for ' + failures.length + ' resource(s):\n' + failures.map((f) => '  - ' + f.message).join('\n'));
+    this.failures = failures;
+  }
+}
+
+/** A run or name the user referred to does not exist. */
+export class NotFoundError extends HarnessError {}
+
+/** The run was interrupted by a signal; teardown has run. */
+export class InterruptedError extends HarnessError {
+  readonly signal: string;
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+    this.signal = signal;
+  }
+}
+
+export function tail(text: string, lines = 8): string {
+  const all = text.trimEnd().split('\n');
+  return all.slice(-lines).join('\n');
+}

@@ -1,0 +1,61 @@
+// The run registry: one small file per live run under /run/overlab (tmpfs, so it lives exactly as
+// long as network namespaces do). It lets `overlab clean`, `list`, `exec` and `down` find runs
+// whose report directory moved or whose owner was killed.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REGISTRY_DIR = process.env.OVERLAB_STATE_DIR ?? '/run/overlab/runs';
+
+export interface RunRecord {
+  runId: string;
+  scenario: string;
+  provider: string;
+  runDir: string;
+  /** The process that owns the run; `kept` runs (overlab up) are owned by nobody once it exits. */
+  pid: number;
+  kept: boolean;
+  startedAt: string;
+  /** Logical host id → where it lives (namespace name on netns). */
+  hosts: Record<string, string>;
+}
+
+export function registerRun(record: RunRecord): void {
+  mkdirSync(REGISTRY_DIR, { recursive: true });
+  writeFileSync(join(REGISTRY_DIR, `${record.runId}.json`), JSON.stringify(record, null, 2));
+}
+
+export function unregisterRun(runId: string): void {
+  rmSync(join(REGISTRY_DIR, `${runId}.json`), { force: true });
+}
+
+export function listRuns(): RunRecord[] {
+  let files: string[];
+  try {
+    files = readdirSync(REGISTRY_DIR);
+  } catch {
+    return [];
+  }
+  const out: RunRecord[] = [];
+  for (const f of files) {
+    if (!f.endsWith('.json')) continue;
+    try {
+      out.push(JSON.parse(readFileSync(join(REGISTRY_DIR, f), 'utf8')) as RunRecord);
+    } catch {
+      // a half-written record: its ledger is still found through the reports directory
+    }
+  }
+  return out;
+}
+
+export function findRun(runId: string): RunRecord | undefined {
+  return listRuns().find((r) => r.runId === runId || r.runId.startsWith(runId));
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

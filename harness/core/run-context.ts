@@ -1,0 +1,56 @@
+// RunContext: one run of a scenario. Opening it picks a run id, makes the run directory and
+// registers the run before anything is created; closing it tears down from the ledger.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ResourceLedger } from './ledger.js';
+import { registerRun, unregisterRun, type RunRecord } from './registry.js';
+import { REPORTS_DIR } from './paths.js';
+import { TeardownError } from './errors.js';
+import { createProvider } from '../providers/registry.js';
+import type { Provider } from '../providers/types.js';
+import type { Plan } from '../plan/types.js';
+
+export interface RunContext {
+  runId: string;
+  scenario: string;
+  runDir: string;
+  ledger: ResourceLedger;
+  provider: Provider;
+  plan: Plan;
+  startedAt: Date;
+  signal: AbortSignal;
+}
+
+export function newRunId(): string {
+  return randomBytes(3).toString('hex');
+}
+
+export function openRun(plan: Plan, options: { provider: string; kept?: boolean; signal?: AbortSignal; reportsDir?: string }): RunContext {
+  const runId = newRunId();
+  const runDir = join(options.reportsDir ?? REPORTS_DIR, plan.scenario, runId);
+  mkdirSync(runDir, { recursive: true });
+  const ledger = new ResourceLedger(runDir);
+  const provider = createProvider(options.provider, { runId, ledger });
+  const record: RunRecord = {
+    runId,
+    scenario: plan.scenario,
+    provider: options.provider,
+    runDir,
+    pid: process.pid,
+    kept: options.kept ?? false,
+    startedAt: new Date().toISOString(),
+    hosts: Object.fromEntries(plan.hosts.map((h) => [h.id, provider.locationOf(h.id)])),
+  };
+  registerRun(record);
+  return { runId, scenario: plan.scenario, runDir, ledger, provider, plan, startedAt: new Date(record.startedAt), signal: options.signal ?? new AbortController().signal };
+}
+
+/** Tears everything down in reverse ledger order; throws TeardownError listing every failure. */
+export async function closeRun(ctx: Pick<RunContext, 'runId' | 'ledger' | 'provider'>): Promise<number> {
+  const started = performance.now();
+  const failures = await ctx.provider.teardown(ctx.ledger.entries());
+  if (failures.length > 0) throw new TeardownError(failures);
+  unregisterRun(ctx.runId);
+  return performance.now() - started;
+}

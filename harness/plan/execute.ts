@@ -1,0 +1,79 @@
+// Runs a Plan on a provider: each step starts when its dependencies are done, through a p-queue
+// bounded per provider (spawning is the cost; two cores gain little past a few at once).
+import PQueue from 'p-queue';
+import type { Provider } from '../providers/types.js';
+import type { Plan, PlanStep, StepAction } from './types.js';
+import { waitFor } from '../core/wait.js';
+
+export interface StepTiming {
+  id: string;
+  phase: PlanStep['phase'];
+  startMs: number;
+  durationMs: number;
+}
+
+export interface ExecuteOptions {
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Only the steps of these phases (default: all). */
+  phases?: readonly PlanStep['phase'][];
+}
+
+export async function executePlan(plan: Plan, provider: Provider, options: ExecuteOptions = {}): Promise<StepTiming[]> {
+  const queue = new PQueue({ concurrency: options.concurrency ?? 6 });
+  const steps = options.phases ? plan.steps.filter((s) => options.phases?.includes(s.phase)) : plan.steps;
+  const ids = new Set(steps.map((s) => s.id));
+  const done = new Map<string, Promise<void>>();
+  const timings: StepTiming[] = [];
+  const origin = performance.now();
+  let firstError: unknown;
+  // Steps come in dependency order, so every dependency's promise exists when a step is reached.
+  for (const step of steps) {
+    const deps = step.dependsOn.filter((d) => ids.has(d)).map((d) => done.get(d));
+    const run = Promise.all(deps).then(() =>
+      queue.add(async () => {
+        options.signal?.throwIfAborted();
+        if (firstError !== undefined) throw firstError; // stop starting steps once one failed
+        const start = performance.now();
+        await runAction(step.action, provider, options.signal);
+        timings.push({ id: step.id, phase: step.phase, startMs: start - origin, durationMs: performance.now() - start });
+      }),
+    );
+    run.catch((e: unknown) => {
+      firstError ??= e;
+      queue.clear();
+    });
+    done.set(step.id, run);
+  }
+  const results = await Promise.allSettled(done.values());
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return timings;
+}
+
+export async function runAction(action: StepAction, provider: Provider, signal?: AbortSignal): Promise<void> {
+  switch (action.type) {
+    case 'create-hosts':
+      return provider.createHosts(action.hosts);
+    case 'wire':
+      return provider.wire(action.links);
+    case 'ip':
+      return provider.ip(action.host, action.lines);
+    case 'bridge':
+      return provider.bridge(action.host, action.lines);
+    case 'sysctl':
+      return provider.sysctl(action.host, action.settings);
+    case 'wait-ping': {
+      const node = provider.node(action.from);
+      await waitFor(
+        `a ping from ${action.from} to ${action.to}`,
+        async () => {
+          const r = await node.exec(['ping', '-c', '1', '-W', '1', '-n', '-q', action.to], { allowFailure: true });
+          return { ok: r.exitCode === 0, seen: r.stdout.split('\n').find((l) => l.includes('packets transmitted')) ?? r.stderr.trim() };
+        },
+        { timeoutMs: action.timeoutMs, intervalMs: 5, signal },
+      );
+      return;
+    }
+  }
+}

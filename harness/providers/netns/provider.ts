@@ -1,0 +1,120 @@
+// The netns provider: every host is a Linux network namespace with real kernel devices.
+// Namespaces and veth pairs are made in one `ip -batch` from the host namespace; everything
+// inside a namespace is one `ip -n NS -batch -` (≈0.4 ms a command instead of 3-4 ms a spawn).
+import { existsSync } from 'node:fs';
+import { LocalRunner, type CommandRunner, type RunOptions } from '../../core/command.js';
+import { CommandError } from '../../core/errors.js';
+import type { LedgerEntry } from '../../core/ledger.js';
+import { ip, type IpLine } from '../../devices/linux/commands.js';
+import type { HostDecl, LinkEnd, StepAction } from '../../plan/types.js';
+import type { NodeHandle, Prerequisite, Provider, ProviderContext } from '../types.js';
+import { netnsName } from './names.js';
+import { killAll, netnsInode, pidsByNetns } from './processes.js';
+import { checkTools } from '../preflight.js';
+
+const batchInput = (lines: readonly IpLine[]): string => lines.map((l) => l.join(' ')).join('\n') + '\n';
+
+export class NetnsProvider implements Provider {
+  readonly kind = 'netns';
+  constructor(
+    private readonly ctx: ProviderContext,
+    private readonly runner: CommandRunner = new LocalRunner(),
+  ) {}
+
+  async preflight(): Promise<Prerequisite[]> {
+    return checkTools(['ip', 'bridge', 'nsenter', 'ping', 'sysctl']);
+  }
+
+  locationOf(hostId: string): string {
+    return netnsName(this.ctx.runId, hostId);
+  }
+
+  async createHosts(hosts: readonly HostDecl[]): Promise<void> {
+    const names = hosts.map((h) => this.locationOf(h.id));
+    this.ctx.ledger.record(...names.map((name): LedgerEntry => ({ kind: 'netns', name })));
+    await this.batch(['ip', '-batch', '-'], names.map(ip.netnsAdd), 'host');
+  }
+
+  async wire(links: readonly { a: LinkEnd; b: LinkEnd }[]): Promise<void> {
+    // Both ends are created inside namespaces the ledger already lists: deleting those removes them.
+    await this.batch(['ip', '-batch', '-'], links.map((l) => this.vethLine(l.a, l.b)), 'host');
+  }
+
+  ip(host: string, lines: readonly IpLine[]): Promise<void> {
+    return this.batch(['ip', '-n', this.locationOf(host), '-batch', '-'], lines, host);
+  }
+
+  bridge(host: string, lines: readonly IpLine[]): Promise<void> {
+    if (lines.length === 0) return Promise.resolve();
+    return this.batch(['bridge', '-n', this.locationOf(host), '-batch', '-'], lines, host);
+  }
+
+  async sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void> {
+    const pairs = Object.entries(settings).map(([k, v]) => `${k}=${v}`);
+    await this.node(host).exec(['sysctl', '-q', '-w', ...pairs]);
+  }
+
+  node(hostId: string): NodeHandle {
+    const location = this.locationOf(hostId);
+    const runner = this.runner;
+    return {
+      id: hostId,
+      location,
+      exec: (argv: readonly string[], options: RunOptions = {}) => runner.run(this.execArgv(location, argv), { node: hostId, ...options }),
+    };
+  }
+
+  /** `nsenter --net` only switches the network namespace: cheaper than `ip netns exec`. */
+  execArgv(location: string, argv: readonly string[]): string[] {
+    return ['nsenter', `--net=/run/netns/${location}`, '--', ...argv];
+  }
+
+  render(action: StepAction): string[][] {
+    switch (action.type) {
+      case 'create-hosts':
+        return action.hosts.map((h) => ['ip', ...ip.netnsAdd(this.locationOf(h.id))]);
+      case 'wire':
+        return action.links.map((l) => ['ip', ...this.vethLine(l.a, l.b)]);
+      case 'ip':
+        return action.lines.map((l) => ['ip', '-n', this.locationOf(action.host), ...l]);
+      case 'bridge':
+        return action.lines.map((l) => ['bridge', '-n', this.locationOf(action.host), ...l]);
+      case 'sysctl':
+        return [this.execArgv(this.locationOf(action.host), ['sysctl', '-q', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
+      case 'wait-ping':
+        return [this.execArgv(this.locationOf(action.from), ['ping', '-c', '1', '-W', '1', action.to])];
+    }
+  }
+
+  async teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
+    const failures: Error[] = [];
+    const namespaces = [...new Set(entries.filter((e) => e.kind === 'netns').map((e) => e.name))].reverse();
+    const present = namespaces.filter((n) => existsSync(`/run/netns/${n}`));
+    // Processes first: a namespace with a process in it outlives `ip netns del`. Every process
+    // we start lives in one of our namespaces, so this also covers the ledger's process entries.
+    const inodes = new Set(present.map(netnsInode).filter((i): i is number => i !== undefined));
+    const inside = [...pidsByNetns()].filter(([inode]) => inodes.has(inode)).flatMap(([, pids]) => pids);
+    killAll(inside.filter((pid) => pid !== process.pid));
+    if (present.length > 0) {
+      const result = await this.runner.run(['ip', '-force', '-batch', '-'], { stdin: batchInput(present.map(ip.netnsDel)), allowFailure: true });
+      for (const name of present) {
+        if (existsSync(`/run/netns/${name}`)) {
+          failures.push(new CommandError(`namespace ${name} is still there after ip netns del: ${result.stderr.trim() || 'no error printed'}`, { argv: ['ip', 'netns', 'del', name] }));
+        }
+      }
+    }
+    return failures;
+  }
+
+  private vethLine(a: LinkEnd, b: LinkEnd): IpLine {
+    return ip.addVethPair(
+      { name: a.ifname, mac: a.mac, mtu: a.mtu, netns: this.locationOf(a.host) },
+      { name: b.ifname, mac: b.mac, mtu: b.mtu, netns: this.locationOf(b.host) },
+    );
+  }
+
+  private async batch(argv: string[], lines: readonly IpLine[], node: string): Promise<void> {
+    if (lines.length === 0) return;
+    await this.runner.run(argv, { stdin: batchInput(lines), node });
+  }
+}

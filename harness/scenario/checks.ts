@@ -1,0 +1,88 @@
+// The scenario's assertions: run the probes each one needs, keep the evidence, judge.
+import PQueue from 'p-queue';
+import type { Plan } from '../plan/types.js';
+import type { Provider } from '../providers/types.js';
+import type { AssertionId } from '../spec/schema.js';
+import type { EvidenceStore } from '../probes/evidence.js';
+import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
+import { ping, type PingResult } from '../probes/ping.js';
+import { assertReachability } from '../assert/reachability.js';
+import { assertLinkMtus, assertPathMtu, type ExpectedMtu } from '../assert/mtu.js';
+import { assertFlannelState } from '../assert/control-plane.js';
+import type { AssertionResult } from '../assert/types.js';
+import { expectedControlPlane, nodeRecords } from '../overlay/flannel.js';
+import { CNI_BRIDGE, POD_IF, UNDERLAY_IF, podHostId } from '../plan/plan.js';
+
+/** ICMP echo over IPv4: 20 bytes of IP header and 8 of ICMP before the payload. */
+const ICMP_OVERHEAD = 28;
+
+export async function runChecks(ids: readonly AssertionId[], plan: Plan, provider: Provider, store: EvidenceStore): Promise<AssertionResult[]> {
+  const topo = plan.topology;
+  const queue = new PQueue({ concurrency: 8 });
+  const results: AssertionResult[] = [];
+  let snapshots: Promise<{ snaps: HostSnapshot[]; paths: string[] }> | undefined;
+  const snapshotAll = () =>
+    (snapshots ??= (async () => {
+      const hosts = plan.hosts.filter((h) => h.kind === 'node' || h.kind === 'pod');
+      const snaps = await Promise.all(hosts.map((h) => queue.add(() => snapshotHost(provider.node(h.id), { fdb: h.kind === 'node' }))));
+      const ev = store.write('snapshot', 'snapshots', snaps);
+      return { snaps: snaps as HostSnapshot[], paths: [ev.path] };
+    })());
+
+  const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ node: n, pod: p, host: podHostId(n.name, p.name) })));
+
+  for (const id of ids) {
+    switch (id) {
+      case 'reachability': {
+        const pairs = pods.flatMap((a) => pods.filter((b) => b !== a).map((b) => ({ a, b })));
+        const matrix = await Promise.all(pairs.map(({ a, b }) => queue.add(() => ping(provider.node(a.host), b.pod.ip)))) as PingResult[];
+        const ev = store.write('reachability', 'reachability-pods', matrix);
+        results.push(assertReachability('reachability', 'pod-to-pod reachability, across and within nodes', matrix, [ev.path]));
+        break;
+      }
+      case 'mtu': {
+        const expected: ExpectedMtu[] = topo.nodes.flatMap((n) => [
+          { host: n.name, ifname: UNDERLAY_IF, mtu: topo.underlay.mtu },
+          { host: n.name, ifname: topo.flannel.device, mtu: topo.flannel.mtu },
+          { host: n.name, ifname: CNI_BRIDGE, mtu: topo.flannel.mtu },
+          ...n.pods.map((p) => ({ host: podHostId(n.name, p.name), ifname: POD_IF, mtu: p.mtu })),
+        ]);
+        const { snaps, paths } = await snapshotAll();
+        results.push(assertLinkMtus(expected, snaps, paths));
+        break;
+      }
+      case 'pmtu': {
+        const from = pods[0];
+        const to = pods.find((p) => p.node !== from?.node);
+        if (!from || !to) break;
+        const fitting = Math.min(from.pod.mtu, to.pod.mtu, topo.flannel.mtu) - ICMP_OVERHEAD;
+        const node = provider.node(from.host);
+        const fits = await ping(node, to.pod.ip, { size: fitting, dontFragment: true });
+        // Too big fails fast (a local error or an ICMP from the path); a silent drop waits 0.5 s.
+        const tooBig = await ping(node, to.pod.ip, { size: fitting + 1, dontFragment: true, timeoutS: 0.5 });
+        const ev = store.write('pmtu', 'pmtu-pod-pod', [fits, tooBig]);
+        results.push(assertPathMtu('pmtu', `largest DF ping crosses the overlay ${from.host} -> ${to.host}`, fits, tooBig, [ev.path]));
+        break;
+      }
+      case 'flannel-control-plane': {
+        const { snaps, paths } = await snapshotAll();
+        const records = nodeRecords(topo);
+        for (const n of topo.nodes) {
+          const snap = snaps.find((s) => s.host === n.name);
+          if (!snap) continue;
+          results.push(
+            assertFlannelState(
+              n.name,
+              { device: topo.flannel.device, vni: topo.flannel.vni, port: topo.flannel.port, local: n.underlayIp, learning: topo.flannel.learning, mtu: topo.flannel.mtu, master: topo.flannel.bridged ? CNI_BRIDGE : undefined },
+              expectedControlPlane(n.name, records, topo.flannel.device),
+              snap,
+              paths,
+            ),
+          );
+        }
+        break;
+      }
+    }
+  }
+  return results;
+}

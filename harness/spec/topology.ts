@@ -1,0 +1,111 @@
+// Resolves a validated ScenarioSpec into a Topology: every default filled in (addresses, MACs,
+// podCIDRs, pod names). Pure; the planner and the semantic checks both work from it.
+import type { PodSpec, ScenarioSpec } from './schema.js';
+import * as ip from '../core/ipv4.js';
+
+export interface PodTopology {
+  name: string;
+  ip: string;
+  mac: string;
+  mtu: number;
+  /** Where in the spec it came from, as a JSON pointer (for error messages). */
+  pointer: string;
+}
+
+export interface NodeTopology {
+  name: string;
+  role: 'master' | 'worker';
+  underlayIp: string;
+  underlayMac: string;
+  podCidr: string;
+  /** flannel's address on the VTEP and the next hop other nodes use: podCIDR .0 */
+  vtepIp: string;
+  vtepMac: string;
+  /** cni0's address: podCIDR .1 */
+  gatewayIp: string;
+  gatewayMac: string;
+  pods: PodTopology[];
+  pointer: string;
+}
+
+export interface Topology {
+  scenario: string;
+  underlay: { cidr: string; prefixLength: number; mtu: number };
+  flannel: { network: string; vni: number; port: number; learning: boolean; bridged: boolean; mtu: number; ipv6: boolean; device: string };
+  nodes: NodeTopology[];
+}
+
+// MAC prefixes (locally administered, two bytes) followed by the IPv4 address they belong to.
+// Deterministic MACs let the harness pre-seed neighbours and FDB entries (design.md §5).
+export const MAC_PREFIX = {
+  underlay: [0x02, 0x01],
+  vtep: [0x02, 0x0f],
+  /** CNI's own convention for cni0 and pod interfaces, as the field report shows (0a:58:0a:d9:00:16). */
+  cni: [0x0a, 0x58],
+  hostVeth: [0x02, 0x0e],
+  switchPort: [0x02, 0x02],
+} as const;
+
+export function resolveTopology(spec: ScenarioSpec): Topology {
+  const underlay = ip.parsePrefix(spec.underlay.cidr);
+  const network = ip.parsePrefix(spec.flannel.network);
+  const flannelMtu = spec.flannel.mtu ?? 1450;
+  const explicitUnderlay = new Set(spec.nodes.flatMap((n) => (n.underlayIp ? [ip.parseIp(n.underlayIp)] : [])));
+  let nextUnderlay = 10;
+  const takeUnderlay = (): number => {
+    for (;;) {
+      const candidate = ip.nth(underlay, nextUnderlay++);
+      if (!explicitUnderlay.has(candidate)) return candidate;
+    }
+  };
+  const nodes = spec.nodes.map((node, index): NodeTopology => {
+    const underlayIp = node.underlayIp ? ip.parseIp(node.underlayIp) : takeUnderlay();
+    const podCidr = node.podCidr ? ip.parsePrefix(node.podCidr) : ip.subnet(network, 24, index);
+    const podSpecs: PodSpec[] = typeof node.pods === 'number' ? Array.from({ length: node.pods }, (_, i) => ({ name: `pod${i}` })) : (node.pods ?? []);
+    const explicitPods = new Set(podSpecs.flatMap((p) => (p.ip ? [ip.parseIp(p.ip)] : [])));
+    let nextPod = 2;
+    const pods = podSpecs.map((pod, podIndex): PodTopology => {
+      let podIp: number;
+      if (pod.ip) podIp = ip.parseIp(pod.ip);
+      else {
+        do podIp = ip.nth(podCidr, nextPod++);
+        while (explicitPods.has(podIp));
+      }
+      return {
+        name: pod.name,
+        ip: ip.formatIp(podIp),
+        mac: pod.mac ?? ip.macFromIp(MAC_PREFIX.cni, podIp),
+        mtu: pod.mtu ?? flannelMtu,
+        pointer: `/nodes/${index}/pods${typeof node.pods === 'number' ? '' : `/${podIndex}`}`,
+      };
+    });
+    return {
+      name: node.name,
+      role: node.role ?? (index === 0 ? 'master' : 'worker'),
+      underlayIp: ip.formatIp(underlayIp),
+      underlayMac: ip.macFromIp(MAC_PREFIX.underlay, underlayIp),
+      podCidr: ip.formatPrefix(podCidr),
+      vtepIp: ip.formatIp(podCidr.network),
+      vtepMac: node.vtepMac ?? ip.macFromIp(MAC_PREFIX.vtep, underlayIp),
+      gatewayIp: ip.formatIp(ip.nth(podCidr, 1)),
+      gatewayMac: ip.macFromIp(MAC_PREFIX.cni, ip.nth(podCidr, 1)),
+      pods,
+      pointer: `/nodes/${index}`,
+    };
+  });
+  return {
+    scenario: spec.name,
+    underlay: { cidr: ip.formatPrefix(underlay), prefixLength: underlay.length, mtu: spec.underlay.mtu ?? 1500 },
+    flannel: {
+      network: ip.formatPrefix(network),
+      vni: spec.flannel.vni,
+      port: spec.flannel.port ?? 8472,
+      learning: spec.flannel.learning,
+      bridged: spec.flannel.bridged,
+      mtu: flannelMtu,
+      ipv6: spec.flannel.ipv6 ?? false,
+      device: `flannel.${spec.flannel.vni}`,
+    },
+    nodes,
+  };
+}
