@@ -19,7 +19,6 @@ const ICMP_OVERHEAD = 28;
 export async function runChecks(ids: readonly AssertionId[], plan: Plan, provider: Provider, store: EvidenceStore): Promise<AssertionResult[]> {
   const topo = plan.topology;
   const queue = new PQueue({ concurrency: 8 });
-  const results: AssertionResult[] = [];
   let snapshots: Promise<{ snaps: HostSnapshot[]; paths: string[] }> | undefined;
   const snapshotAll = () =>
     (snapshots ??= (async () => {
@@ -31,7 +30,12 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
 
   const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ node: n, pod: p, host: podHostId(n.name, p.name) })));
 
-  for (const id of ids) {
+  // Checks run concurrently (their probes share the queue); results keep the scenario's order.
+  const perCheck = await Promise.all(ids.map((id) => runCheck(id)));
+  return perCheck.flat();
+
+  async function runCheck(id: AssertionId): Promise<AssertionResult[]> {
+    const results: AssertionResult[] = [];
     switch (id) {
       case 'reachability': {
         const pairs = pods.flatMap((a) => pods.filter((b) => b !== a).map((b) => ({ a, b })));
@@ -83,6 +87,6 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
         break;
       }
     }
+    return results;
   }
-  return results;
 }

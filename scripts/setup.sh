@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what overlab needs on a fresh Debian/Ubuntu machine (run as root): the kernel tools
+# the netns provider drives, then the npm dependencies and the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PKGS=(iproute2 util-linux procps iputils-ping iputils-arping tcpdump nftables conntrack socat tshark)
+missing=()
+for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; the answer does not matter for root.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build --silent
+echo "setup: done"
