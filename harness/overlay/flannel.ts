@@ -37,8 +37,12 @@ export interface ControlPlaneState {
   fdb: ExpectedFdb[];
 }
 
+/** The cluster's flannel nodes: the real nodes, and each BIG-IP unit registered as a flannel node. */
 export function nodeRecords(topology: Topology): FlannelNodeRecord[] {
-  return topology.nodes.map((n) => ({ name: n.name, podCidr: n.podCidr, vtepMac: n.vtepMac, publicIp: n.underlayIp }));
+  const units = (topology.bigip?.units ?? []).flatMap((u) =>
+    u.flannelNode ? [{ name: u.name, podCidr: u.flannelNode.podCidr, vtepMac: u.tunnelMac, publicIp: u.underlayIp }] : [],
+  );
+  return [...topology.nodes.map((n) => ({ name: n.name, podCidr: n.podCidr, vtepMac: n.vtepMac, publicIp: n.underlayIp })), ...units];
 }
 
 /** The state flanneld on node `self` programs for every other record. */

@@ -39,9 +39,11 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
         timings.push({ id: step.id, phase: step.phase, startMs: start - origin, durationMs: performance.now() - start });
       }),
     );
+    // No queue.clear() here: p-queue never settles the promises of cleared tasks, so the
+    // allSettled below would wait forever (and Node would exit 0 with the run left behind).
+    // Queued steps start, see firstError or the aborted signal, and throw at once.
     run.catch((e: unknown) => {
       firstError ??= e;
-      queue.clear();
     });
     done.set(step.id, run);
   }
@@ -63,6 +65,11 @@ export async function runAction(action: StepAction, provider: Provider, signal?:
       return provider.bridge(action.host, action.lines);
     case 'sysctl':
       return provider.sysctl(action.host, action.settings);
+    case 'nft':
+      return provider.node(action.host).exec(['nft', '-f', '-'], { stdin: action.ruleset }).then(() => undefined);
+    case 'spawn':
+      provider.spawn(action.host, action.argv, { detached: true });
+      return;
     case 'wait-ping': {
       const node = provider.node(action.from);
       await waitFor(

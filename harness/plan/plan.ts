@@ -1,6 +1,7 @@
 // The planner: a pure function from a validated spec to an ordered, dependency-tagged Plan.
 import type { ScenarioSpec } from '../spec/schema.js';
-import { resolveTopology, MAC_PREFIX, type NodeTopology, type Topology } from '../spec/topology.js';
+import { resolveTopology, MAC_PREFIX, type BigipTopology, type NodeTopology, type Topology } from '../spec/topology.js';
+import { UNIT_EXTERNAL_IF, trafficGroupAddresses, trafficGroupRuleset, unitBaseRuleset, unitBootLines, unitFdbLines } from '../devices/bigip/sim.js';
 import { ip, bridge, type IpLine } from '../devices/linux/commands.js';
 import { controlPlaneFdbLines, controlPlaneIpLines, expectedControlPlane, nodeRecords } from '../overlay/flannel.js';
 import * as ipv4 from '../core/ipv4.js';
@@ -14,6 +15,10 @@ export const CNI_BRIDGE = 'cni0';
 /** VXLAN over IPv4 adds 50 bytes: outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8. */
 export const VXLAN_OVERHEAD = 50;
 
+export const CLIENT_HOST = 'client';
+export const CLIENT_IF = 'eth0';
+export const EXTERNAL_BRIDGE = 'external0';
+export const externalPort = (index: number): string => `ext${index}`;
 export const podHostId = (node: string, pod: string): string => `${node}.${pod}`;
 export const switchPort = (index: number): string => `swp${index}`;
 export const hostVeth = (index: number): string => `veth${index}`;
@@ -22,16 +27,24 @@ function noIpv6(topology: Topology, dev: string): IpLine[] {
   return topology.flannel.ipv6 ? [] : [ip.addrGenNone(dev)];
 }
 
+/** Everything on the underlay: nodes, then BIG-IP units. */
+function underlayHosts(topology: Topology): { id: string; ip: string; mac: string }[] {
+  return [
+    ...topology.nodes.map((n) => ({ id: n.name, ip: n.underlayIp, mac: n.underlayMac })),
+    ...(topology.bigip?.units ?? []).map((u) => ({ id: u.name, ip: u.underlayIp, mac: u.underlayMac })),
+  ];
+}
+
 function nodeLines(topology: Topology, node: NodeTopology): IpLine[] {
   const f = topology.flannel;
-  const underlayPeers = topology.nodes.filter((n) => n !== node);
+  const underlayPeers = underlayHosts(topology).filter((n) => n.id !== node.name);
   const lines: IpLine[] = [
     ip.linkUp('lo'),
     ...noIpv6(topology, UNDERLAY_IF),
     ip.linkUp(UNDERLAY_IF),
     ip.addrAdd(`${node.underlayIp}/${topology.underlay.prefixLength}`, UNDERLAY_IF),
     // Pre-seeded underlay neighbours: no ARP storm at boot, first packet goes out at once.
-    ...underlayPeers.map((p) => ip.neighPermanent(p.underlayIp, p.underlayMac, UNDERLAY_IF)),
+    ...underlayPeers.map((p) => ip.neighPermanent(p.ip, p.mac, UNDERLAY_IF)),
     ip.addVxlan({
       name: f.device,
       vni: f.vni,
@@ -77,7 +90,10 @@ export function planScenario(spec: ScenarioSpec): Plan {
   const hosts: HostDecl[] = [
     { id: UNDERLAY_HOST, kind: 'switch' },
     ...topology.nodes.flatMap((n): HostDecl[] => [{ id: n.name, kind: 'node' }, ...n.pods.map((p): HostDecl => ({ id: podHostId(n.name, p.name), kind: 'pod' }))]),
+    ...(topology.bigip ? [...topology.bigip.units.map((u): HostDecl => ({ id: u.name, kind: 'unit' })), { id: CLIENT_HOST, kind: 'client' as const }] : []),
   ];
+  const underlay = underlayHosts(topology);
+  const b = topology.bigip;
   const steps: PlanStep[] = [];
   steps.push({ id: 'hosts', phase: 'boot', title: `create ${hosts.length} hosts`, dependsOn: [], action: { type: 'create-hosts', hosts } });
   steps.push({
@@ -87,16 +103,20 @@ export function planScenario(spec: ScenarioSpec): Plan {
     dependsOn: ['hosts'],
     action: {
       type: 'wire',
-      links: topology.nodes.flatMap((n, i) => [
-        {
-          a: { host: UNDERLAY_HOST, ifname: switchPort(i), mac: ipv4.macFromIp(MAC_PREFIX.switchPort, ipv4.parseIp(n.underlayIp)), mtu: topology.underlay.mtu },
-          b: { host: n.name, ifname: UNDERLAY_IF, mac: n.underlayMac, mtu: topology.underlay.mtu },
-        },
-        ...n.pods.map((p, j) => ({
+      links: [
+        ...underlay.map((h, i) => ({
+          a: { host: UNDERLAY_HOST, ifname: switchPort(i), mac: ipv4.macFromIp(MAC_PREFIX.switchPort, ipv4.parseIp(h.ip)), mtu: topology.underlay.mtu },
+          b: { host: h.id, ifname: UNDERLAY_IF, mac: h.mac, mtu: topology.underlay.mtu },
+        })),
+        ...externalHosts(topology).map((h, i) => ({
+          a: { host: UNDERLAY_HOST, ifname: externalPort(i), mac: ipv4.macFromIp(MAC_PREFIX.switchPort, ipv4.parseIp(h.ip)), mtu: 1500 },
+          b: { host: h.id, ifname: h.ifname, mac: h.mac, mtu: 1500 },
+        })),
+        ...topology.nodes.flatMap((n) => n.pods.map((p, j) => ({
           a: { host: n.name, ifname: hostVeth(j), mac: ipv4.macFromIp(MAC_PREFIX.hostVeth, ipv4.parseIp(p.ip)), mtu: p.mtu },
           b: { host: podHostId(n.name, p.name), ifname: POD_IF, mac: p.mac, mtu: p.mtu },
-        })),
-      ]),
+        }))),
+      ],
     },
   });
   steps.push({
@@ -110,8 +130,16 @@ export function planScenario(spec: ScenarioSpec): Plan {
       lines: [
         ip.addBridge(UNDERLAY_BRIDGE, '02:00:00:00:00:01', topology.underlay.mtu),
         ip.addrGenNone(UNDERLAY_BRIDGE),
-        ...topology.nodes.flatMap((_, i) => [ip.addrGenNone(switchPort(i)), ip.linkMaster(switchPort(i), UNDERLAY_BRIDGE), ip.linkUp(switchPort(i))]),
+        ...underlay.flatMap((_, i) => [ip.addrGenNone(switchPort(i)), ip.linkMaster(switchPort(i), UNDERLAY_BRIDGE), ip.linkUp(switchPort(i))]),
         ip.linkUp(UNDERLAY_BRIDGE),
+        ...(b
+          ? [
+              ip.addBridge(EXTERNAL_BRIDGE, '02:00:00:00:00:02', 1500),
+              ip.addrGenNone(EXTERNAL_BRIDGE),
+              ...externalHosts(topology).flatMap((_, i) => [ip.addrGenNone(externalPort(i)), ip.linkMaster(externalPort(i), EXTERNAL_BRIDGE), ip.linkUp(externalPort(i))]),
+              ip.linkUp(EXTERNAL_BRIDGE),
+            ]
+          : []),
       ],
     },
   });
@@ -120,7 +148,7 @@ export function planScenario(spec: ScenarioSpec): Plan {
     phase: 'boot',
     title: 'static underlay FDB',
     dependsOn: ['underlay'],
-    action: { type: 'bridge', host: UNDERLAY_HOST, lines: topology.nodes.map((n, i) => bridge.fdbStatic(n.underlayMac, switchPort(i))) },
+    action: { type: 'bridge', host: UNDERLAY_HOST, lines: underlay.map((h, i) => bridge.fdbStatic(h.mac, switchPort(i))) },
   });
   const records = nodeRecords(topology);
   for (const node of topology.nodes) {
@@ -163,6 +191,7 @@ export function planScenario(spec: ScenarioSpec): Plan {
       });
     }
   }
+  if (b) steps.push(...bigipSteps(topology, b));
   const readiness = readinessPair(topology);
   if (readiness) {
     steps.push({
@@ -185,4 +214,78 @@ function readinessPair(topology: Topology): { from: string; toIp: string } | und
   const toPod = last.pods[0];
   if (fromPod && toPod) return { from: podHostId(first.name, fromPod.name), toIp: toPod.ip };
   return { from: first.name, toIp: last.underlayIp };
+}
+
+/** Hosts on the external VLAN: each unit's ext0, then the client. */
+function externalHosts(topology: Topology): { id: string; ifname: string; ip: string; mac: string }[] {
+  const b = topology.bigip;
+  if (!b) return [];
+  return [
+    ...b.units.map((u) => ({ id: u.name, ifname: UNIT_EXTERNAL_IF, ip: u.externalIp, mac: u.externalMac })),
+    { id: CLIENT_HOST, ifname: CLIENT_IF, ip: b.client.ip, mac: b.client.mac },
+  ];
+}
+
+/** Pod services: TCP :80 answers with the pod's name, UDP is an echo (socat, ~1 MB a process). */
+export function podServerArgv(node: string, pod: string, vs: { tcpPort: number; udpPort: number }): string[][] {
+  return [
+    ['socat', `TCP4-LISTEN:${vs.tcpPort},fork,reuseaddr`, `EXEC:echo ${node}/${pod}`],
+    // One child per peer (then no fork per datagram); -T ends children idle for 30 s.
+    ['socat', '-T', '30', `UDP4-LISTEN:${vs.udpPort},fork,reuseaddr`, 'PIPE'],
+  ];
+}
+
+function bigipSteps(topology: Topology, b: BigipTopology): PlanStep[] {
+  const steps: PlanStep[] = [];
+  for (const unit of b.units) {
+    steps.push({ id: `sysctl:${unit.name}`, phase: 'boot', title: `${unit.name}: forwarding on`, dependsOn: ['hosts'], action: { type: 'sysctl', host: unit.name, settings: { 'net.ipv4.ip_forward': '1' } } });
+    steps.push({
+      id: `unit:${unit.name}`,
+      phase: 'boot',
+      title: `${unit.name}: self IPs ${unit.underlayIp}, ${unit.externalIp}, tunnel ${b.tunnel.name} key ${b.tunnel.key} self ${unit.tunnelSelfIp}`,
+      dependsOn: ['wire'],
+      action: { type: 'ip', host: unit.name, lines: unitBootLines(topology, unit) },
+    });
+    steps.push({
+      id: `unit-fdb:${unit.name}`,
+      phase: 'configure',
+      title: `${unit.name}: ${b.profile.floodingType === 'multipoint' ? 'multipoint flooding to every node VTEP' : 'no flooding'}${b.staticFdb ? ', static FDB records for node VTEPs' : ''}`,
+      dependsOn: [`unit:${unit.name}`],
+      action: { type: 'bridge', host: unit.name, lines: unitFdbLines(topology, unit) },
+    });
+    steps.push({ id: `unit-nft:${unit.name}`, phase: 'boot', title: `${unit.name}: never forward for a virtual address it does not hold`, dependsOn: ['hosts'], action: { type: 'nft', host: unit.name, ruleset: unitBaseRuleset(b) } });
+  }
+  const active = b.units.find((u) => u.name === b.active);
+  if (active) {
+    steps.push({
+      id: `ha-active:${active.name}`,
+      phase: 'configure',
+      title: `${active.name}: active for traffic-group-1 (virtual servers, SNAT automap)`,
+      dependsOn: [`unit:${active.name}`, `unit-nft:${active.name}`],
+      action: { type: 'nft', host: active.name, ruleset: trafficGroupRuleset(b, active) },
+    });
+    steps.push({
+      id: `ha-addrs:${active.name}`,
+      phase: 'configure',
+      title: `${active.name}: traffic-group-1 addresses`,
+      dependsOn: [`unit:${active.name}`],
+      action: { type: 'ip', host: active.name, lines: trafficGroupAddresses(b).map((a) => ip.addrAdd(a.cidr, a.dev)) },
+    });
+  }
+  steps.push({
+    id: 'client',
+    phase: 'boot',
+    title: `client ${b.client.ip}`,
+    dependsOn: ['wire'],
+    action: { type: 'ip', host: CLIENT_HOST, lines: [ip.linkUp('lo'), ip.addrGenNone(CLIENT_IF), ip.linkUp(CLIENT_IF), ip.addrAdd(`${b.client.ip}/${b.external.prefixLength}`, CLIENT_IF)] },
+  });
+  const vs = b.virtualServers[0];
+  const served = new Set(b.virtualServers.flatMap((v) => v.pool.map((m) => podHostId(m.node, m.pod))));
+  for (const host of served) {
+    const [node, pod] = host.split('.') as [string, string];
+    podServerArgv(node, pod, vs ?? { tcpPort: 80, udpPort: 7 }).forEach((argv, i) => {
+      steps.push({ id: `serve:${host}:${i}`, phase: 'configure', title: `${host}: ${argv[0]} ${argv[argv.length - 2]}`, dependsOn: [`pod:${host}`], action: { type: 'spawn', host, argv } });
+    });
+  }
+  return steps;
 }

@@ -25,6 +25,8 @@ export type StepAction =
   | { type: 'ip'; host: string; lines: IpLine[] }
   | { type: 'bridge'; host: string; lines: IpLine[] }
   | { type: 'sysctl'; host: string; settings: Record<string, string> }
+  | { type: 'nft'; host: string; ruleset: string }
+  | { type: 'spawn'; host: string; argv: string[] }
   | { type: 'wait-ping'; from: string; to: string; timeoutMs: number };
 
 export interface PlanStep {

@@ -20,6 +20,25 @@ export interface NodeHandle {
   exec(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
 }
 
+/** A long-running process inside a host (pod servers, traffic probes, captures). */
+export interface ManagedProcess {
+  readonly host: string;
+  readonly pid: number;
+  readonly argv: readonly string[];
+  /** Resolves with the exit code (or the signal name) when the process ends. */
+  readonly exited: Promise<number | string>;
+  /** Lines the process writes to stdout, as they come. */
+  onLine(listener: (line: string) => void): void;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
+}
+
+export interface SpawnOptions {
+  /** Keep running when this process exits (overlab up). */
+  detached?: boolean;
+  /** Capture stdout lines (otherwise stdout is discarded). */
+  captureStdout?: boolean;
+}
+
 export interface ProviderContext {
   runId: string;
   ledger: ResourceLedger;
@@ -36,6 +55,8 @@ export interface Provider {
   bridge(host: string, lines: readonly IpLine[]): Promise<void>;
   sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void>;
   node(hostId: string): NodeHandle;
+  /** Starts a long-running process in a host; it is recorded in the ledger. */
+  spawn(hostId: string, argv: readonly string[], options?: SpawnOptions): ManagedProcess;
   /** The argv each action runs, for `overlab plan`. */
   render(action: StepAction): string[][];
   /** Undoes ledger entries in reverse; keeps going on failure and returns every failure. */

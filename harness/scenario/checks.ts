@@ -12,6 +12,7 @@ import { assertFlannelState } from '../assert/control-plane.js';
 import type { AssertionResult } from '../assert/types.js';
 import { expectedControlPlane, nodeRecords } from '../overlay/flannel.js';
 import { CNI_BRIDGE, POD_IF, UNDERLAY_IF, podHostId } from '../plan/plan.js';
+import { UNIT_UNDERLAY_IF } from '../devices/bigip/sim.js';
 
 /** ICMP echo over IPv4: 20 bytes of IP header and 8 of ICMP before the payload. */
 const ICMP_OVERHEAD = 28;
@@ -22,8 +23,8 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
   let snapshots: Promise<{ snaps: HostSnapshot[]; paths: string[] }> | undefined;
   const snapshotAll = () =>
     (snapshots ??= (async () => {
-      const hosts = plan.hosts.filter((h) => h.kind === 'node' || h.kind === 'pod');
-      const snaps = await Promise.all(hosts.map((h) => queue.add(() => snapshotHost(provider.node(h.id), { fdb: h.kind === 'node' }))));
+      const hosts = plan.hosts.filter((h) => h.kind === 'node' || h.kind === 'pod' || h.kind === 'unit');
+      const snaps = await Promise.all(hosts.map((h) => queue.add(() => snapshotHost(provider.node(h.id), { fdb: h.kind !== 'pod' }))));
       const ev = store.write('snapshot', 'snapshots', snaps);
       return { snaps: snaps as HostSnapshot[], paths: [ev.path] };
     })());
@@ -50,7 +51,12 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
           { host: n.name, ifname: topo.flannel.device, mtu: topo.flannel.mtu },
           { host: n.name, ifname: CNI_BRIDGE, mtu: topo.flannel.mtu },
           ...n.pods.map((p) => ({ host: podHostId(n.name, p.name), ifname: POD_IF, mtu: p.mtu })),
-        ]);
+        ]).concat(
+          (topo.bigip?.units ?? []).flatMap((u) => [
+            { host: u.name, ifname: UNIT_UNDERLAY_IF, mtu: topo.underlay.mtu },
+            { host: u.name, ifname: topo.bigip!.tunnel.name, mtu: topo.bigip!.tunnel.mtu },
+          ]),
+        );
         const { snaps, paths } = await snapshotAll();
         results.push(assertLinkMtus(expected, snaps, paths));
         break;
@@ -66,6 +72,16 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
         const tooBig = await ping(node, to.pod.ip, { size: fitting + 1, dontFragment: true, timeoutS: 0.5 });
         const ev = store.write('pmtu', 'pmtu-pod-pod', [fits, tooBig]);
         results.push(assertPathMtu('pmtu', `largest DF ping crosses the overlay ${from.host} -> ${to.host}`, fits, tooBig, [ev.path]));
+        // From a pod to each unit's tunnel self IP: the pod's reply path through the unit's flannel node.
+        for (const u of topo.bigip?.units ?? []) {
+          const size = Math.min(from.pod.mtu, topo.bigip!.tunnel.mtu) - ICMP_OVERHEAD;
+          const [ok, big] = await Promise.all([
+            ping(node, u.tunnelIp, { size, dontFragment: true }),
+            ping(node, u.tunnelIp, { size: size + 1, dontFragment: true, timeoutS: 0.5 }),
+          ]);
+          const evU = store.write('pmtu', `pmtu-pod-${u.name}`, [ok, big]);
+          results.push(assertPathMtu(`pmtu[${u.name}]`, `largest DF ping crosses ${from.host} -> ${u.name} tunnel self IP ${u.tunnelIp}`, ok, big, [evU.path]));
+        }
         break;
       }
       case 'flannel-control-plane': {

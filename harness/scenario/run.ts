@@ -2,14 +2,14 @@
 // on success, failure, Ctrl-C and SIGTERM; the report says what happened either way.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScenarioSpec } from '../spec/schema.js';
+import type { ScenarioSpec, StepSpec } from '../spec/schema.js';
+import { runStep, stepName, type StepState } from './steps.js';
+import { activeUnit } from './observe.js';
 import { planScenario } from '../plan/plan.js';
-import { executePlan } from '../plan/execute.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError } from '../core/errors.js';
 import { createProvider } from '../providers/registry.js';
 import { EvidenceStore } from '../probes/evidence.js';
-import { runChecks } from './checks.js';
 import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
 
@@ -62,7 +62,10 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
   const phases: PhaseRecord[] = [];
   const assertions: AssertionResult[] = [];
   const metrics: Record<string, number> = {};
+  const store = new EvidenceStore(ctx.runDir);
+  const state: StepState = { observations: [], probeRecords: [] };
   let error: Error | undefined;
+  let tornDown = false;
   const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -78,30 +81,29 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
       throw e;
     }
   };
+  const teardown = async () => {
+    tornDown = true;
+    await state.probe?.stop('SIGTERM', 500).catch(() => undefined);
+    metrics.teardownMs = round(await phase('teardown', () => closeRun(ctx)));
+  };
 
+  const steps: StepSpec[] = options.keep ? ['boot', 'configure'] : (spec.steps ?? ['boot', 'configure', 'assert', 'teardown']);
   try {
-    await phase('boot', async () => {
-      const timings = await executePlan(plan, ctx.provider, { signal: ctx.signal });
-      const ready = timings.find((t) => t.id === 'ready');
-      metrics.bootMs = round(performance.now() - started);
-      if (ready) metrics.readyProbeMs = round(ready.durationMs);
-    });
-    if (!options.keep) {
-      const store = new EvidenceStore(ctx.runDir);
-      await phase('assert', async () => {
-        const ids = spec.assertions ?? ['reachability', 'mtu', 'pmtu', 'flannel-control-plane'];
-        for (const a of await runChecks(ids, plan, ctx.provider, store)) {
-          assertions.push(a);
-          options.onAssertion?.(a);
-        }
-      });
+    for (const step of steps) {
+      ctx.signal.throwIfAborted();
+      const name = stepName(step);
+      if (name === 'teardown') {
+        if (!options.keep) await teardown();
+        continue;
+      }
+      await phase(name, () => runStep(step, { ctx, plan, spec, store, state, metrics, started, assertions, onAssertion: options.onAssertion }));
     }
   } catch (e) {
     error = ctx.signal.aborted ? new InterruptedError(String((ctx.signal.reason as Error)?.message ?? ctx.signal.reason)) : (e as Error);
   } finally {
-    if (!options.keep || error) {
+    if (!tornDown && (!options.keep || error)) {
       try {
-        metrics.teardownMs = round(await phase('teardown', () => closeRun(ctx)));
+        await teardown();
       } catch (e) {
         error ??= e as Error;
       }
@@ -109,6 +111,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
   }
 
   const status: RunReport['status'] = error ? 'error' : assertions.every((a) => a.status === 'passed') ? 'passed' : 'failed';
+  const b = plan.topology.bigip;
+  const lastObs = state.observations[state.observations.length - 1];
   const report: RunReport = {
     schemaVersion: 1,
     scenario: spec.name,
@@ -120,7 +124,13 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     phases,
     topology: {
       nodes: plan.topology.nodes.map((n) => ({ name: n.name, role: n.role, underlayIp: n.underlayIp, vtepMac: n.vtepMac, podCidr: n.podCidr })),
-      bigips: [],
+      bigips: (b?.units ?? []).map((u) => ({
+        name: u.name,
+        underlayIp: u.underlayIp,
+        tunnelMac: u.tunnelMac,
+        tunnelSelfIp: u.tunnelSelfIp,
+        haState: lastObs ? (activeUnit(lastObs, plan) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby',
+      })),
     },
     assertions,
     metrics,

@@ -67,6 +67,96 @@ export const AssertionIdSchema = Type.Union([
   Type.Literal('mtu'),
   Type.Literal('pmtu'),
   Type.Literal('flannel-control-plane'),
+  Type.Literal('fdb-learning'),
+  Type.Literal('failover'),
+]);
+
+// ---- BIG-IP, in BIG-IP's own terms (seeds/000) ----
+
+const PodRef = Type.String({ pattern: '^[a-z][a-z0-9-]*/[a-z][a-z0-9-]*$', description: 'a pod as node/pod, e.g. master/nginx' });
+
+export const UnitSchema = Type.Object(
+  {
+    name: Name,
+    underlaySelfIp: ipv4('the unit\'s non-floating self IP on the underlay VLAN (the tunnel\'s local-address)'),
+    externalSelfIp: ipv4('the unit\'s non-floating self IP on the external VLAN'),
+    tunnelSelfIp: cidr('the unit\'s self IP on the tunnel, with its prefix, e.g. 10.217.31.36/16'),
+    tunnelMac: Type.Optional(Mac),
+    flannelNode: Type.Optional(
+      Type.Object(
+        { podCidr: cidr('the podCIDR of the unit\'s flannel node (F5\'s "dummy Node")') },
+        { additionalProperties: false, description: 'register the unit as a flannel node: every node gets a route, a permanent neighbour and a permanent FDB entry for it' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const VirtualServerSchema = Type.Object(
+  {
+    name: Name,
+    destination: ipv4('the virtual address (floating, in traffic-group-1) on the external VLAN'),
+    tcpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 80 })),
+    udpPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 7, description: 'UDP port of the echo service' })),
+    pool: Type.Array(PodRef, { minItems: 1, description: 'pool members as node/pod' }),
+    snat: Type.Optional(Type.Literal('automap', { description: 'source address translation to the unit\'s tunnel self IP' })),
+  },
+  { additionalProperties: false },
+);
+
+export const BigipSchema = Type.Object(
+  {
+    external: Type.Object({ cidr: Cidr }, { additionalProperties: false, description: 'the external VLAN where clients and virtual addresses live' }),
+    units: Type.Array(UnitSchema, { minItems: 1, maxItems: 2 }),
+    profile: Type.Object(
+      {
+        name: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,30}$' }),
+        floodingType: Type.Union([Type.Literal('none'), Type.Literal('multipoint')], { description: 'multipoint: BUM frames go to every VTEP' }),
+        port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 8472 })),
+      },
+      { additionalProperties: false, description: 'net tunnels vxlan <name>' },
+    ),
+    tunnel: Type.Object(
+      {
+        name: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,14}$', description: 'net tunnels tunnel <name>; also the Linux device name, so at most 15 characters' }),
+        key: Type.Integer({ minimum: 0, maximum: 16777215, description: 'the VNI' }),
+        localAddress: Type.Union([Type.Literal('self'), Type.Literal('floating')], { description: 'self: each unit\'s non-floating underlay self IP; floating: a floating address in traffic-group-1' }),
+        trafficGroup: Type.Union([Type.Literal('traffic-group-local-only'), Type.Literal('traffic-group-1')]),
+        mtu: Type.Optional(Mtu),
+      },
+      { additionalProperties: false },
+    ),
+    floatingSelfIps: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { address: cidr('a floating self IP in traffic-group-1, with its prefix'), vlan: Type.Union([Type.Literal('tunnel'), Type.Literal('underlay'), Type.Literal('external')]) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    staticFdb: Type.Boolean({ description: 'node VTEP MACs as static FDB records on the tunnel (Dynamic no), as CIS writes them' }),
+    cisStaticArp: Type.Boolean({ description: 'CIS writes static ARP entries pod IP -> node VTEP MAC (the behaviour the field fix disables)' }),
+    configsync: Type.Optional(Type.Boolean({ description: 'iptunnel.configsync; the reference disables it' })),
+    ha: Type.Object({ active: Name }, { additionalProperties: false, description: 'the unit that is active at boot' }),
+    virtualServers: Type.Array(VirtualServerSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const StepSchema = Type.Union([
+  Type.Literal('boot'),
+  Type.Literal('configure'),
+  Type.Literal('traffic-start'),
+  Type.Object({ warmup: Type.Integer({ minimum: 0, maximum: 60000, description: 'ms of traffic before going on' }) }, { additionalProperties: false }),
+  Type.Object({ snapshot: Type.String({ pattern: '^[a-z][a-z0-9-]*$', description: 'a label such as before or after' }) }, { additionalProperties: false }),
+  Type.Literal('failover'),
+  Type.Object(
+    { converge: Type.Object({ timeoutMs: Type.Integer({ minimum: 10, maximum: 60000 }) }, { additionalProperties: false, description: 'wait until probes through the VIP are answered again' }) },
+    { additionalProperties: false },
+  ),
+  Type.Literal('traffic-stop'),
+  Type.Literal('assert'),
+  Type.Literal('teardown'),
 ]);
 
 export const ScenarioSpecSchema = Type.Object(
@@ -82,6 +172,21 @@ export const ScenarioSpecSchema = Type.Object(
     flannel: FlannelSchema,
     nodes: Type.Array(NodeSpecSchema, { minItems: 1, maxItems: 250 }),
     assertions: Type.Optional(Type.Array(AssertionIdSchema, { uniqueItems: true })),
+    bigip: Type.Optional(BigipSchema),
+    client: Type.Optional(Type.Object({ ip: ipv4('the client\'s address on the external VLAN') }, { additionalProperties: false })),
+    traffic: Type.Optional(
+      Type.Object(
+        {
+          intervalMs: Type.Integer({ minimum: 1, maximum: 1000, description: 'one UDP probe to the VIP every this many ms' }),
+          tcpIntervalMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 5000, description: 'one TCP connect to the VIP every this many ms' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    failover: Type.Optional(
+      Type.Object({ maxOutageMs: Type.Integer({ minimum: 1, maximum: 60000, description: 'the scenario passes when traffic recovers within this' }) }, { additionalProperties: false }),
+    ),
+    steps: Type.Optional(Type.Array(StepSchema, { description: 'the order of the run; default: boot, configure, assert, teardown' })),
     readiness: Type.Optional(
       Type.Object({ timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, description: 'how long to wait for the first cross-node ping' }) }, { additionalProperties: false }),
     ),
@@ -93,3 +198,7 @@ export type ScenarioSpec = Static<typeof ScenarioSpecSchema>;
 export type NodeSpec = Static<typeof NodeSpecSchema>;
 export type PodSpec = Static<typeof PodSpecSchema>;
 export type AssertionId = Static<typeof AssertionIdSchema>;
+export type BigipSpec = Static<typeof BigipSchema>;
+export type UnitSpec = Static<typeof UnitSchema>;
+export type VirtualServerSpec = Static<typeof VirtualServerSchema>;
+export type StepSpec = Static<typeof StepSchema>;

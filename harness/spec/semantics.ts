@@ -77,5 +77,44 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
       podOwners.set(pod.ip, pod.name);
     }
   });
+  if (spec.bigip) checkBigip(spec, topology, add);
   return problems;
+}
+
+function checkBigip(spec: ScenarioSpec, topology: ReturnType<typeof resolveTopology>, add: (pointer: string, message: string) => void): void {
+  const b = spec.bigip!;
+  const underlay = ip.parsePrefix(spec.underlay.cidr);
+  const external = ip.parsePrefix(b.external.cidr);
+  const network = ip.parsePrefix(spec.flannel.network);
+  if (ip.overlaps(external, underlay) || ip.overlaps(external, network)) add('/bigip/external/cidr', `${b.external.cidr} overlaps the underlay or the pod network; choose a disjoint prefix`);
+  const taken = new Map(topology.nodes.map((n) => [n.underlayIp, `node ${n.name}`]));
+  const hostNames = new Set([...topology.nodes.map((n) => n.name), 'client', 'underlay']);
+  b.units.forEach((u, i) => {
+    const at = `/bigip/units/${i}`;
+    if (hostNames.has(u.name)) add(`${at}/name`, `"${u.name}" is already the name of a node (or reserved: client, underlay); unit names must be unique`);
+    hostNames.add(u.name);
+    if (!ip.contains(underlay, ip.parseIp(u.underlaySelfIp))) add(`${at}/underlaySelfIp`, `${u.underlaySelfIp} is outside the underlay ${spec.underlay.cidr}`);
+    const owner = taken.get(u.underlaySelfIp);
+    if (owner) add(`${at}/underlaySelfIp`, `${u.underlaySelfIp} is already the underlay address of ${owner}`);
+    taken.set(u.underlaySelfIp, `unit ${u.name}`);
+    if (!ip.contains(external, ip.parseIp(u.externalSelfIp))) add(`${at}/externalSelfIp`, `${u.externalSelfIp} is outside the external VLAN ${b.external.cidr}`);
+    const tunnelIp = ip.parseIp(u.tunnelSelfIp.split('/')[0] ?? '');
+    if (!ip.contains(network, tunnelIp)) add(`${at}/tunnelSelfIp`, `${u.tunnelSelfIp} is outside flannel.network ${spec.flannel.network}`);
+    if (topology.nodes.some((n) => ip.contains(ip.parsePrefix(n.podCidr), tunnelIp))) add(`${at}/tunnelSelfIp`, `${u.tunnelSelfIp} lies inside a node's podCIDR`);
+    if (u.flannelNode) {
+      const pc = ip.parsePrefix(u.flannelNode.podCidr);
+      const clash = topology.nodes.find((n) => ip.overlaps(pc, ip.parsePrefix(n.podCidr)));
+      if (clash) add(`${at}/flannelNode/podCidr`, `${u.flannelNode.podCidr} overlaps the podCIDR ${clash.podCidr} of node ${clash.name}`);
+    }
+  });
+  if (!b.units.some((u) => u.name === b.ha.active)) add('/bigip/ha/active', `"${b.ha.active}" is not a unit; units: ${b.units.map((u) => u.name).join(', ')}`);
+  b.virtualServers.forEach((vs, i) => {
+    if (!ip.contains(external, ip.parseIp(vs.destination))) add(`/bigip/virtualServers/${i}/destination`, `${vs.destination} is outside the external VLAN ${b.external.cidr}`);
+    vs.pool.forEach((ref, j) => {
+      const [nodeName, podName] = ref.split('/');
+      const node = topology.nodes.find((n) => n.name === nodeName);
+      if (!node?.pods.some((p) => p.name === podName)) add(`/bigip/virtualServers/${i}/pool/${j}`, `no pod "${ref}"; pool members are node/pod names from nodes`);
+    });
+  });
+  if (spec.client && !ip.contains(external, ip.parseIp(spec.client.ip))) add('/client/ip', `${spec.client.ip} is outside the external VLAN ${b.external.cidr}`);
 }

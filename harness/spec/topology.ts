@@ -28,8 +28,53 @@ export interface NodeTopology {
   pointer: string;
 }
 
+export interface UnitTopology {
+  name: string;
+  underlayIp: string;
+  underlayMac: string;
+  externalIp: string;
+  externalMac: string;
+  /** The tunnel self IP with its prefix (10.217.31.36/16). */
+  tunnelSelfIp: string;
+  tunnelIp: string;
+  tunnelMac: string;
+  flannelNode?: { podCidr: string };
+  pointer: string;
+}
+
+export interface PoolMember {
+  node: string;
+  pod: string;
+  ip: string;
+  mac: string;
+}
+
+export interface VirtualServerTopology {
+  name: string;
+  destination: string;
+  tcpPort: number;
+  udpPort: number;
+  pool: PoolMember[];
+  snat: 'automap';
+}
+
+export interface BigipTopology {
+  external: { cidr: string; prefixLength: number };
+  units: UnitTopology[];
+  profile: { name: string; floodingType: 'none' | 'multipoint'; port: number };
+  tunnel: { name: string; key: number; localAddress: 'self' | 'floating'; trafficGroup: string; mtu: number };
+  floatingSelfIps: { address: string; vlan: 'tunnel' | 'underlay' | 'external' }[];
+  staticFdb: boolean;
+  cisStaticArp: boolean;
+  configsync: boolean;
+  active: string;
+  virtualServers: VirtualServerTopology[];
+  client: { ip: string; mac: string };
+}
+
 export interface Topology {
   scenario: string;
+  bigip?: BigipTopology;
   underlay: { cidr: string; prefixLength: number; mtu: number };
   flannel: { network: string; vni: number; port: number; learning: boolean; bridged: boolean; mtu: number; ipv6: boolean; device: string };
   nodes: NodeTopology[];
@@ -44,6 +89,7 @@ export const MAC_PREFIX = {
   cni: [0x0a, 0x58],
   hostVeth: [0x02, 0x0e],
   switchPort: [0x02, 0x02],
+  external: [0x02, 0x03],
 } as const;
 
 export function resolveTopology(spec: ScenarioSpec): Topology {
@@ -95,6 +141,7 @@ export function resolveTopology(spec: ScenarioSpec): Topology {
   });
   return {
     scenario: spec.name,
+    ...(spec.bigip ? { bigip: resolveBigip(spec, nodes) } : {}),
     underlay: { cidr: ip.formatPrefix(underlay), prefixLength: underlay.length, mtu: spec.underlay.mtu ?? 1500 },
     flannel: {
       network: ip.formatPrefix(network),
@@ -107,5 +154,51 @@ export function resolveTopology(spec: ScenarioSpec): Topology {
       device: `flannel.${spec.flannel.vni}`,
     },
     nodes,
+  };
+}
+
+function resolveBigip(spec: ScenarioSpec, nodes: NodeTopology[]): BigipTopology {
+  const b = spec.bigip!;
+  const external = ip.parsePrefix(b.external.cidr);
+  const units = b.units.map((u, i): UnitTopology => {
+    const underlay = ip.parseIp(u.underlaySelfIp);
+    return {
+      name: u.name,
+      underlayIp: u.underlaySelfIp,
+      underlayMac: ip.macFromIp(MAC_PREFIX.underlay, underlay),
+      externalIp: u.externalSelfIp,
+      externalMac: ip.macFromIp(MAC_PREFIX.external, ip.parseIp(u.externalSelfIp)),
+      tunnelSelfIp: u.tunnelSelfIp,
+      tunnelIp: u.tunnelSelfIp.split('/')[0] ?? u.tunnelSelfIp,
+      tunnelMac: u.tunnelMac ?? ip.macFromIp(MAC_PREFIX.vtep, underlay),
+      ...(u.flannelNode ? { flannelNode: { podCidr: u.flannelNode.podCidr } } : {}),
+      pointer: `/bigip/units/${i}`,
+    };
+  });
+  const clientIp = spec.client?.ip ?? ip.formatIp(ip.nth(external, 10));
+  return {
+    external: { cidr: ip.formatPrefix(external), prefixLength: external.length },
+    units,
+    profile: { name: b.profile.name, floodingType: b.profile.floodingType, port: b.profile.port ?? 8472 },
+    tunnel: { name: b.tunnel.name, key: b.tunnel.key, localAddress: b.tunnel.localAddress, trafficGroup: b.tunnel.trafficGroup, mtu: b.tunnel.mtu ?? 1450 },
+    floatingSelfIps: b.floatingSelfIps ?? [],
+    staticFdb: b.staticFdb,
+    cisStaticArp: b.cisStaticArp,
+    configsync: b.configsync ?? false,
+    active: b.ha.active,
+    virtualServers: b.virtualServers.map((vs) => ({
+      name: vs.name,
+      destination: vs.destination,
+      tcpPort: vs.tcpPort ?? 80,
+      udpPort: vs.udpPort ?? 7,
+      snat: 'automap',
+      pool: vs.pool.flatMap((ref) => {
+        const [nodeName, podName] = ref.split('/');
+        const node = nodes.find((n) => n.name === nodeName);
+        const pod = node?.pods.find((p) => p.name === podName);
+        return node && pod ? [{ node: node.name, pod: pod.name, ip: pod.ip, mac: pod.mac }] : [];
+      }),
+    })),
+    client: { ip: clientIp, mac: ip.macFromIp(MAC_PREFIX.external, ip.parseIp(clientIp)) },
   };
 }

@@ -7,7 +7,8 @@ import { CommandError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger.js';
 import { ip, type IpLine } from '../../devices/linux/commands.js';
 import type { HostDecl, LinkEnd, StepAction } from '../../plan/types.js';
-import type { NodeHandle, Prerequisite, Provider, ProviderContext } from '../types.js';
+import type { ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
+import { spawnManaged } from './spawn.js';
 import { netnsName } from './names.js';
 import { killAll, netnsInode, pidsByNetns } from './processes.js';
 import { checkTools } from '../preflight.js';
@@ -22,7 +23,7 @@ export class NetnsProvider implements Provider {
   ) {}
 
   async preflight(): Promise<Prerequisite[]> {
-    return checkTools(['ip', 'bridge', 'nsenter', 'ping', 'sysctl']);
+    return checkTools(['ip', 'bridge', 'nsenter', 'ping', 'sysctl', 'nft', 'conntrack', 'arping', 'socat']);
   }
 
   locationOf(hostId: string): string {
@@ -64,6 +65,10 @@ export class NetnsProvider implements Provider {
     };
   }
 
+  spawn(hostId: string, argv: readonly string[], options: SpawnOptions = {}): ManagedProcess {
+    return spawnManaged(hostId, this.execArgv(this.locationOf(hostId), argv), this.ctx.ledger, options);
+  }
+
   /** `nsenter --net` only switches the network namespace: cheaper than `ip netns exec`. */
   execArgv(location: string, argv: readonly string[]): string[] {
     return ['nsenter', `--net=/run/netns/${location}`, '--', ...argv];
@@ -81,6 +86,10 @@ export class NetnsProvider implements Provider {
         return action.lines.map((l) => ['bridge', '-n', this.locationOf(action.host), ...l]);
       case 'sysctl':
         return [this.execArgv(this.locationOf(action.host), ['sysctl', '-q', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
+      case 'nft':
+        return [this.execArgv(this.locationOf(action.host), ['nft', '-f', '-']), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
+      case 'spawn':
+        return [this.execArgv(this.locationOf(action.host), action.argv)];
       case 'wait-ping':
         return [this.execArgv(this.locationOf(action.from), ['ping', '-c', '1', '-W', '1', action.to])];
     }

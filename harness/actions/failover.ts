@@ -1,0 +1,46 @@
+// `run sys failover standby` on the active unit: it releases traffic-group-1 (virtual servers,
+// addresses, and the flows it translated) while the peer takes the addresses and announces
+// them with gratuitous ARP on every VLAN they live on, at once.
+import type { Provider } from '../providers/types.js';
+import type { BigipTopology, UnitTopology } from '../spec/topology.js';
+import { TG_TABLE, trafficGroupAddresses, trafficGroupRuleset } from '../devices/bigip/sim.js';
+
+const batch = (lines: string[][]) => lines.map((l) => l.join(' ')).join('\n') + '\n';
+
+export async function releaseTrafficGroup(provider: Provider, b: BigipTopology, unit: UnitTopology): Promise<void> {
+  const node = provider.node(unit.name);
+  // Drop the translation first: with the DNAT gone and conntrack flushed, nothing old keeps flowing.
+  await node.exec(['nft', 'delete', 'table', 'ip', TG_TABLE], { allowFailure: true });
+  await Promise.all([
+    node.exec(['ip', '-force', '-batch', '-'], { stdin: batch(trafficGroupAddresses(b).map((a) => ['addr', 'del', a.cidr, 'dev', a.dev])), allowFailure: true }),
+    ...b.virtualServers.map((vs) => node.exec(['conntrack', '-D', '--orig-dst', vs.destination], { allowFailure: true })),
+  ]);
+}
+
+export async function takeTrafficGroup(provider: Provider, b: BigipTopology, unit: UnitTopology): Promise<void> {
+  const node = provider.node(unit.name);
+  const addresses = trafficGroupAddresses(b);
+  await Promise.all([
+    node.exec(['ip', '-batch', '-'], { stdin: batch(addresses.map((a) => ['addr', 'replace', a.cidr, 'dev', a.dev])) }),
+    node.exec(['nft', '-f', '-'], { stdin: trafficGroupRuleset(b, unit) }),
+  ]);
+  // arping -c 1 returns about a second after sending: start them all, do not wait for them.
+  for (const a of addresses) provider.spawn(unit.name, ['arping', '-q', '-U', '-c', '1', '-I', a.dev, a.ip]);
+}
+
+export interface FailoverTiming {
+  from: string;
+  to: string;
+  startedAt: number;
+  durationMs: number;
+}
+
+export async function failover(provider: Provider, b: BigipTopology, fromName: string): Promise<FailoverTiming> {
+  const from = b.units.find((u) => u.name === fromName);
+  const to = b.units.find((u) => u.name !== fromName);
+  if (!from || !to) throw new Error(`failover needs two units; active is ${fromName}`);
+  const startedAt = performance.timeOrigin + performance.now();
+  const t0 = performance.now();
+  await Promise.all([releaseTrafficGroup(provider, b, from), takeTrafficGroup(provider, b, to)]);
+  return { from: from.name, to: to.name, startedAt, durationMs: performance.now() - t0 };
+}
