@@ -22,7 +22,7 @@ export async function takeTrafficGroup(provider: Provider, b: BigipTopology, uni
   const addresses = trafficGroupAddresses(b);
   await Promise.all([
     node.exec(['ip', '-batch', '-'], { stdin: batch(addresses.map((a) => ['addr', 'replace', a.cidr, 'dev', a.dev])) }),
-    node.exec(['nft', '-f', '-'], { stdin: trafficGroupRuleset(b, unit) }),
+    provider.nft(unit.name, trafficGroupRuleset(b, unit)),
   ]);
   // arping -c 1 returns about a second after sending: start them all, do not wait for them.
   for (const a of addresses) provider.spawn(unit.name, ['arping', '-q', '-U', '-c', '1', '-I', a.dev, a.ip]);

@@ -16,6 +16,7 @@ import { findRun, isAlive, listRuns } from '../core/registry.js';
 import { closeRun } from '../core/run-context.js';
 import { NotFoundError } from '../core/errors.js';
 import { spawnSync } from 'node:child_process';
+import { toolEnv } from '../core/command.js';
 import { printAssertion, printPhase, printSummary } from './output.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -99,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
         const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
         const node = provider.node(args.host);
         const full = 'execArgv' in provider ? (provider as unknown as { execArgv(l: string, a: string[]): string[] }).execArgv(node.location, command.length ? command : ['bash']) : command;
-        const r = spawnSync(full[0] ?? 'true', full.slice(1), { stdio: 'inherit' });
+        const r = spawnSync(full[0] ?? 'true', full.slice(1), { stdio: 'inherit', env: toolEnv() });
         code = r.status ?? 2;
       },
     )

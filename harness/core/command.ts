@@ -28,6 +28,19 @@ export function describeArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
 
+/**
+ * The environment for the system tools we run. npm and npx put node_modules/.bin first on PATH,
+ * and ava's dependency @vercel/nft installs a `nft` there: `nft -f` would run Node File Trace
+ * instead of nftables. System tools are looked up on PATH without node_modules/.bin.
+ */
+export function toolEnv(): NodeJS.ProcessEnv {
+  const path = (process.env.PATH ?? '')
+    .split(':')
+    .filter((dir) => dir && !dir.includes('node_modules'))
+    .concat(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+  return { ...process.env, PATH: [...new Set(path)].join(':') };
+}
+
 /** Spawns local processes. The default runner for the netns provider and for host checks. */
 export class LocalRunner implements CommandRunner {
   run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
@@ -35,7 +48,7 @@ export class LocalRunner implements CommandRunner {
     if (!file) throw new CommandError('empty argv', { argv });
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs, killSignal: 'SIGKILL' });
+      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs, killSignal: 'SIGKILL', env: toolEnv() });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -66,7 +66,7 @@ export async function runAction(action: StepAction, provider: Provider, signal?:
     case 'sysctl':
       return provider.sysctl(action.host, action.settings);
     case 'nft':
-      return provider.node(action.host).exec(['nft', '-f', '-'], { stdin: action.ruleset }).then(() => undefined);
+      return provider.nft(action.host, action.ruleset);
     case 'spawn':
       provider.spawn(action.host, action.argv, { detached: true });
       return;

@@ -2,6 +2,7 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import type { Prerequisite } from './types.js';
+import { toolEnv } from '../core/command.js';
 
 const PACKAGE_OF: Record<string, string> = {
   ip: 'iproute2',
@@ -18,7 +19,7 @@ const PACKAGE_OF: Record<string, string> = {
 
 /** Looks a program up on PATH and in the sbin directories (root's tools live there). */
 export function findTool(tool: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'].filter(Boolean);
+  const dirs = (toolEnv().PATH ?? '').split(':').filter(Boolean);
   for (const dir of dirs) {
     const candidate = join(dir, tool);
     try {

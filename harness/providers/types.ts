@@ -55,6 +55,8 @@ export interface Provider {
   bridge(host: string, lines: readonly IpLine[]): Promise<void>;
   sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void>;
   node(hostId: string): NodeHandle;
+  /** Applies an nftables ruleset in a host (kept as a file in the run directory). */
+  nft(hostId: string, ruleset: string): Promise<void>;
   /** Starts a long-running process in a host; it is recorded in the ledger. */
   spawn(hostId: string, argv: readonly string[], options?: SpawnOptions): ManagedProcess;
   /** The argv each action runs, for `overlab plan`. */

@@ -40,6 +40,8 @@ export interface RunOptions {
   provider?: string;
   /** Boot and keep (overlab up): no checks, no teardown. */
   keep?: boolean;
+  /** Run every step the scenario lists but leave the testbed up (tests inspect it, then `down`). */
+  skipTeardown?: boolean;
   signal?: AbortSignal;
   onPhase?: (phase: PhaseRecord) => void;
   onAssertion?: (a: AssertionResult) => void;
@@ -93,7 +95,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
       ctx.signal.throwIfAborted();
       const name = stepName(step);
       if (name === 'teardown') {
-        if (!options.keep) await teardown();
+        if (!options.keep && !options.skipTeardown) await teardown();
         continue;
       }
       await phase(name, () => runStep(step, { ctx, plan, spec, store, state, metrics, started, assertions, onAssertion: options.onAssertion }));
@@ -101,7 +103,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
   } catch (e) {
     error = ctx.signal.aborted ? new InterruptedError(String((ctx.signal.reason as Error)?.message ?? ctx.signal.reason)) : (e as Error);
   } finally {
-    if (!tornDown && (!options.keep || error)) {
+    if (!tornDown && ((!options.keep && !options.skipTeardown) || error)) {
       try {
         await teardown();
       } catch (e) {

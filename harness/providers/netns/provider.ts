@@ -1,7 +1,8 @@
 // The netns provider: every host is a Linux network namespace with real kernel devices.
 // Namespaces and veth pairs are made in one `ip -batch` from the host namespace; everything
 // inside a namespace is one `ip -n NS -batch -` (≈0.4 ms a command instead of 3-4 ms a spawn).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LocalRunner, type CommandRunner, type RunOptions } from '../../core/command.js';
 import { CommandError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger.js';
@@ -65,6 +66,21 @@ export class NetnsProvider implements Provider {
     };
   }
 
+  /**
+   * `nft -f -` is not reliable here: run from some parents (ava's workers) nft 1.0.6 looks for a
+   * file named "-" and still exits 0. The ruleset goes to a file in the run directory instead,
+   * which also keeps what was applied as evidence.
+   */
+  async nft(hostId: string, ruleset: string): Promise<void> {
+    const dir = join(dirname(this.ctx.ledger.file), 'nft');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${hostId}-${++this.nftCount}.nft`);
+    writeFileSync(file, ruleset);
+    await this.node(hostId).exec(['nft', '-f', file]);
+  }
+
+  private nftCount = 0;
+
   spawn(hostId: string, argv: readonly string[], options: SpawnOptions = {}): ManagedProcess {
     return spawnManaged(hostId, this.execArgv(this.locationOf(hostId), argv), this.ctx.ledger, options);
   }
@@ -87,7 +103,7 @@ export class NetnsProvider implements Provider {
       case 'sysctl':
         return [this.execArgv(this.locationOf(action.host), ['sysctl', '-q', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
       case 'nft':
-        return [this.execArgv(this.locationOf(action.host), ['nft', '-f', '-']), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
+        return [this.execArgv(this.locationOf(action.host), ['nft', '-f', `RUNDIR/nft/${action.host}-N.nft`]), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
       case 'spawn':
         return [this.execArgv(this.locationOf(action.host), action.argv)];
       case 'wait-ping':

@@ -4,12 +4,13 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ResourceLedger } from '../../core/ledger.js';
 import { CommandError } from '../../core/errors.js';
+import { toolEnv } from '../../core/command.js';
 import type { ManagedProcess, SpawnOptions } from '../types.js';
 
 export function spawnManaged(host: string, fullArgv: readonly string[], ledger: ResourceLedger, options: SpawnOptions = {}): ManagedProcess {
   const [file, ...args] = fullArgv;
   if (!file) throw new CommandError('empty argv', { argv: fullArgv, node: host });
-  const child = spawn(file, args, { detached: true, stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'ignore'] });
+  const child = spawn(file, args, { detached: true, env: toolEnv(), stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'ignore'] });
   if (child.pid === undefined) throw new CommandError(`cannot start ${fullArgv.join(' ')}`, { argv: fullArgv, node: host });
   // The namespace it lives in is already in the ledger (teardown kills everything inside it);
   // the pid is recorded too, for the report and for a clean after a crash.
