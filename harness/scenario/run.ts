@@ -12,29 +12,8 @@ import { createProvider } from '../providers/registry.js';
 import { EvidenceStore } from '../probes/evidence.js';
 import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
-
-export interface PhaseRecord {
-  name: string;
-  durationMs: number;
-  status: 'passed' | 'failed' | 'error' | 'skipped';
-}
-
-export interface RunReport {
-  schemaVersion: 1;
-  scenario: string;
-  provider: string;
-  runId: string;
-  status: 'passed' | 'failed' | 'reproduced' | 'error';
-  startedAt: string;
-  durationMs: number;
-  phases: PhaseRecord[];
-  topology: { nodes: { name: string; role: string; underlayIp: string; vtepMac: string; podCidr: string }[]; bigips: unknown[] };
-  assertions: AssertionResult[];
-  metrics: Record<string, number>;
-  artifacts: { pcaps: unknown[]; html?: string; junit?: string };
-  error?: { name: string; message: string };
-  runDir: string;
-}
+import type { PhaseRecord, RunReport } from '../report/types.js';
+export type { PhaseRecord, RunReport } from '../report/types.js';
 
 export interface RunOptions {
   provider?: string;
@@ -125,13 +104,13 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     durationMs: round(performance.now() - started),
     phases,
     topology: {
-      nodes: plan.topology.nodes.map((n) => ({ name: n.name, role: n.role, underlayIp: n.underlayIp, vtepMac: n.vtepMac, podCidr: n.podCidr })),
+      nodes: plan.topology.nodes.map((n) => ({ name: n.name, role: n.role, underlayIp: n.underlayIp, vtepMac: n.vtepMac, podCidr: n.podCidr, pods: n.pods.map((p) => ({ name: p.name, ip: p.ip, mac: p.mac })) })),
       bigips: (b?.units ?? []).map((u) => ({
         name: u.name,
         underlayIp: u.underlayIp,
         tunnelMac: u.tunnelMac,
         tunnelSelfIp: u.tunnelSelfIp,
-        haState: lastObs ? (activeUnit(lastObs, plan) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby',
+        haState: (lastObs ? (activeUnit(lastObs, plan) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby') as 'active' | 'standby',
       })),
     },
     assertions,

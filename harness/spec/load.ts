@@ -48,7 +48,8 @@ export function parseScenario(text: string, file: string): ScenarioSpec {
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new SpecError(
-      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, field: '', message: `not valid YAML: ${e.message.split('\n')[0]}` })),
+      // linePos is only filled in with prettyErrors; the offset always is.
+      doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line, field: '', message: `not valid YAML: ${e.message.split('\n')[0]}` })),
     );
   }
   const data: unknown = doc.toJS();

@@ -51,6 +51,20 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
       });
     }
   });
+  // Default addresses must fit (resolveTopology hands them out from .10 and .2 and would throw).
+  const explicitUnderlay = new Set(spec.nodes.flatMap((n) => (n.underlayIp ? [ip.parseIp(n.underlayIp)] : [])));
+  const implicitUnderlay = spec.nodes.filter((n) => !n.underlayIp).length;
+  if (implicitUnderlay > freeFrom(underlay, 10, explicitUnderlay)) {
+    add('/nodes', `${implicitUnderlay} node(s) without underlayIp get addresses from .10 of the underlay, and ${spec.underlay.cidr} has only ${freeFrom(underlay, 10, explicitUnderlay)} free there; set underlayIp or widen underlay.cidr`);
+  }
+  spec.nodes.forEach((node, i) => {
+    const pc = node.podCidr ? ip.parsePrefix(node.podCidr) : network.length <= 24 && i < 2 ** (24 - network.length) ? ip.subnet(network, 24, i) : undefined;
+    if (!pc || pc.length > 29 || node.pods === undefined) return;
+    const explicitPods = new Set(Array.isArray(node.pods) ? node.pods.flatMap((p) => (p.ip ? [ip.parseIp(p.ip)] : [])) : []);
+    const implicitPods = typeof node.pods === 'number' ? node.pods : node.pods.filter((p) => !p.ip).length;
+    const free = freeFrom(pc, 2, explicitPods);
+    if (implicitPods > free) add(`/nodes/${i}/pods`, `${implicitPods} pod(s) without an address and the podCIDR ${ip.formatPrefix(pc)} has only ${free} free (from .2, before the broadcast); use fewer pods or a larger podCidr`);
+  });
   if (problems.length > 0) return problems; // the topology cannot be resolved reliably
 
   const topology = resolveTopology(spec);
@@ -117,4 +131,11 @@ function checkBigip(spec: ScenarioSpec, topology: ReturnType<typeof resolveTopol
     });
   });
   if (spec.client && !ip.contains(external, ip.parseIp(spec.client.ip))) add('/client/ip', `${spec.client.ip} is outside the external VLAN ${b.external.cidr}`);
+}
+
+/** Host addresses of `p` from offset `first` up to the one before the broadcast, not in `taken`. */
+function freeFrom(p: ip.Prefix, first: number, taken: ReadonlySet<number>): number {
+  let free = 0;
+  for (let offset = first; offset <= ip.size(p) - 2; offset++) if (!taken.has(ip.nth(p, offset))) free++;
+  return free;
 }
