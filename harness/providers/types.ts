@@ -29,6 +29,8 @@ export interface ManagedProcess {
   readonly exited: Promise<number | string>;
   /** Lines the process writes to stdout, as they come. */
   onLine(listener: (line: string) => void): void;
+  /** Lines on stderr, when started with captureStderr. */
+  onStderrLine(listener: (line: string) => void): void;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
 
@@ -37,6 +39,7 @@ export interface SpawnOptions {
   detached?: boolean;
   /** Capture stdout lines (otherwise stdout is discarded). */
   captureStdout?: boolean;
+  captureStderr?: boolean;
 }
 
 export interface ProviderContext {

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioSpec, StepSpec } from '../spec/schema.js';
-import { runStep, stepName, type StepState } from './steps.js';
+import { runStep, stepName, stopCapturesOf, type StepState } from './steps.js';
 import { activeUnit } from './observe.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
@@ -65,6 +65,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
   const teardown = async () => {
     tornDown = true;
     await state.probe?.stop('SIGTERM', 500).catch(() => undefined);
+    await stopCapturesOf({ state, ctx }).catch(() => undefined);
     metrics.teardownMs = round(await phase('teardown', () => closeRun(ctx)));
   };
 
@@ -115,7 +116,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     },
     assertions,
     metrics,
-    artifacts: { pcaps: [] },
+    artifacts: { pcaps: state.pcaps ?? [] },
     runDir: ctx.runDir,
     ...(error ? { error: { name: error.name, message: error.message } } : {}),
   };

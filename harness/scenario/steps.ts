@@ -15,13 +15,17 @@ import { delay, waitFor } from '../core/wait.js';
 import { failover, type FailoverTiming } from '../actions/failover.js';
 import { observe, activeUnit, type Observation } from './observe.js';
 import { runChecks } from './checks.js';
-import { CLIENT_HOST } from '../plan/plan.js';
+import { CLIENT_HOST, UNDERLAY_IF } from '../plan/plan.js';
+import { startCaptures, stopCaptures, type CaptureTarget, type RunningCapture } from '../probes/capture.js';
+import type { PcapArtifact } from '../report/types.js';
 import { computeOutage } from '../probes/outage.js';
 import { assertFailover, assertNodeLearnedUnit, assertUnitLearnedPods } from '../assert/bigip.js';
 import { assertReachability } from '../assert/reachability.js';
 import { HarnessError } from '../core/errors.js';
 
 export interface StepState {
+  captures?: RunningCapture[];
+  pcaps?: PcapArtifact[];
   probe?: ManagedProcess;
   probeFile?: string;
   replies?: { seq: number; sentAt: number }[];
@@ -62,6 +66,11 @@ export async function runStep(step: StepSpec, c: StepContext): Promise<void> {
     const ready = timings.find((t) => t.id === 'ready');
     if (ready) c.metrics.readyProbeMs = round(ready.durationMs);
     c.metrics.testbedReadyMs = round(performance.now() - c.started);
+    if (c.spec.capture?.enabled !== false) {
+      const t0 = performance.now();
+      state.captures = await startCaptures(ctx.provider, ctx.runDir, captureTargets(plan, c.spec), c.spec.capture?.maxPackets ?? 200000, ctx.signal);
+      c.metrics.captureStartMs = round(performance.now() - t0);
+    }
   } else if (step === 'traffic-start') {
     const vs = b?.virtualServers[0];
     if (!b || !vs) throw new HarnessError('traffic-start needs a bigip section with a virtual server');
@@ -150,7 +159,25 @@ async function assertAll(c: StepContext): Promise<AssertionResult[]> {
     const servedAfter = state.probeRecords.filter((r) => r.proto === 'tcp' && r.sentAt > (outage.firstGoodAfter ?? Infinity) && r.server).map((r) => r.server!);
     out.push(assertFailover(outage, spec.failover?.maxOutageMs ?? 1000, after ? activeUnit(after, plan) : undefined, state.failover.to, servedAfter, [outageEv.path, 'evidence/probes.json']));
   }
+  // The capture ends after the probes of the assertions above and before anything reads it.
+  await stopCapturesOf(c);
   return out;
+}
+
+export async function stopCapturesOf(c: Pick<StepContext, 'state' | 'ctx'>): Promise<void> {
+  if (!c.state.captures) return;
+  const captures = c.state.captures;
+  c.state.captures = undefined;
+  c.state.pcaps = await stopCaptures(captures, c.ctx.runDir);
+}
+
+/** Every node's and unit's underlay interface, and what the scenario adds. */
+export function captureTargets(plan: Plan, spec: ScenarioSpec): CaptureTarget[] {
+  const hosts = plan.hosts.filter((h) => h.kind === 'node' || h.kind === 'unit');
+  return [
+    ...hosts.map((h) => ({ host: h.id, ifname: UNDERLAY_IF })),
+    ...(spec.capture?.extra ?? []).map((e) => ({ host: e.host, ifname: e.interface })),
+  ];
 }
 
 function round(ms: number): number {

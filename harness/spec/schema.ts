@@ -186,6 +186,24 @@ export const ScenarioSpecSchema = Type.Object(
     failover: Type.Optional(
       Type.Object({ maxOutageMs: Type.Integer({ minimum: 1, maximum: 60000, description: 'the scenario passes when traffic recovers within this' }) }, { additionalProperties: false }),
     ),
+    capture: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(Type.Boolean({ default: true, description: 'capture every node\'s and unit\'s underlay interface' })),
+          maxPackets: Type.Optional(Type.Integer({ minimum: 10, maximum: 10000000, default: 200000, description: 'tcpdump -c: each capture stops after this many packets' })),
+          extra: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { host: Type.String({ pattern: '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)?$', description: 'a node, unit, client, or node.pod' }), interface: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,15}$' }) },
+                { additionalProperties: false },
+              ),
+              { description: 'more interfaces to capture, e.g. {host: master, interface: cni0} or {host: master.nginx, interface: eth0}' },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     steps: Type.Optional(Type.Array(StepSchema, { description: 'the order of the run; default: boot, configure, assert, teardown' })),
     readiness: Type.Optional(
       Type.Object({ timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, description: 'how long to wait for the first cross-node ping' }) }, { additionalProperties: false }),

@@ -10,7 +10,7 @@ import type { ManagedProcess, SpawnOptions } from '../types.js';
 export function spawnManaged(host: string, fullArgv: readonly string[], ledger: ResourceLedger, options: SpawnOptions = {}): ManagedProcess {
   const [file, ...args] = fullArgv;
   if (!file) throw new CommandError('empty argv', { argv: fullArgv, node: host });
-  const child = spawn(file, args, { detached: true, env: toolEnv(), stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'ignore'] });
+  const child = spawn(file, args, { detached: true, env: toolEnv(), stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', options.captureStderr ? 'pipe' : 'ignore'] });
   if (child.pid === undefined) throw new CommandError(`cannot start ${fullArgv.join(' ')}`, { argv: fullArgv, node: host });
   // The namespace it lives in is already in the ledger (teardown kills everything inside it);
   // the pid is recorded too, for the report and for a clean after a crash.
@@ -19,10 +19,9 @@ export function spawnManaged(host: string, fullArgv: readonly string[], ledger: 
   // tears down in order; unref'd so a kept run (overlab up) leaves it running when we exit.
   if (options.detached) child.unref();
   const listeners: ((line: string) => void)[] = [];
-  if (child.stdout) {
-    const rl = createInterface({ input: child.stdout });
-    rl.on('line', (line) => listeners.forEach((l) => l(line)));
-  }
+  const errListeners: ((line: string) => void)[] = [];
+  if (child.stdout) createInterface({ input: child.stdout }).on('line', (line) => listeners.forEach((l) => l(line)));
+  if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => errListeners.forEach((l) => l(line)));
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
     child.on('error', () => resolve(-1));
@@ -33,6 +32,7 @@ export function spawnManaged(host: string, fullArgv: readonly string[], ledger: 
     argv: fullArgv,
     exited,
     onLine: (l) => listeners.push(l),
+    onStderrLine: (l) => errListeners.push(l),
     async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 2000) {
       try {
         process.kill(child.pid!, signal);
