@@ -11,6 +11,7 @@ import { ResourceLedger } from '../core/ledger.js';
 import { formatPlan } from './print-plan.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
 import { clean } from './clean.js';
+import { runAll } from './run-all.js';
 import { doctor } from './doctor.js';
 import { findRun, isAlive, listRuns } from '../core/registry.js';
 import { closeRun } from '../core/run-context.js';
@@ -55,16 +56,27 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
-      ['scenario <scenario>', 'run <scenario>'],
-      'boot the testbed, run the checks, tear down, write the report',
-      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string' }),
+      ['scenario [scenario]', 'run [scenario]'],
+      'boot the testbed, run the checks, tear down, write the report (--all: the whole library)',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', describe: 'a name from `overlab list` or a path to a .yaml file' })
+          .option('provider', { type: 'string' })
+          .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
+          .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' }),
       async (args) => {
-        const spec = loadScenario(args.scenario);
         const { signal, received } = abortOnSignals();
-        const report = await runScenario(spec, { provider: args.provider, signal, onPhase: printPhase, onAssertion: printAssertion });
-        printSummary(report);
+        if (args.all) {
+          code = (await runAll({ parallel: args.parallel, provider: args.provider, signal })).code;
+        } else {
+          if (!args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
+          const spec = loadScenario(args.scenario);
+          const report = await runScenario(spec, { provider: args.provider, signal, onPhase: printPhase, onAssertion: printAssertion });
+          printSummary(report);
+          code = exitCodeOf(report.status);
+        }
         const sig = received();
-        code = sig ? (SIGNAL_EXIT[sig] ?? 2) : exitCodeOf(report.status);
+        if (sig) code = SIGNAL_EXIT[sig] ?? 2;
       },
     )
     .command(

@@ -18,5 +18,6 @@ export function printSummary(r: RunReport): void {
   console.log(
     `${r.scenario} ${r.status.toUpperCase()}: ${passed}/${r.assertions.length} assertions passed; boot ${m.bootMs ?? '-'} ms, teardown ${m.teardownMs ?? '-'} ms, total ${r.durationMs} ms; run ${r.runId}`,
   );
+  if (r.reproduction) console.log(`reproduction: ${r.reproduction.verdict}`);
   console.log(`report: ${join(r.runDir, 'report.json')}`);
 }

@@ -13,17 +13,29 @@ export interface RunReport {
   scenario: string;
   provider: string;
   runId: string;
-  status: 'passed' | 'failed' | 'reproduced' | 'error';
+  /** not-reproducible: a reproduction whose symptom this provider cannot show (reason in `reproduction`). */
+  status: 'passed' | 'failed' | 'reproduced' | 'not-reproducible' | 'error';
+  reproduction?: { symptom: string; rootCause: string; fix: string; shows: string; expectFailed: string[]; notReproducible?: string; verdict: string };
   startedAt: string;
   durationMs: number;
   phases: PhaseRecord[];
   topology: {
-    nodes: { name: string; role: string; underlayIp: string; vtepMac: string; podCidr: string; pods?: { name: string; ip: string; mac: string }[] }[];
-    bigips: { name: string; underlayIp: string; tunnelMac: string; tunnelSelfIp: string; haState: 'active' | 'standby' }[];
+    nodes: { name: string; role: string; underlayIp: string; vtepMac: string; podCidr: string; pods?: { name: string; ip: string; mac: string; mtu?: number }[] }[];
+    bigips: { name: string; underlayIp: string; tunnelMac: string; tunnelSelfIp: string; haState: 'active' | 'standby'; externalIp?: string }[];
+    /** Added by report/enrich.ts from the plan (optional: older reports lack them). */
+    underlay?: { cidr: string; mtu: number };
+    flannel?: { network: string; vni: number; port: number; device: string; learning: boolean; bridged: boolean; mtu: number };
+    tunnel?: { name: string; key: number; mtu: number; profile: string; floodingType: string };
+    external?: { cidr: string };
+    client?: { ip: string };
+    virtualServers?: { name: string; destination: string; tcpPort: number; udpPort: number; pool: string[] }[];
   };
   assertions: AssertionResult[];
   metrics: Record<string, number>;
+  /** Paths relative to the run directory (the bundle sits beside it: `../<runId>.tar.gz`). */
   artifacts: { pcaps: PcapArtifact[]; html?: string; junit?: string; bundle?: string };
+  /** The scenario file's description (added by report/enrich.ts). */
+  description?: string;
   error?: { name: string; message: string };
   runDir: string;
 }

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioSpec, StepSpec } from '../spec/schema.js';
 import { runStep, stepName, stopCapturesOf, type StepState } from './steps.js';
+import { judgeReproduction } from '../assert/reproduction.js';
 import { activeUnit } from './observe.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
@@ -26,7 +27,7 @@ export interface RunOptions {
   onAssertion?: (a: AssertionResult) => void;
 }
 
-export const exitCodeOf = (status: RunReport['status']): number => (status === 'passed' || status === 'reproduced' ? 0 : status === 'failed' ? 1 : 2);
+export const exitCodeOf = (status: RunReport['status']): number => (status === 'passed' || status === 'reproduced' || status === 'not-reproducible' ? 0 : status === 'failed' ? 1 : 2);
 
 export async function preflight(providerKind: string): Promise<void> {
   const probe = createProvider(providerKind, { runId: 'preflight', ledger: new ResourceLedger('/nonexistent') });
@@ -92,7 +93,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     }
   }
 
-  const status: RunReport['status'] = error ? 'error' : assertions.every((a) => a.status === 'passed') ? 'passed' : 'failed';
+  const judged = spec.reproduces && !error ? judgeReproduction(spec.reproduces, assertions) : undefined;
+  const status: RunReport['status'] = error ? 'error' : judged ? judged.status : assertions.every((a) => a.status === 'passed') ? 'passed' : 'failed';
   const b = plan.topology.bigip;
   const lastObs = state.observations[state.observations.length - 1];
   const report: RunReport = {
@@ -119,6 +121,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     artifacts: { pcaps: state.pcaps ?? [] },
     runDir: ctx.runDir,
     ...(error ? { error: { name: error.name, message: error.message } } : {}),
+    ...(spec.reproduces ? { reproduction: { ...spec.reproduces, verdict: judged?.verdict ?? 'not judged: the run did not complete' } } : {}),
   };
   writeFileSync(join(ctx.runDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   return report;

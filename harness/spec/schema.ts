@@ -186,6 +186,23 @@ export const ScenarioSpecSchema = Type.Object(
     failover: Type.Optional(
       Type.Object({ maxOutageMs: Type.Integer({ minimum: 1, maximum: 60000, description: 'the scenario passes when traffic recovers within this' }) }, { additionalProperties: false }),
     ),
+    reproduces: Type.Optional(
+      Type.Object(
+        {
+          symptom: Type.String({ description: 'what the field saw' }),
+          rootCause: Type.String(),
+          fix: Type.String(),
+          shows: Type.Union([Type.Literal('before-failover'), Type.Literal('after-failover'), Type.Literal('not-on-this-provider')], {
+            description: 'before-failover: the configuration never works; after-failover: it works until failover (the field failure proper)',
+          }),
+          expectFailed: Type.Array(Type.String({ description: 'an assertion id, or a prefix ending in *' }), {
+            description: 'exactly the assertions that must fail: the run is `reproduced` when each pattern matches a failed assertion and every failed assertion matches a pattern',
+          }),
+          notReproducible: Type.Optional(Type.String({ description: 'why this provider cannot show the symptom; the status is then not-reproducible' })),
+        },
+        { additionalProperties: false, description: 'this scenario reproduces a known failure' },
+      ),
+    ),
     capture: Type.Optional(
       Type.Object(
         {

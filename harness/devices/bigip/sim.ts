@@ -8,6 +8,9 @@
 // robin, SNAT to the unit's tunnel self IP), and HA: only the active unit holds traffic-group-1
 // and forwards for it; failover moves its addresses and announces them with gratuitous ARP.
 //
+// SNAT automap prefers a floating self IP on the tunnel when the scenario has one (it moves with
+// traffic-group-1), else the unit's non-floating tunnel self IP.
+//
 // Not reproduced: configsync, MAC masquerade, the HA heartbeat (failover is commanded, never
 // detected), connection mirroring, persistence and health monitors, TMM's own ARP/FDB timers,
 // and any behaviour of a floating tunnel local-address beyond "the address moves with the
@@ -91,7 +94,9 @@ export function trafficGroupRuleset(b: BigipTopology, unit: UnitTopology): strin
     out.push(`    ip daddr ${vs.destination} udp dport ${vs.udpPort} dnat to ${target}`);
   }
   out.push(`  }`, `  chain postrouting {`, `    type nat hook postrouting priority srcnat; policy accept;`);
-  out.push(`    oifname "${b.tunnel.name}" ct status dnat snat to ${unit.tunnelIp}`);
+  // Automap prefers a floating self IP on the egress VLAN, as BIG-IP does; else the unit's own.
+  const floating = b.floatingSelfIps.find((f) => f.vlan === 'tunnel');
+  out.push(`    oifname "${b.tunnel.name}" ct status dnat snat to ${floating ? floating.address.split('/')[0] : unit.tunnelIp}`);
   out.push(`  }`, `}`);
   return out.join('\n') + '\n';
 }
