@@ -96,3 +96,23 @@ export function tail(text: string, lines = 8): string {
   const all = text.trimEnd().split('\n');
   return all.slice(-lines).join('\n');
 }
+
+/**
+ * A capture file that cannot be read: not a pcap/pcapng file, corrupt, or cut short. `offset` is
+ * the byte in the file where reading stopped; `expected` says what should have been there.
+ */
+export class PcapError extends HarnessError {
+  readonly offset: number;
+  readonly expected: string;
+  /** Whole packets read before the problem. */
+  readonly packetsBefore: number;
+  /** The file ends inside its last record (as opposed to corrupt data in the middle). */
+  readonly truncated: boolean;
+  constructor(message: string, details: { file?: string; offset: number; expected: string; packetsBefore: number; truncated: boolean }) {
+    super(message, details.file !== undefined ? { file: details.file } : {});
+    this.offset = details.offset;
+    this.expected = details.expected;
+    this.packetsBefore = details.packetsBefore;
+    this.truncated = details.truncated;
+  }
+}
