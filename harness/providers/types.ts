@@ -3,7 +3,9 @@
 import type { CommandResult, RunOptions } from '../core/command.js';
 import type { IpLine } from '../devices/linux/commands.js';
 import type { LedgerEntry, ResourceLedger } from '../core/ledger.js';
-import type { HostDecl, LinkEnd, StepAction } from '../plan/types.js';
+import type { HostDecl, LinkDecl, StepAction } from '../plan/types.js';
+
+export type BulkAction = Extract<StepAction, { type: 'ip' | 'bridge' | 'sysctl' | 'nft' }>;
 
 export interface Prerequisite {
   what: string;
@@ -53,7 +55,7 @@ export interface Provider {
   preflight(): Promise<Prerequisite[]>;
   locationOf(hostId: string): string;
   createHosts(hosts: readonly HostDecl[]): Promise<void>;
-  wire(links: readonly { a: LinkEnd; b: LinkEnd }[]): Promise<void>;
+  wire(links: readonly LinkDecl[]): Promise<void>;
   ip(host: string, lines: readonly IpLine[]): Promise<void>;
   bridge(host: string, lines: readonly IpLine[]): Promise<void>;
   sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void>;
@@ -62,8 +64,26 @@ export interface Provider {
   nft(hostId: string, ruleset: string): Promise<void>;
   /** Starts a long-running process in a host; it is recorded in the ledger. */
   spawn(hostId: string, argv: readonly string[], options?: SpawnOptions): ManagedProcess;
+  /**
+   * Optional: runs many independent configuration actions (ip/bridge batches, sysctls, nft
+   * rulesets in any hosts) with few process spawns. The executor hands it every such action
+   * that became ready at the same moment.
+   */
+  runMany?(actions: readonly BulkAction[]): Promise<void>;
   /** The argv each action runs, for `overlab plan`. */
   render(action: StepAction): string[][];
   /** Undoes ledger entries in reverse; keeps going on failure and returns every failure. */
   teardown(entries: readonly LedgerEntry[]): Promise<Error[]>;
+  /** Present when hosts do not share the harness's filesystem (containers): see HostFiles. */
+  readonly files?: HostFiles;
+}
+
+/**
+ * Files that a process inside a host writes for the harness (captures, probe records). Without
+ * this capability a host writes straight to the local path; with it, the process writes to
+ * `pathIn(host, localPath)` and the harness copies the file out with `fetch` after it exited.
+ */
+export interface HostFiles {
+  pathIn(host: string, localPath: string): string;
+  fetch(host: string, pathIn: string, localPath: string): Promise<void>;
 }
