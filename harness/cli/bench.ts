@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: boot and teardown times (min/median/max over N runs) for the baseline scenario
+// `npm run bench`: boot and teardown times (min/median/max over N runs) for the baseline scenario,
+// whole failover scenario runs (testbed boot, wall time with and without its waits, outage),
 // and for a generated 50-node x 4-pod topology, through the library (planScenario, openRun,
 // executePlan, closeRun). Prints a table and writes reports/bench/<timestamp>.json.
 //
@@ -27,6 +28,7 @@ import { HarnessError, PreflightError } from '../core/errors.js';
 import { createProvider } from '../providers/registry.js';
 import { ResourceLedger } from '../core/ledger.js';
 import { delay } from '../core/wait.js';
+import { runScenario } from '../scenario/run.js';
 
 export interface BenchSample {
   bootMs: number;
@@ -158,6 +160,64 @@ async function measure(name: string, spec: ScenarioSpec, runs: number, options: 
   };
 }
 
+export interface ScenarioBench {
+  name: string;
+  runs: number;
+  /** boot + configure, until the testbed answers its readiness ping. */
+  testbedBoot: Stats;
+  wall: Stats;
+  /** The waits the scenario file asks for (warm-ups, converge) taken out of the wall time. */
+  wallWithoutWaits: Stats;
+  outage: Stats;
+  probesLost: Stats;
+  statuses: string[];
+}
+
+/**
+ * Whole scenario runs (the failover scenario by default) through runScenario, as a user runs
+ * them: wall time, the testbed's boot, the outage the scenario measured.
+ */
+async function measureScenario(name: string, runs: number, options: { signal: AbortSignal; log: (line: string) => void }): Promise<ScenarioBench> {
+  const samples: { boot: number; wall: number; waits: number; outage: number; lost: number; status: string }[] = [];
+  for (let i = 0; i < runs; i++) {
+    await waitKernelCleanup(options.signal);
+    const report = await runScenario(loadScenario(name), { signal: options.signal });
+    const waits = report.phases.filter((p) => p.name.startsWith('warmup') || p.name === 'converge').reduce((n, p) => n + p.durationMs, 0);
+    samples.push({
+      boot: report.metrics.testbedReadyMs ?? NaN,
+      wall: report.durationMs,
+      waits,
+      outage: report.metrics.failoverOutageMs ?? NaN,
+      lost: report.metrics.probesLostInGap ?? NaN,
+      status: report.status,
+    });
+    options.log(`  ${name} run ${i + 1}/${runs}: ${report.status}, testbed ${report.metrics.testbedReadyMs} ms, wall ${report.durationMs} ms (waits ${waits.toFixed(0)} ms), outage ${report.metrics.failoverOutageMs} ms`);
+  }
+  return {
+    name,
+    runs,
+    testbedBoot: stats(samples.map((x) => x.boot)),
+    wall: stats(samples.map((x) => x.wall)),
+    wallWithoutWaits: stats(samples.map((x) => round(x.wall - x.waits))),
+    outage: stats(samples.map((x) => x.outage)),
+    probesLost: stats(samples.map((x) => x.lost)),
+    statuses: samples.map((x) => x.status),
+  };
+}
+
+export function formatScenarioTable(results: readonly ScenarioBench[]): string {
+  const cell = (s: Stats) => `${s.min} / ${s.median} / ${s.max}`;
+  const rows = [['scenario', 'runs', 'testbed boot ms', 'wall ms', 'wall - waits ms', 'outage ms', 'lost in gap', 'targets (median)']];
+  for (const r of results) {
+    const verdict = `boot < 150 ${r.testbedBoot.median < 150 ? 'ok' : 'MISSED'}, wall - waits < 5000 ${r.wallWithoutWaits.median < 5000 ? 'ok' : 'MISSED'}`;
+    rows.push([r.name, String(r.runs), cell(r.testbedBoot), cell(r.wall), cell(r.wallWithoutWaits), cell(r.outage), cell(r.probesLost), verdict]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  const lines = rows.map((row) => row.map((v, c) => v.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  return [...lines, '(min / median / max; outage resolution = the probe interval, 10 ms)'].join('\n');
+}
+
 const TARGETS: Record<string, { boot: number; ready?: number; teardown?: number }> = {
   baseline: { boot: 100, teardown: 50 },
   '50x4': { boot: 1000, ready: 50 },
@@ -187,7 +247,7 @@ async function main(): Promise<number> {
     .scriptName('overlab-bench')
     .usage('$0 [options]: boot and teardown times for baseline and a generated 50-node x 4-pod topology')
     .option('runs', { type: 'number', describe: 'runs per topology (default: 7 for baseline, 5 for 50x4)' })
-    .option('only', { type: 'string', choices: ['baseline', '50x4'], describe: 'measure one topology only' })
+    .option('only', { type: 'string', choices: ['baseline', '50x4', 'failover'], describe: 'measure one case only' })
     .option('concurrency', { type: 'number', describe: 'steps at once (executePlan default: 6)' })
     .option('out', { type: 'string', describe: 'where to write the JSON (default: reports/bench/<timestamp>.json)' })
     .strict()
@@ -212,6 +272,7 @@ async function main(): Promise<number> {
   const runsDir = mkdtempSync(join(tmpdir(), 'overlab-bench-'));
   const startedAt = new Date();
   const results: BenchResult[] = [];
+  const scenarioResults: ScenarioBench[] = [];
   const log = (line: string) => console.log(line);
   try {
     const cases: { name: string; spec: () => ScenarioSpec; runs: number }[] = [
@@ -222,6 +283,7 @@ async function main(): Promise<number> {
       if (args.only && args.only !== c.name) continue;
       results.push(await measure(c.name, c.spec(), c.runs, { concurrency: args.concurrency, signal: controller.signal, runsDir, log }));
     }
+    if (!args.only || args.only === 'failover') scenarioResults.push(await measureScenario('failover', args.runs ?? 5, { signal: controller.signal, log }));
   } catch (e) {
     if (received) {
       process.stderr.write(`bench: interrupted by ${received}; every run was torn down\n`);
@@ -233,7 +295,8 @@ async function main(): Promise<number> {
   }
 
   console.log('');
-  console.log(formatTable(results));
+  if (results.length) console.log(formatTable(results));
+  if (scenarioResults.length) console.log('\n' + formatScenarioTable(scenarioResults));
   const out = args.out ?? join(REPORTS_DIR, 'bench', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
   const report = {
@@ -243,6 +306,7 @@ async function main(): Promise<number> {
     concurrency: args.concurrency ?? 6,
     targets: TARGETS,
     results,
+    scenarios: scenarioResults,
   };
   writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nwrote ${out}`);
