@@ -3,7 +3,9 @@
 # the netns provider drives, then the npm dependencies and the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=(iproute2 util-linux procps iputils-ping iputils-arping tcpdump nftables conntrack socat tshark)
+# chromium (with a font for its screenshots) and libxml2-utils (xmllint) are for the report tests:
+# report.html in a headless browser, junit.xml against harness/report/junit.xsd.
+PKGS=(iproute2 util-linux procps iputils-ping iputils-arping tcpdump nftables conntrack socat tshark chromium fonts-dejavu-core libxml2-utils)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -18,4 +20,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
+# --docker: also what the docker provider needs, and a running dockerd.
+if [ "${1:-}" = "--docker" ]; then bash scripts/setup-docker.sh; fi
 echo "setup: done"

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: boot and teardown times (min/median/max over N runs) for the baseline scenario,
 // whole failover scenario runs (testbed boot, wall time with and without its waits, outage),
+// the pcap reader's packets/s next to tshark and tcpdump -q on a ~1M-packet VXLAN capture,
 // and for a generated 50-node x 4-pod topology, through the library (planScenario, openRun,
 // executePlan, closeRun). Prints a table and writes reports/bench/<timestamp>.json.
 //
@@ -29,6 +30,7 @@ import { createProvider } from '../providers/registry.js';
 import { ResourceLedger } from '../core/ledger.js';
 import { delay } from '../core/wait.js';
 import { runScenario } from '../scenario/run.js';
+import { benchPcap, makeVxlanCapture } from '../pcap/bench.js';
 
 export interface BenchSample {
   bootMs: number;
@@ -247,7 +249,8 @@ async function main(): Promise<number> {
     .scriptName('overlab-bench')
     .usage('$0 [options]: boot and teardown times for baseline and a generated 50-node x 4-pod topology')
     .option('runs', { type: 'number', describe: 'runs per topology (default: 7 for baseline, 5 for 50x4)' })
-    .option('only', { type: 'string', choices: ['baseline', '50x4', 'failover'], describe: 'measure one case only' })
+    .option('only', { type: 'string', choices: ['baseline', '50x4', 'failover', 'pcap'], describe: 'measure one case only' })
+    .option('pcap-packets', { type: 'number', default: 1_000_000, describe: 'packets in the capture the pcap reader is measured on' })
     .option('concurrency', { type: 'number', describe: 'steps at once (executePlan default: 6)' })
     .option('out', { type: 'string', describe: 'where to write the JSON (default: reports/bench/<timestamp>.json)' })
     .strict()
@@ -273,6 +276,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const results: BenchResult[] = [];
   const scenarioResults: ScenarioBench[] = [];
+  let pcapResult: { packets: number; oursPerS: number; tsharkPerS?: number; tcpdumpPerS?: number } | undefined;
   const log = (line: string) => console.log(line);
   try {
     const cases: { name: string; spec: () => ScenarioSpec; runs: number }[] = [
@@ -284,6 +288,16 @@ async function main(): Promise<number> {
       results.push(await measure(c.name, c.spec(), c.runs, { concurrency: args.concurrency, signal: controller.signal, runsDir, log }));
     }
     if (!args.only || args.only === 'failover') scenarioResults.push(await measureScenario('failover', args.runs ?? 5, { signal: controller.signal, log }));
+    if (!args.only || args.only === 'pcap') {
+      // A capture of real VXLAN traffic made on a throwaway two-namespace testbed, then the same
+      // file through our reader (read + decode + summary), tshark and tcpdump -q.
+      const file = join(runsDir, 'vxlan.pcap');
+      log(`  pcap: capturing ${args.pcapPackets} VXLAN packets...`);
+      const made = await makeVxlanCapture(file, args.pcapPackets, { signal: controller.signal });
+      log(`  pcap: ${made.packets} packets captured in ${(made.durationMs / 1000).toFixed(1)} s; reading...`);
+      const r = await benchPcap(file);
+      pcapResult = { packets: r.packets, oursPerS: Math.round(r.ours), tsharkPerS: r.tshark && Math.round(r.tshark), tcpdumpPerS: r.tcpdump && Math.round(r.tcpdump) };
+    }
   } catch (e) {
     if (received) {
       process.stderr.write(`bench: interrupted by ${received}; every run was torn down\n`);
@@ -297,6 +311,11 @@ async function main(): Promise<number> {
   console.log('');
   if (results.length) console.log(formatTable(results));
   if (scenarioResults.length) console.log('\n' + formatScenarioTable(scenarioResults));
+  if (pcapResult) {
+    const x = (v?: number) => (v ? `${Math.round(v).toLocaleString('en-US')}/s` : 'n/a');
+    const ratio = pcapResult.tcpdumpPerS ? (pcapResult.oursPerS / pcapResult.tcpdumpPerS).toFixed(1) : 'n/a';
+    console.log(`\npcap reader on ${pcapResult.packets.toLocaleString('en-US')} VXLAN packets: ours ${x(pcapResult.oursPerS)}, tcpdump -q ${x(pcapResult.tcpdumpPerS)}, tshark ${x(pcapResult.tsharkPerS)}; ours / tcpdump -q = ${ratio}x (target >= 5x)`);
+  }
   const out = args.out ?? join(REPORTS_DIR, 'bench', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
   const report = {
@@ -307,6 +326,7 @@ async function main(): Promise<number> {
     targets: TARGETS,
     results,
     scenarios: scenarioResults,
+    pcap: pcapResult,
   };
   writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
   console.log(`\nwrote ${out}`);

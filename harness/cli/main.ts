@@ -18,7 +18,9 @@ import { closeRun } from '../core/run-context.js';
 import { NotFoundError } from '../core/errors.js';
 import { spawnSync } from 'node:child_process';
 import { toolEnv } from '../core/command.js';
-import { printAssertion, printPhase, printSummary } from './output.js';
+import { createProgress, plannedPhases, printPhase, printSummary } from './output.js';
+import { bundleAfterRun, reportCommand } from './cmd-report.js';
+import { pcapCommand } from './cmd-pcap.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -63,7 +65,8 @@ async function main(argv: string[]): Promise<number> {
           .positional('scenario', { type: 'string', describe: 'a name from `overlab list` or a path to a .yaml file' })
           .option('provider', { type: 'string' })
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
-          .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' }),
+          .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
+          .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' }),
       async (args) => {
         const { signal, received } = abortOnSignals();
         if (args.all) {
@@ -71,9 +74,16 @@ async function main(argv: string[]): Promise<number> {
         } else {
           if (!args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
           const spec = loadScenario(args.scenario);
-          const report = await runScenario(spec, { provider: args.provider, signal, onPhase: printPhase, onAssertion: printAssertion });
-          printSummary(report);
+          const progress = createProgress(`${spec.name} on ${args.provider ?? spec.provider ?? 'netns'}`, plannedPhases(spec));
+          const report = await runScenario(spec, { provider: args.provider, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
+          if (args.bundle) {
+            await bundleAfterRun(report).catch((e: Error) => {
+              process.stderr.write(`overlab: could not bundle ${report.runDir}: ${e.message}\n`);
+              code = Math.max(code, 2);
+            });
+          }
+          printSummary(report);
         }
         const sig = received();
         if (sig) code = SIGNAL_EXIT[sig] ?? 2;
@@ -132,17 +142,20 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'clean',
       'remove every namespace and process of ours left by killed or kept runs',
-      (y) => y.option('force', { type: 'boolean', default: false, describe: 'also runs whose owner process is alive' }),
+      (y) =>
+        y
+          .option('force', { type: 'boolean', default: false, describe: 'also runs whose owner process is alive' })
+          .option('images', { type: 'boolean', default: false, describe: 'also the docker provider\'s cached images' }),
       async (args) => {
-        const results = await clean({ force: args.force });
+        const results = await clean({ force: args.force, images: args.images });
         let removed = 0;
         for (const r of results) {
           removed += r.removed;
           if (r.skipped) console.log(`run ${r.runId}: skipped, ${r.skipped}`);
-          else console.log(`run ${r.runId}: removed ${r.removed} namespace(s)${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
+          else console.log(`run ${r.runId}: removed ${r.removed} ${r.what ?? 'namespace(s)'}${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
           if (r.errors.length) code = 2;
         }
-        console.log(removed === 0 && results.length === 0 ? 'nothing of ours to clean' : `clean: ${removed} namespace(s) removed`);
+        console.log(removed === 0 && results.length === 0 ? 'nothing of ours to clean' : `clean: ${removed} ${results.every((r) => !r.what) ? 'namespace(s)' : 'resource(s)'} removed`);
       },
     )
     .command(
@@ -181,6 +194,8 @@ async function main(argv: string[]): Promise<number> {
         console.log(runs.length ? `\nruns:\n${runs.map((r) => `  ${r.runId}  ${r.scenario.padEnd(16)} ${r.kept ? 'up (kept)' : isAlive(r.pid) ? `running (pid ${r.pid})` : 'dead owner: overlab clean'}  ${r.startedAt}`).join('\n')}` : '\nno runs up');
       },
     )
+    .command(pcapCommand)
+    .command(reportCommand)
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .parserConfiguration({ 'populate--': true })

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 export type LedgerEntry =
   | { kind: 'netns'; name: string }
   | { kind: 'process'; host: string; pid: number; argv: string[]; startTicks?: string }
-  | { kind: 'run-dir'; path: string };
+  | { kind: 'run-dir'; path: string }
+  // Docker provider: every object also carries labels (overlab=1, overlab.run=<run id>, ...).
+  | { kind: 'docker-network'; name: string }
+  | { kind: 'docker-container'; name: string; host: string }
+  /** An image of the content-addressed cache: kept at teardown, removed by `overlab clean --images`. */
+  | { kind: 'docker-image'; tag: string; cached: true }
+  /** A scratch directory (a root filesystem being built), removed at teardown if still there. */
+  | { kind: 'scratch-dir'; path: string };
 
 export const LEDGER_FILE = 'ledger.jsonl';
 

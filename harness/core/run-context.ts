@@ -31,7 +31,7 @@ export function openRun(plan: Plan, options: { provider: string; kept?: boolean;
   const runDir = join(options.reportsDir ?? REPORTS_DIR, plan.scenario, runId);
   mkdirSync(runDir, { recursive: true });
   const ledger = new ResourceLedger(runDir);
-  const provider = createProvider(options.provider, { runId, ledger });
+  const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario });
   const record: RunRecord = {
     runId,
     scenario: plan.scenario,

@@ -5,10 +5,12 @@ import { UNIT_EXTERNAL_IF, trafficGroupAddresses, trafficGroupRuleset, unitBaseR
 import { ip, bridge, type IpLine } from '../devices/linux/commands.js';
 import { controlPlaneFdbLines, controlPlaneIpLines, expectedControlPlane, nodeRecords } from '../overlay/flannel.js';
 import * as ipv4 from '../core/ipv4.js';
-import type { HostDecl, Plan, PlanStep } from './types.js';
+import type { HostDecl, Plan, PlanStep, SegmentDecl } from './types.js';
 
 export const UNDERLAY_HOST = 'underlay';
 export const UNDERLAY_BRIDGE = 'underlay0';
+export const UNDERLAY_SEGMENT = 'underlay';
+export const EXTERNAL_SEGMENT = 'external';
 export const UNDERLAY_IF = 'eth0';
 export const POD_IF = 'eth0';
 export const CNI_BRIDGE = 'cni0';
@@ -87,9 +89,13 @@ function podLines(topology: Topology, node: NodeTopology, pod: NodeTopology['pod
 export function planScenario(spec: ScenarioSpec): Plan {
   const topology = resolveTopology(spec);
   const f = topology.flannel;
+  const segments: SegmentDecl[] = [
+    { id: UNDERLAY_SEGMENT, bridge: UNDERLAY_BRIDGE, cidr: topology.underlay.cidr, mtu: topology.underlay.mtu },
+    ...(topology.bigip ? [{ id: EXTERNAL_SEGMENT, bridge: EXTERNAL_BRIDGE, cidr: topology.bigip.external.cidr, mtu: 1500 }] : []),
+  ];
   const hosts: HostDecl[] = [
-    { id: UNDERLAY_HOST, kind: 'switch' },
-    ...topology.nodes.flatMap((n): HostDecl[] => [{ id: n.name, kind: 'node' }, ...n.pods.map((p): HostDecl => ({ id: podHostId(n.name, p.name), kind: 'pod' }))]),
+    { id: UNDERLAY_HOST, kind: 'switch', segments },
+    ...topology.nodes.flatMap((n): HostDecl[] => [{ id: n.name, kind: 'node' }, ...n.pods.map((p): HostDecl => ({ id: podHostId(n.name, p.name), kind: 'pod', parent: n.name }))]),
     ...(topology.bigip ? [...topology.bigip.units.map((u): HostDecl => ({ id: u.name, kind: 'unit' })), { id: CLIENT_HOST, kind: 'client' as const }] : []),
   ];
   const underlay = underlayHosts(topology);
@@ -118,11 +124,13 @@ export function planScenario(spec: ScenarioSpec): Plan {
       links: [
         ...underlay.map((h, i) => ({
           a: { host: UNDERLAY_HOST, ifname: switchPort(i), mac: ipv4.macFromIp(MAC_PREFIX.switchPort, ipv4.parseIp(h.ip)), mtu: topology.underlay.mtu },
-          b: { host: h.id, ifname: UNDERLAY_IF, mac: h.mac, mtu: topology.underlay.mtu },
+          b: { host: h.id, ifname: UNDERLAY_IF, mac: h.mac, mtu: topology.underlay.mtu, ip: h.ip },
+          segment: UNDERLAY_SEGMENT,
         })),
         ...externalHosts(topology).map((h, i) => ({
           a: { host: UNDERLAY_HOST, ifname: externalPort(i), mac: ipv4.macFromIp(MAC_PREFIX.switchPort, ipv4.parseIp(h.ip)), mtu: 1500 },
-          b: { host: h.id, ifname: h.ifname, mac: h.mac, mtu: 1500 },
+          b: { host: h.id, ifname: h.ifname, mac: h.mac, mtu: 1500, ip: h.ip },
+          segment: EXTERNAL_SEGMENT,
         })),
         ...topology.nodes.flatMap((n) => n.pods.map((p, j) => ({
           a: { host: n.name, ifname: hostVeth(j), mac: ipv4.macFromIp(MAC_PREFIX.hostVeth, ipv4.parseIp(p.ip)), mtu: p.mtu },

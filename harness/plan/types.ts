@@ -10,6 +10,20 @@ export interface HostDecl {
   /** Unique in the run: `underlay` for the switch, the node name, `node.pod` for a pod. */
   id: string;
   kind: HostKind;
+  /** A switch: the L2 segments it provides (providers with native networks, e.g. Docker, make these). */
+  segments?: SegmentDecl[];
+  /** A pod: the host it belongs to (providers that nest pods inside their node, e.g. Docker). */
+  parent?: string;
+}
+
+/** One L2 segment of a switch host: a bridge in the switch namespace on netns, a network on Docker. */
+export interface SegmentDecl {
+  /** Unique in the run: `underlay`, `external`. */
+  id: string;
+  /** The bridge that realises it inside the switch host. */
+  bridge: string;
+  cidr: string;
+  mtu: number;
 }
 
 export interface LinkEnd {
@@ -17,11 +31,20 @@ export interface LinkEnd {
   ifname: string;
   mac: string;
   mtu: number;
+  /** The IPv4 address a later step gives this end (no prefix), for providers that assign it at attach time. */
+  ip?: string;
+}
+
+/** A link between two hosts; `segment` names the switch segment when `a` is a switch port. */
+export interface LinkDecl {
+  a: LinkEnd;
+  b: LinkEnd;
+  segment?: string;
 }
 
 export type StepAction =
   | { type: 'create-hosts'; hosts: HostDecl[] }
-  | { type: 'wire'; links: { a: LinkEnd; b: LinkEnd }[] }
+  | { type: 'wire'; links: LinkDecl[] }
   | { type: 'ip'; host: string; lines: IpLine[] }
   | { type: 'bridge'; host: string; lines: IpLine[] }
   | { type: 'sysctl'; host: string; settings: Record<string, string> }

@@ -20,6 +20,8 @@ export interface RunningCapture {
   process: ManagedProcess;
   stderr: string[];
   exitedWith?: number | string;
+  /** Copies the pcap out of the host (providers with HostFiles: containers); runs after tcpdump exits. */
+  fetch?: () => Promise<void>;
 }
 
 export async function startCaptures(provider: Provider, runDir: string, targets: readonly CaptureTarget[], maxPackets: number, signal?: AbortSignal): Promise<RunningCapture[]> {
@@ -29,9 +31,12 @@ export async function startCaptures(provider: Provider, runDir: string, targets:
     const file = join(dir, `${target.host}-${target.ifname}.pcap`);
     // -c bounds the file; -s 0 keeps whole frames (VXLAN headers and the inner packet).
     // -Z root: Debian's tcpdump otherwise drops to user tcpdump, who cannot write the run directory.
-    const argv = ['tcpdump', '-Z', 'root', '-i', target.ifname, '-n', '-s', '0', '-U', '--immediate-mode', '-c', String(maxPackets), '-w', file];
+    // A container writes inside itself; the file is copied out when the capture stops.
+    const files = provider.files;
+    const where = files ? files.pathIn(target.host, file) : file;
+    const argv = ['tcpdump', '-Z', 'root', '-i', target.ifname, '-n', '-s', '0', '-U', '--immediate-mode', '-c', String(maxPackets), '-w', where];
     const proc = provider.spawn(target.host, argv, { captureStderr: true });
-    const capture: RunningCapture = { target, file, process: proc, stderr: [] };
+    const capture: RunningCapture = { target, file, process: proc, stderr: [], ...(files ? { fetch: () => files.fetch(target.host, where, file) } : {}) };
     proc.onStderrLine((line) => capture.stderr.push(line));
     void proc.exited.then((code) => (capture.exitedWith = code));
     return capture;
@@ -57,7 +62,13 @@ export class CaptureError extends HarnessError {}
  * captures are stopped at once so the run pays that once.
  */
 export async function stopCaptures(captures: readonly RunningCapture[], runDir: string): Promise<PcapArtifact[]> {
-  await Promise.all(captures.map((c) => c.process.stop('SIGINT', 3000)));
+  await Promise.all(
+    captures.map(async (c) => {
+      await c.process.stop('SIGINT', 3000);
+      // A pcap that cannot be copied out is missing evidence for the assertions, not a harness error.
+      await c.fetch?.().catch((e: Error) => c.stderr.push(`copying the pcap out failed: ${e.message}`));
+    }),
+  );
   return captures.map((c) => {
     const counted = c.stderr.map((l) => /^(\d+) packets? captured/.exec(l)).find(Boolean);
     return { node: c.target.host, interface: c.target.ifname, path: c.file.slice(runDir.length + 1), packets: counted ? Number(counted[1]) : -1 };

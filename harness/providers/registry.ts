@@ -1,10 +1,12 @@
 // The provider registry: adding a provider is one folder and one line here.
 import type { Provider, ProviderContext } from './types.js';
 import { NetnsProvider } from './netns/provider.js';
+import { DockerProvider } from './docker/provider.js';
 import { SpecError } from '../core/errors.js';
 
 const PROVIDERS: Record<string, (ctx: ProviderContext) => Provider> = {
   netns: (ctx) => new NetnsProvider(ctx),
+  docker: (ctx) => new DockerProvider(ctx),
 };
 
 export const providerKinds = (): string[] => Object.keys(PROVIDERS);

@@ -47,6 +47,8 @@ export interface SpawnOptions {
 export interface ProviderContext {
   runId: string;
   ledger: ResourceLedger;
+  /** The scenario's name, for labels (docker). */
+  scenario?: string;
 }
 
 export interface Provider {

@@ -46,4 +46,7 @@ export interface PcapArtifact {
   /** Relative to the run directory. */
   path: string;
   packets: number;
+  /** From the pcap reader: VXLAN packet and byte counts per VTEP pair, and the summary's evidence file. */
+  flows?: { src: string; dst: string; packets: number; bytes: number; vnis: number[] }[];
+  summary?: string;
 }

@@ -1,7 +1,5 @@
 // Runs one scenario end to end: preflight, plan, boot, checks, teardown, report. Teardown runs
 // on success, failure, Ctrl-C and SIGTERM; the report says what happened either way.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ScenarioSpec, StepSpec } from '../spec/schema.js';
 import { runStep, stepName, stopCapturesOf, type StepState } from './steps.js';
 import { judgeReproduction } from '../assert/reproduction.js';
@@ -14,6 +12,7 @@ import { EvidenceStore } from '../probes/evidence.js';
 import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
 import type { PhaseRecord, RunReport } from '../report/types.js';
+import { writeRunReport } from '../report/write.js';
 export type { PhaseRecord, RunReport } from '../report/types.js';
 
 export interface RunOptions {
@@ -123,7 +122,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     ...(error ? { error: { name: error.name, message: error.message } } : {}),
     ...(spec.reproduces ? { reproduction: { ...spec.reproduces, verdict: judged?.verdict ?? 'not judged: the run did not complete' } } : {}),
   };
-  writeFileSync(join(ctx.runDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeRunReport(report, plan, spec.description); // report.json, report.html, junit.xml
   return report;
 }
 

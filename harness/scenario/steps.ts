@@ -22,12 +22,16 @@ import { computeOutage } from '../probes/outage.js';
 import { assertFailover, assertNodeLearnedUnit, assertUnitLearnedPods } from '../assert/bigip.js';
 import { assertReachability } from '../assert/reachability.js';
 import { HarnessError } from '../core/errors.js';
+import { readCaptures } from '../probes/pcap-evidence.js';
+import { assertPcapSizes, assertPcapVxlanHeaders, assertUnitArpFlooded, assertVipTrafficFromUnit } from '../assert/pcap.js';
 
 export interface StepState {
   captures?: RunningCapture[];
   pcaps?: PcapArtifact[];
   probe?: ManagedProcess;
   probeFile?: string;
+  /** Copies probeFile out of the client (providers with HostFiles). */
+  probeFetch?: () => Promise<void>;
   replies?: { seq: number; sentAt: number }[];
   failover?: FailoverTiming;
   observations: Observation[];
@@ -77,7 +81,10 @@ export async function runStep(step: StepSpec, c: StepContext): Promise<void> {
     const t = c.spec.traffic ?? { intervalMs: 10 };
     state.probeFile = join(ctx.runDir, 'evidence', 'probes.json');
     state.replies = [];
-    const argv = [process.execPath, PROBE_SCRIPT, vs.destination, String(vs.udpPort), String(t.intervalMs), String(vs.tcpPort), String(t.tcpIntervalMs ?? 100), state.probeFile];
+    // A container writes the record inside itself; traffic-stop copies it out (HostFiles).
+    const probeOut = ctx.provider.files?.pathIn(CLIENT_HOST, state.probeFile) ?? state.probeFile;
+    state.probeFetch = ctx.provider.files && (() => ctx.provider.files!.fetch(CLIENT_HOST, probeOut, state.probeFile!));
+    const argv = [process.execPath, PROBE_SCRIPT, vs.destination, String(vs.udpPort), String(t.intervalMs), String(vs.tcpPort), String(t.tcpIntervalMs ?? 100), probeOut];
     state.probe = ctx.provider.spawn(CLIENT_HOST, argv, { captureStdout: true });
     state.probe.onLine((line) => {
       const [tag, seq, sentAt] = line.split(' ');
@@ -112,6 +119,7 @@ export async function runStep(step: StepSpec, c: StepContext): Promise<void> {
     if (state.probe) {
       await state.probe.stop('SIGTERM', 2000);
       state.probe = undefined;
+      await state.probeFetch?.();
       state.probeRecords = JSON.parse(readFileSync(state.probeFile!, 'utf8')) as ProbeRecord[];
     }
   } else if (step === 'assert') {
@@ -161,6 +169,29 @@ async function assertAll(c: StepContext): Promise<AssertionResult[]> {
   }
   // The capture ends after the probes of the assertions above and before anything reads it.
   await stopCapturesOf(c);
+  if (ids.includes('pcap') && state.pcaps?.length) out.push(...(await pcapAssertions(c)));
+  return out;
+}
+
+async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
+  const { plan, state } = c;
+  const topo = plan.topology;
+  const b = topo.bigip;
+  const vs = b?.virtualServers[0];
+  const ports = [...new Set([topo.flannel.port, ...(b ? [b.profile.port] : [])])];
+  const pcaps = await readCaptures(c.ctx.runDir, state.pcaps ?? [], c.store, ports, vs ? { podIps: vs.pool.map((m) => m.ip), udpPort: vs.udpPort } : undefined);
+  for (const p of pcaps) {
+    p.artifact.summary = p.evidencePath;
+    p.artifact.flows = p.summary.flows.map((f) => ({ src: f.src, dst: f.dst, packets: f.packets, bytes: f.bytes, vnis: f.vnis }));
+  }
+  const out = [assertPcapVxlanHeaders(topo, pcaps), assertPcapSizes(topo, pcaps)];
+  if (b) {
+    out.push(assertUnitArpFlooded(topo, b.active, pcaps));
+    if (state.failover) {
+      out.push(assertUnitArpFlooded(topo, state.failover.to, pcaps));
+      out.push(assertVipTrafficFromUnit(topo, state.failover.to, state.failover.startedAt, state.failover.durationMs + 50, pcaps));
+    }
+  }
   return out;
 }
 

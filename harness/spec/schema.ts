@@ -69,6 +69,7 @@ export const AssertionIdSchema = Type.Union([
   Type.Literal('flannel-control-plane'),
   Type.Literal('fdb-learning'),
   Type.Literal('failover'),
+  Type.Literal('pcap'),
 ]);
 
 // ---- BIG-IP, in BIG-IP's own terms (seeds/000) ----

@@ -1,0 +1,93 @@
+// Assertions over the underlay captures: what the wire carried, not what the kernel was told.
+import type { PcapEvidence } from '../probes/pcap-evidence.js';
+import type { Topology } from '../spec/topology.js';
+import { listSome, result, type AssertionResult } from './types.js';
+
+/** Ethernet header of the inner frame: the overlay MTU counts from the inner IP header. */
+const ETH_HEADER = 14;
+
+export function assertPcapVxlanHeaders(topo: Topology, pcaps: readonly PcapEvidence[]): AssertionResult {
+  const vnis = new Set([topo.flannel.vni, ...(topo.bigip ? [topo.bigip.tunnel.key] : [])]);
+  const ports = new Set([topo.flannel.port, ...(topo.bigip ? [topo.bigip.profile.port] : [])]);
+  const wrong: string[] = [];
+  let total = 0;
+  for (const p of pcaps) {
+    total += p.summary.vxlanPackets;
+    for (const v of p.summary.vnis) if (!vnis.has(v.vni)) wrong.push(`${p.artifact.node}: ${v.packets} packets with VNI ${v.vni}`);
+    for (const f of p.summary.flows) for (const port of f.dstPorts) if (!ports.has(port)) wrong.push(`${p.artifact.node}: ${f.src} -> ${f.dst} on port ${port}`);
+  }
+  const seen = [...new Set(pcaps.flatMap((p) => p.summary.vnis.map((v) => v.vni)))].sort((a, b) => a - b);
+  return result(
+    'pcap-vxlan-headers',
+    'every VXLAN packet on the underlay carries the scenario\'s VNI and port',
+    total > 0 && wrong.length === 0,
+    `VNI ${[...vnis].join('/')} on port ${[...ports].join('/')}`,
+    total === 0 ? 'no VXLAN packets captured' : wrong.length ? listSome(wrong) : `${total} VXLAN packets, VNI ${seen.join(', ')}`,
+    pcaps.map((p) => p.evidencePath),
+  );
+}
+
+export function assertPcapSizes(topo: Topology, pcaps: readonly PcapEvidence[]): AssertionResult {
+  const underlayMtu = topo.underlay.mtu;
+  const overlayMtu = Math.max(topo.flannel.mtu, topo.bigip?.tunnel.mtu ?? 0);
+  const wrong: string[] = [];
+  let maxOuter = 0;
+  let maxInner = 0;
+  for (const p of pcaps) {
+    const s = p.summary;
+    maxOuter = Math.max(maxOuter, s.maxOuterIpTotalLength);
+    maxInner = Math.max(maxInner, s.maxInnerFrameLength);
+    if (s.maxOuterIpTotalLength > underlayMtu) wrong.push(`${p.artifact.node}: outer IPv4 length ${s.maxOuterIpTotalLength} > ${underlayMtu}`);
+    if (s.outerIpv4Fragments > 0) wrong.push(`${p.artifact.node}: ${s.outerIpv4Fragments} outer IPv4 fragments`);
+    if (s.maxInnerFrameLength > overlayMtu + ETH_HEADER) wrong.push(`${p.artifact.node}: inner frame ${s.maxInnerFrameLength} B > ${overlayMtu + ETH_HEADER}`);
+  }
+  return result(
+    'pcap-sizes',
+    'outer packets fit the underlay MTU unfragmented; inner frames fit the overlay MTU',
+    wrong.length === 0,
+    `outer IPv4 <= ${underlayMtu} B, no outer fragments, inner frame <= ${overlayMtu + ETH_HEADER} B`,
+    wrong.length ? listSome(wrong) : `largest outer IPv4 ${maxOuter} B, largest inner frame ${maxInner} B, no fragments`,
+    pcaps.map((p) => p.evidencePath),
+  );
+}
+
+/** Multipoint flooding: a unit's ARP requests (inner, sent from its tunnel MAC) reach every node. */
+export function assertUnitArpFlooded(topo: Topology, unit: string, pcaps: readonly PcapEvidence[]): AssertionResult {
+  const u = topo.bigip!.units.find((x) => x.name === unit)!;
+  const nodes = topo.nodes.map((n) => n.name);
+  const missing: string[] = [];
+  const counts: string[] = [];
+  for (const node of nodes) {
+    const p = pcaps.find((x) => x.artifact.node === node);
+    const requests = p?.summary.arp.inner.senders.filter((s) => s.ip === u.tunnelIp && s.macs.includes(u.tunnelMac)).reduce((n, s) => n + s.requests, 0) ?? 0;
+    if (requests === 0) missing.push(node);
+    counts.push(`${node} ${requests}`);
+  }
+  return result(
+    `pcap-arp-flooding[${unit}]`,
+    `${unit}'s ARP requests for pods reach every node VTEP (multipoint flooding)`,
+    missing.length === 0,
+    `ARP requests from ${u.tunnelIp} (${u.tunnelMac}) on every node's underlay`,
+    missing.length ? `none seen on ${missing.join(', ')} (requests per node: ${counts.join(', ')})` : `requests per node: ${counts.join(', ')}`,
+    pcaps.filter((p) => nodes.includes(p.artifact.node)).map((p) => p.evidencePath),
+  );
+}
+
+/** After failover, VIP traffic reaching the pods comes from the new active unit's tunnel MAC and underlay address. */
+export function assertVipTrafficFromUnit(topo: Topology, unit: string, failoverAt: number, settleMs: number, pcaps: readonly PcapEvidence[]): AssertionResult {
+  const u = topo.bigip!.units.find((x) => x.name === unit)!;
+  const after = pcaps.filter((p) => topo.nodes.some((n) => n.name === p.artifact.node)).flatMap((p) => p.vipPackets.filter((v) => v.atMs > failoverAt + settleMs).map((v) => ({ ...v, node: p.artifact.node })));
+  const wrong = after.filter((v) => v.innerSrcMac !== u.tunnelMac || v.outerSrc !== u.underlayIp);
+  return result(
+    `pcap-vip-source[${unit}]`,
+    `after failover, VIP traffic reaches the pods from ${unit}'s tunnel MAC and underlay address`,
+    after.length > 0 && wrong.length === 0,
+    `inner source MAC ${u.tunnelMac}, outer source ${u.underlayIp}`,
+    after.length === 0
+      ? 'no VIP traffic captured on the nodes after failover'
+      : wrong.length
+        ? `${wrong.length}/${after.length} packets from elsewhere: ${listSome([...new Set(wrong.map((w) => `${w.innerSrcMac} via ${w.outerSrc}`))])}`
+        : `${after.length} packets, all from ${u.tunnelMac} via ${u.underlayIp}`,
+    pcaps.map((p) => p.evidencePath),
+  );
+}

@@ -1,0 +1,234 @@
+// The topology diagram as inline SVG: nodes with their pods, cni0 and VTEP above the underlay,
+// the BIG-IP units (active one highlighted, with the VIP) below it, the external network with
+// the client, and the VXLAN overlay drawn between the VTEPs (to the active unit when there is one).
+import type { RunReport } from './types.js';
+import { esc, num, textWidth } from './html-util.js';
+import * as ip from '../core/ipv4.js';
+
+const PAD = 24;
+const POD_W = 126;
+const POD_H = 38;
+const POD_GAP = 8;
+const MAX_PODS = 4;
+const NODE_H = 170;
+const NODE_GAP = 28;
+const STUB = 44;
+const UNIT_W = 270;
+const UNIT_H = 150;
+const UNIT_GAP = 60;
+const MIN_W = 960;
+const ROW_MAX_W = 1320;
+
+export interface TopologyOptions {
+  /** failover-outage.json's failover: who was active before. */
+  failover?: { from: string; to: string };
+}
+
+export function topologySvg(report: RunReport, options: TopologyOptions = {}): string {
+  const t = report.topology;
+  const flannel = t.flannel;
+  const device = flannel?.device ?? 'VTEP';
+  const nodeW = (n: RunReport['topology']['nodes'][number]) => {
+    const pods = Math.min((n.pods ?? []).length, MAX_PODS) + ((n.pods ?? []).length > MAX_PODS ? 1 : 0);
+    return Math.max(250, pods * (POD_W + POD_GAP) - POD_GAP + 24);
+  };
+
+  // Rows of nodes, each at most ROW_MAX_W wide.
+  const rows: { node: RunReport['topology']['nodes'][number]; w: number }[][] = [[]];
+  for (const node of t.nodes) {
+    const w = nodeW(node);
+    const row = rows[rows.length - 1]!;
+    const rowW = row.reduce((s, r) => s + r.w + NODE_GAP, 0);
+    if (row.length > 0 && rowW + w > ROW_MAX_W) rows.push([{ node, w }]);
+    else row.push({ node, w });
+  }
+  const rowWidths = rows.map((r) => r.reduce((s, x) => s + x.w, 0) + NODE_GAP * Math.max(0, r.length - 1));
+  const unitsW = t.bigips.length * UNIT_W + Math.max(0, t.bigips.length - 1) * UNIT_GAP;
+  const clientW = t.client ? 190 : 0;
+  const W = Math.max(MIN_W, ...rowWidths.map((w) => w + 2 * PAD), unitsW + 2 * PAD + (clientW ? clientW + 2 * UNIT_GAP : 0));
+
+  const body: string[] = [];
+  const under: string[] = []; // drawn first: links and the overlay
+  const legendY = 22;
+  let y = legendY + 26;
+  const vteps: { name: string; x: number; y: number }[] = [];
+  const rowOverlay: { x1: number; x2: number; y: number }[] = [];
+  const stubs: { x: number; top: number; label: string; row: number }[] = [];
+  const rowBusYs: number[] = [];
+
+  rows.forEach((row, ri) => {
+    let x = (W - rowWidths[ri]!) / 2;
+    const chipYs: number[] = [];
+    const chipXs: number[] = [];
+    for (const { node, w } of row) {
+      const g = drawNode(node, x, y, w, device, flannel?.bridged ?? false, flannel?.vni);
+      body.push(g.svg);
+      vteps.push({ name: node.name, x: g.vtepX, y: g.vtepBottom });
+      chipYs.push(g.vtepMidY);
+      chipXs.push(g.vtepX);
+      stubs.push({ x: x + w / 2, top: y + NODE_H, label: `eth0 ${node.underlayIp}`, row: ri });
+      x += w + NODE_GAP;
+    }
+    if (chipXs.length > 1) rowOverlay.push({ x1: Math.min(...chipXs), x2: Math.max(...chipXs), y: chipYs[0]! });
+    y += NODE_H + STUB + (ri < rows.length - 1 ? 24 : 0);
+    rowBusYs.push(ri < rows.length - 1 ? y - 24 - 6 : y);
+  });
+
+  // The underlay bus.
+  const busY = y;
+  const busX1 = PAD;
+  const busX2 = W - PAD;
+  for (const s of stubs) {
+    const to = rowBusYs[s.row] ?? busY;
+    under.push(`<line class="tp-link" x1="${num(s.x)}" x2="${num(s.x)}" y1="${num(s.top)}" y2="${num(to)}"/>`);
+    body.push(`<text class="tp-small" x="${num(s.x + 6)}" y="${num(s.top + 16)}">${esc(s.label)}</text>`);
+  }
+  // Nodes in several rows: a bus under each row, joined to the underlay by a trunk at the left.
+  if (rowBusYs.length > 1) {
+    for (const ry of rowBusYs.slice(0, -1)) body.push(`<line class="tp-bus tp-bus-row" x1="${busX1}" x2="${busX2}" y1="${num(ry)}" y2="${num(ry)}"/>`);
+    body.push(`<line class="tp-bus tp-bus-row" x1="${busX1}" x2="${busX1}" y1="${num(rowBusYs[0]!)}" y2="${busY}"/>`);
+  }
+  body.push(`<line class="tp-bus" x1="${busX1}" x2="${busX2}" y1="${busY}" y2="${busY}"/>`);
+  const underlayLabel = `underlay ${t.underlay?.cidr ?? ''}${t.underlay ? ` · MTU ${t.underlay.mtu}` : ''}${flannel ? ` · VXLAN udp/${flannel.port}` : ''}`;
+  body.push(`<text class="tp-bus-label" x="${busX1}" y="${busY + 18}">${esc(underlayLabel)}</text>`);
+  y = busY + STUB;
+
+  // BIG-IP units and the external network.
+  const active = t.bigips.find((u) => u.haState === 'active');
+  if (t.bigips.length > 0) {
+    const totalW = unitsW + (clientW ? UNIT_GAP + clientW : 0);
+    let x = (W - totalW) / 2;
+    const extY = y + UNIT_H + STUB;
+    const unitXs: number[] = [];
+    for (const u of t.bigips) {
+      const g = drawUnit(u, x, y, t, options.failover);
+      body.push(g.svg);
+      unitXs.push(x + UNIT_W / 2);
+      under.push(`<line class="tp-link" x1="${num(x + UNIT_W / 2)}" x2="${num(x + UNIT_W / 2)}" y1="${busY}" y2="${y}"/>`);
+      body.push(`<text class="tp-small" x="${num(x + UNIT_W / 2 + 6)}" y="${num(y - 10)}">${esc(`eth0 ${u.underlayIp}`)}</text>`);
+      if (t.external) {
+        under.push(`<line class="tp-link" x1="${num(x + UNIT_W / 2)}" x2="${num(x + UNIT_W / 2)}" y1="${y + UNIT_H}" y2="${extY}"/>`);
+        if (u.externalIp) body.push(`<text class="tp-small" x="${num(x + UNIT_W / 2 + 6)}" y="${num(extY - 10)}">${esc(`ext0 ${u.externalIp}`)}</text>`);
+      }
+      if (u === active) {
+        // The overlay toward the active unit: VXLAN from each node VTEP to the unit's tunnel.
+        for (const v of vteps) under.push(`<path class="tp-overlay tp-overlay-active" d="M${num(v.x)} ${num(v.y)} C ${num(v.x)} ${num(busY)}, ${num(g.vtepX)} ${num(busY)}, ${num(g.vtepX)} ${num(g.vtepTop)}"/>`);
+      }
+      x += UNIT_W + UNIT_GAP;
+    }
+    if (t.external) {
+      const ex1 = Math.min(...unitXs) - 60;
+      const ex2 = t.client ? x + clientW / 2 + 20 : Math.max(...unitXs) + 60;
+      body.push(`<line class="tp-bus tp-bus-ext" x1="${num(ex1)}" x2="${num(ex2)}" y1="${extY}" y2="${extY}"/>`);
+      body.push(`<text class="tp-bus-label" x="${num(ex1)}" y="${extY + 18}">${esc(`external ${t.external.cidr}`)}</text>`);
+      if (t.client) {
+        const cx = x;
+        const cy = extY - 70;
+        under.push(`<line class="tp-link" x1="${num(cx + clientW / 2)}" x2="${num(cx + clientW / 2)}" y1="${cy + 44}" y2="${extY}"/>`);
+        body.push(`<g class="tp-client"><rect class="tp-box tp-client-box" x="${num(cx)}" y="${num(cy)}" width="${clientW}" height="44" rx="8"/>`);
+        body.push(`<text class="tp-title" x="${num(cx + 12)}" y="${num(cy + 19)}">client</text>`);
+        const vip = t.virtualServers?.[0];
+        body.push(`<text class="tp-small" x="${num(cx + 12)}" y="${num(cy + 35)}">${esc(`${t.client.ip}${vip ? ` → VIP ${vip.destination}` : ''}`)}</text></g>`);
+      }
+    }
+    y = (t.external ? extY + 30 : y + UNIT_H + 20);
+  }
+  for (const o of rowOverlay) under.push(`<line class="tp-overlay" x1="${num(o.x1)}" x2="${num(o.x2)}" y1="${num(o.y)}" y2="${num(o.y)}"/>`);
+
+  const H = y + 8;
+  // Legend.
+  const legend: string[] = [];
+  let lx = PAD;
+  const item = (mark: string, label: string) => {
+    legend.push(`<g transform="translate(${num(lx)} ${legendY})">${mark}<text class="tp-legend" x="26" y="4">${esc(label)}</text></g>`);
+    lx += 40 + textWidth(label, 12);
+  };
+  item('<line class="tp-bus" x1="0" x2="20" y1="0" y2="0"/>', 'underlay (L2 segment)');
+  if (flannel) item('<line class="tp-overlay tp-overlay-active" x1="0" x2="20" y1="0" y2="0"/>', `VXLAN overlay, VNI ${flannel.vni}, ${flannel.learning ? 'learning' : 'nolearning'}${flannel.bridged ? ', VTEP in cni0' : ''}`);
+  if (active) {
+    item('<rect class="tp-box tp-unit-active" x="0" y="-7" width="20" height="14" rx="3"/>', 'active unit');
+    item('<rect class="tp-box tp-unit-standby" x="0" y="-7" width="20" height="14" rx="3"/>', 'standby unit');
+  }
+
+  return [
+    `<svg id="topology" class="chart topology" viewBox="0 0 ${num(W)} ${num(H)}" role="img" aria-labelledby="tp-title" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="tp-title">Topology of ${esc(report.scenario)}: ${t.nodes.length} nodes${t.bigips.length ? `, ${t.bigips.length} BIG-IP units (${esc(active?.name ?? 'none')} active)` : ''}</title>`,
+    ...legend,
+    ...under,
+    ...body,
+    '</svg>',
+  ].join('\n');
+}
+
+function drawNode(node: RunReport['topology']['nodes'][number], x: number, y: number, w: number, device: string, bridged: boolean, vni: number | undefined) {
+  const out: string[] = [];
+  out.push(`<g class="tp-node" id="tp-node-${esc(node.name)}">`);
+  out.push(`<rect class="tp-box tp-node-box" x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${NODE_H}" rx="10"/>`);
+  out.push(`<text class="tp-title" x="${num(x + 12)}" y="${num(y + 21)}">${esc(node.name)}${node.role !== node.name ? `<tspan class="tp-muted"> · ${esc(node.role)}</tspan>` : ''}</text>`);
+  const pods = node.pods ?? [];
+  const shown = pods.slice(0, MAX_PODS);
+  const barY = y + 32 + POD_H + 16;
+  let px = x + 12;
+  for (const p of shown) {
+    out.push(`<line class="tp-link" x1="${num(px + POD_W / 2)}" x2="${num(px + POD_W / 2)}" y1="${num(y + 32 + POD_H)}" y2="${num(barY)}"/>`);
+    out.push(`<rect class="tp-box tp-pod" x="${num(px)}" y="${num(y + 32)}" width="${POD_W}" height="${POD_H}" rx="6"><title>${esc(`pod ${node.name}/${p.name}: ${p.ip}, ${p.mac}${p.mtu ? `, MTU ${p.mtu}` : ''}`)}</title></rect>`);
+    out.push(`<text class="tp-pod-name" x="${num(px + 8)}" y="${num(y + 48)}">${esc(p.name)}</text>`);
+    out.push(`<text class="tp-small" x="${num(px + 8)}" y="${num(y + 63)}">${esc(p.ip)}</text>`);
+    px += POD_W + POD_GAP;
+  }
+  if (pods.length > MAX_PODS) {
+    out.push(`<rect class="tp-box tp-pod tp-more" x="${num(px)}" y="${num(y + 32)}" width="${POD_W}" height="${POD_H}" rx="6"/>`);
+    out.push(`<text class="tp-small" x="${num(px + 8)}" y="${num(y + 55)}">+${pods.length - MAX_PODS} more pods</text>`);
+  }
+  // cni0: the pods' bridge, at the podCIDR's first address.
+  let gw = '';
+  try {
+    const prefix = ip.parsePrefix(node.podCidr);
+    gw = `${ip.formatIp(ip.nth(prefix, 1))}/${prefix.length}`;
+  } catch {
+    gw = '';
+  }
+  out.push(`<rect class="tp-bridge" x="${num(x + 12)}" y="${num(barY)}" width="${num(w - 24)}" height="7" rx="3"/>`);
+  out.push(`<text class="tp-small" x="${num(x + w - 12)}" y="${num(barY + 20)}" text-anchor="end"><title>${esc(`cni0, the pods' bridge, at the first address of podCIDR ${node.podCidr}`)}</title>cni0 ${esc(gw)}</text>`);
+  // The VTEP.
+  const chipW = 190;
+  const chipX = x + 12;
+  const chipY = barY + 28;
+  if (bridged) out.push(`<line class="tp-link" x1="${num(chipX + 30)}" x2="${num(chipX + 30)}" y1="${num(barY + 7)}" y2="${num(chipY)}"/>`);
+  out.push(`<rect class="tp-box tp-vtep" x="${num(chipX)}" y="${num(chipY)}" width="${chipW}" height="36" rx="6"><title>${esc(`${device} on ${node.name}: VTEP MAC ${node.vtepMac}, local ${node.underlayIp}${bridged ? ', a port of cni0' : ', routed (not in cni0)'}`)}</title></rect>`);
+  out.push(`<text class="tp-vtep-name" x="${num(chipX + 8)}" y="${num(chipY + 15)}">${esc(device)}${vni !== undefined ? `<tspan class="tp-muted"> VNI ${vni}</tspan>` : ''}${bridged ? '' : '<tspan class="tp-muted"> · routed</tspan>'}</text>`);
+  out.push(`<text class="tp-mono" x="${num(chipX + 8)}" y="${num(chipY + 30)}">${esc(node.vtepMac)}</text>`);
+  out.push('</g>');
+  return { svg: out.join('\n'), vtepX: chipX + chipW / 2, vtepBottom: chipY + 36, vtepMidY: chipY + 18 };
+}
+
+function drawUnit(u: RunReport['topology']['bigips'][number], x: number, y: number, t: RunReport['topology'], failover?: { from: string; to: string }) {
+  const out: string[] = [];
+  const isActive = u.haState === 'active';
+  const cls = isActive ? 'tp-unit-active' : 'tp-unit-standby';
+  out.push(`<g class="tp-unit" data-ha="${isActive ? 'active' : 'standby'}" id="tp-unit-${esc(u.name)}">`);
+  out.push(`<rect class="tp-box ${cls}" x="${num(x)}" y="${num(y)}" width="${UNIT_W}" height="${UNIT_H}" rx="10"/>`);
+  out.push(`<text class="tp-title" x="${num(x + 12)}" y="${num(y + 22)}">${esc(u.name)}</text>`);
+  const badge = isActive ? 'ACTIVE' : 'STANDBY';
+  out.push(`<rect class="tp-badge ${isActive ? 'tp-badge-active' : 'tp-badge-standby'}" x="${num(x + UNIT_W - 86)}" y="${num(y + 8)}" width="74" height="20" rx="10"/>`);
+  out.push(`<text class="tp-badge-text" x="${num(x + UNIT_W - 49)}" y="${num(y + 22)}" text-anchor="middle">${badge}</text>`);
+  let note = '';
+  if (failover && failover.to === u.name) note = `took over from ${failover.from}`;
+  else if (failover && failover.from === u.name) note = `active until the failover`;
+  if (note) out.push(`<text class="tp-small tp-muted" x="${num(x + 12)}" y="${num(y + 38)}">${esc(note)}</text>`);
+  const chipY = y + 46;
+  const tunnel = t.tunnel?.name ?? 'tunnel';
+  out.push(`<rect class="tp-box tp-vtep" x="${num(x + 12)}" y="${num(chipY)}" width="${UNIT_W - 24}" height="36" rx="6"><title>${esc(`${tunnel} on ${u.name}: tunnel MAC ${u.tunnelMac}, local-address ${u.underlayIp}`)}</title></rect>`);
+  out.push(`<text class="tp-vtep-name" x="${num(x + 20)}" y="${num(chipY + 15)}">${esc(tunnel)}${t.tunnel ? `<tspan class="tp-muted"> key ${t.tunnel.key} · ${esc(t.tunnel.floodingType)}</tspan>` : ''}</text>`);
+  out.push(`<text class="tp-mono" x="${num(x + 20)}" y="${num(chipY + 30)}">${esc(u.tunnelMac)}</text>`);
+  out.push(`<text class="tp-small" x="${num(x + 12)}" y="${num(y + 100)}">self ${esc(u.tunnelSelfIp)} <tspan class="tp-muted">(non-floating)</tspan></text>`);
+  const vip = t.virtualServers?.[0];
+  if (isActive && vip) {
+    out.push(`<rect class="tp-vip" x="${num(x + 12)}" y="${num(y + 112)}" width="${UNIT_W - 24}" height="26" rx="13"/>`);
+    out.push(`<text class="tp-vip-text" x="${num(x + UNIT_W / 2)}" y="${num(y + 129)}" text-anchor="middle">${esc(`VIP ${vip.destination} · ${vip.name}`)}</text>`);
+  } else {
+    out.push(`<text class="tp-small tp-muted" x="${num(x + 12)}" y="${num(y + 129)}">${esc(vip ? 'holds no virtual address' : '')}</text>`);
+  }
+  out.push('</g>');
+  return { svg: out.join('\n'), vtepX: x + UNIT_W / 2, vtepTop: chipY };
+}

@@ -1,0 +1,43 @@
+// The reproduction library end to end (issue 6's check): `overlab scenario --all --parallel 2`
+// ends with every reproduction reproduced or not-reproducible (with its reason), every reference
+// and baseline scenario passed, and nothing of any run left behind.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, isolateState, rootTest, runNamespaces } from './_env.js';
+
+const state = isolateState('library');
+
+const EXPECTED: Record<string, string> = {
+  baseline: 'passed',
+  failover: 'passed',
+  'failover-nolearning': 'not-reproducible',
+  'failover-static-arp': 'not-reproducible',
+  'floating-selfip': 'reproduced',
+  'mtu-mismatch': 'reproduced',
+  'no-flannel-node': 'reproduced',
+  'not-bridged': 'reproduced',
+  'vni-mismatch': 'reproduced',
+};
+
+rootTest(
+  'scenario --all --parallel 2: every scenario has its expected status and nothing is left',
+  async (t) => {
+    const r = await cli(['scenario', '--all', '--parallel', '2'], { env: state.env, timeoutMs: 300_000 });
+    t.is(r.code, 0, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+    t.regex(r.stdout, /9 scenarios in [\d.]+ s wall, 2 at once/);
+    const seen: Record<string, string> = {};
+    for (const scenario of readdirSync(state.reportsDir)) {
+      for (const runId of readdirSync(join(state.reportsDir, scenario))) {
+        const report = JSON.parse(readFileSync(join(state.reportsDir, scenario, runId, 'report.json'), 'utf8')) as {
+          status: string;
+          reproduction?: { verdict: string; notReproducible?: string };
+        };
+        seen[scenario] = report.status;
+        if (report.status === 'not-reproducible') t.truthy(report.reproduction?.notReproducible, `${scenario} says why it is not reproducible`);
+        t.deepEqual(runNamespaces(runId), [], `${scenario} run ${runId} left nothing`);
+      }
+    }
+    t.deepEqual(seen, EXPECTED);
+  },
+  { serial: true },
+);
