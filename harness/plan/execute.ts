@@ -40,12 +40,20 @@ class BulkBatcher {
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    try {
-      await this.run(batch.map((b) => b.action));
-      batch.forEach((b) => b.resolve());
-    } catch (e) {
-      batch.forEach((b) => b.reject(e));
-    }
+    // One call per kind of action, each settling on its own: the ip steps that others wait for
+    // (the underlay bridge before the wiring) are not held back by slower sysctls.
+    const kinds = new Map<BulkAction['type'], typeof batch>();
+    for (const b of batch) kinds.set(b.action.type, [...(kinds.get(b.action.type) ?? []), b]);
+    await Promise.all(
+      [...kinds.values()].map(async (group) => {
+        try {
+          await this.run(group.map((b) => b.action));
+          group.forEach((b) => b.resolve());
+        } catch (e) {
+          group.forEach((b) => b.reject(e));
+        }
+      }),
+    );
   }
 }
 
