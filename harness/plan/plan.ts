@@ -102,23 +102,11 @@ export function planScenario(spec: ScenarioSpec): Plan {
   const b = topology.bigip;
   const steps: PlanStep[] = [];
   steps.push({ id: 'hosts', phase: 'boot', title: `create ${hosts.length} hosts`, dependsOn: [], action: { type: 'create-hosts', hosts } });
-  // The underlay bridge exists before the switch ports, so every port's ifindex (3, 4, ...)
-  // differs from its peer's (eth0 is ifindex 2 in its host). The kernel treats a carrier change
-  // on a veth whose ifindex equals its peer's (iflink) as not urgent: linkwatch then batches it
-  // at most once a second, the bridge port stays `disabled` until it does, and the first
-  // cross-node ping from node 0 was lost in about half the baseline boots (ready +1 s).
-  steps.push({
-    id: 'underlay-bridge',
-    phase: 'boot',
-    title: `underlay bridge ${UNDERLAY_BRIDGE}`,
-    dependsOn: ['hosts'],
-    action: { type: 'ip', host: UNDERLAY_HOST, lines: [ip.addBridge(UNDERLAY_BRIDGE, '02:00:00:00:00:01', topology.underlay.mtu), ip.addrGenNone(UNDERLAY_BRIDGE)] },
-  });
   steps.push({
     id: 'wire',
     phase: 'boot',
     title: 'wire underlay and pod links',
-    dependsOn: ['underlay-bridge'],
+    dependsOn: ['hosts'],
     action: {
       type: 'wire',
       links: [
@@ -148,6 +136,8 @@ export function planScenario(spec: ScenarioSpec): Plan {
       type: 'ip',
       host: UNDERLAY_HOST,
       lines: [
+        ip.addBridge(UNDERLAY_BRIDGE, '02:00:00:00:00:01', topology.underlay.mtu),
+        ip.addrGenNone(UNDERLAY_BRIDGE),
         ...underlay.flatMap((_, i) => [ip.addrGenNone(switchPort(i)), ip.linkMaster(switchPort(i), UNDERLAY_BRIDGE), ip.linkUp(switchPort(i))]),
         ip.linkUp(UNDERLAY_BRIDGE),
         ...(b

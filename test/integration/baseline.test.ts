@@ -72,6 +72,19 @@ rootTest(
       t.deepEqual(runNamespaces(report.runId), Object.values(record.hosts).sort(), 'no other namespace of this run');
       const ns = (host: string) => record.hosts[host] ?? `(no host ${host})`;
 
+      // Every switch port is forwarding, and none shares its peer's ifindex (which makes the
+      // kernel handle its carrier changes up to a second late).
+      const ports = ipJson<{ ifname: string; ifindex: number; link_index?: number; master?: string; operstate: string }[]>(ns('underlay'), 'link', 'show', 'type', 'veth');
+      t.is(ports.length, NODES.length);
+      for (const p of ports) {
+        t.is(typeof p.link_index, 'number', `${p.ifname} names its peer`);
+        t.not(p.ifindex, p.link_index, `${p.ifname}: ifindex ${p.ifindex} differs from its peer's`);
+        t.is(p.master, 'underlay0');
+        t.is(p.operstate, 'UP', `${p.ifname} is up`);
+      }
+      const portStates = bridgeJson<{ ifname: string; state: string }[]>(ns('underlay'), 'link', 'show');
+      t.true(portStates.length === NODES.length && portStates.every((p) => p.state === 'forwarding'), JSON.stringify(portStates));
+
       for (const node of NODES) {
         const peers = NODES.filter((n) => n !== node);
         // flannel.1: vxlan id 1 dstport 8472 nolearning, local = the node IP, on eth0, MTU 1450, not enslaved.

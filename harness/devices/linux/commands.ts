@@ -48,6 +48,7 @@ export const ip = {
   /** A veth pair created straight into two namespaces, so nothing ever appears in the host's. */
   addVethPair: (a: VethEnd, b: VethEnd): IpLine => [
     'link', 'add', 'name', a.name, 'address', a.mac, 'mtu', String(a.mtu), ...(a.netns ? ['netns', a.netns] : []),
+    ...(a.index !== undefined ? ['index', String(a.index)] : []),
     'type', 'veth', 'peer', 'name', b.name, 'address', b.mac, 'mtu', String(b.mtu), ...(b.netns ? ['netns', b.netns] : []),
   ],
 };
@@ -55,6 +56,8 @@ export const ip = {
 export interface VethEnd {
   name: string;
   mac: string;
+  /** An explicit ifindex for this end (see NetnsProvider.wire). */
+  index?: number;
   mtu: number;
   netns?: string;
 }

@@ -11,8 +11,11 @@ import type { HostDecl, LinkEnd, StepAction } from '../../plan/types.js';
 import type { BulkAction, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { spawnManaged } from './spawn.js';
 import { netnsName } from './names.js';
+import { UNDERLAY_HOST } from '../../plan/plan.js';
 import { killAll, netnsInode, pidsByNetns } from './processes.js';
 import { checkTools } from '../preflight.js';
+
+const SWITCH_PORT_INDEX = 1000;
 
 const batchInput = (lines: readonly IpLine[]): string => lines.map((l) => l.join(' ')).join('\n') + '\n';
 
@@ -39,7 +42,7 @@ export class NetnsProvider implements Provider {
 
   async wire(links: readonly { a: LinkEnd; b: LinkEnd }[]): Promise<void> {
     // Both ends are created inside namespaces the ledger already lists: deleting those removes them.
-    await this.batch(['ip', '-batch', '-'], links.map((l) => this.vethLine(l.a, l.b)), 'host');
+    await this.batch(['ip', '-batch', '-'], links.map((l, i) => this.vethLine(l.a, l.b, i)), 'host');
   }
 
   ip(host: string, lines: readonly IpLine[]): Promise<void> {
@@ -141,7 +144,7 @@ export class NetnsProvider implements Provider {
       case 'create-hosts':
         return action.hosts.map((h) => ['ip', ...ip.netnsAdd(this.locationOf(h.id))]);
       case 'wire':
-        return action.links.map((l) => ['ip', ...this.vethLine(l.a, l.b)]);
+        return action.links.map((l, i) => ['ip', ...this.vethLine(l.a, l.b, i)]);
       case 'ip':
         return action.lines.map((l) => ['ip', '-n', this.locationOf(action.host), ...l]);
       case 'bridge':
@@ -177,9 +180,16 @@ export class NetnsProvider implements Provider {
     return failures;
   }
 
-  private vethLine(a: LinkEnd, b: LinkEnd): IpLine {
+  /**
+   * Switch ports get ifindex 1000+: left to the kernel, port N of a fresh switch namespace would
+   * get the same ifindex as its peer (eth0 is 2 in every host), and the kernel treats a carrier
+   * change on a veth whose ifindex equals its peer's (iflink) as not urgent: linkwatch batches it
+   * up to a second, the bridge port stays disabled, and the first cross-node ping is lost.
+   */
+  private vethLine(a: LinkEnd, b: LinkEnd, position: number): IpLine {
+    const index = a.host === UNDERLAY_HOST ? SWITCH_PORT_INDEX + position : undefined;
     return ip.addVethPair(
-      { name: a.ifname, mac: a.mac, mtu: a.mtu, netns: this.locationOf(a.host) },
+      { name: a.ifname, mac: a.mac, mtu: a.mtu, netns: this.locationOf(a.host), index },
       { name: b.ifname, mac: b.mac, mtu: b.mtu, netns: this.locationOf(b.host) },
     );
   }
