@@ -108,6 +108,9 @@ export async function runAction(action: StepAction, provider: Provider, signal?:
     case 'nft':
       return provider.nft(action.host, action.ruleset);
     case 'spawn':
+      // Spawning blocks the event loop for a few ms: let the bulk actions that became ready in
+      // this same turn go out first (their flush is an earlier setImmediate).
+      await new Promise((resolve) => setImmediate(resolve));
       provider.spawn(action.host, action.argv, { detached: true });
       return;
     case 'wait-ping': {
