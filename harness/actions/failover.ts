@@ -1,6 +1,6 @@
 // `run sys failover standby` on the active unit: it releases traffic-group-1 (virtual servers,
-// addresses, and the flows it translated) while the peer takes the addresses and announces
-// them with gratuitous ARP on every VLAN they live on, at once.
+// addresses, and the flows it translated) while the peer takes the addresses; then the peer
+// announces them with gratuitous ARP on every VLAN they live on, at once.
 import type { Provider } from '../providers/types.js';
 import type { BigipTopology, UnitTopology } from '../spec/topology.js';
 import { TG_TABLE, trafficGroupAddresses, trafficGroupRuleset } from '../devices/bigip/sim.js';
@@ -24,8 +24,12 @@ export async function takeTrafficGroup(provider: Provider, b: BigipTopology, uni
     node.exec(['ip', '-batch', '-'], { stdin: batch(addresses.map((a) => ['addr', 'replace', a.cidr, 'dev', a.dev])) }),
     provider.nft(unit.name, trafficGroupRuleset(b, unit)),
   ]);
+}
+
+/** Gratuitous ARP for every traffic-group address, on the VLAN it lives on, all at once. */
+export function announceTrafficGroup(provider: Provider, b: BigipTopology, unit: UnitTopology): void {
   // arping -c 1 returns about a second after sending: start them all, do not wait for them.
-  for (const a of addresses) provider.spawn(unit.name, ['arping', '-q', '-U', '-c', '1', '-I', a.dev, a.ip]);
+  for (const a of trafficGroupAddresses(b)) provider.spawn(unit.name, ['arping', '-q', '-U', '-c', '1', '-I', a.dev, a.ip]);
 }
 
 export interface FailoverTiming {
@@ -41,6 +45,10 @@ export async function failover(provider: Provider, b: BigipTopology, fromName: s
   if (!from || !to) throw new Error(`failover needs two units; active is ${fromName}`);
   const startedAt = performance.timeOrigin + performance.now();
   const t0 = performance.now();
+  // The peer configures the traffic group while the active unit releases it, but announces it
+  // only once the release is complete: until then no client traffic reaches the peer, so no reply
+  // can meet a translation the old unit has not flushed yet (on slow hosts that let a flow live on).
   await Promise.all([releaseTrafficGroup(provider, b, from), takeTrafficGroup(provider, b, to)]);
+  announceTrafficGroup(provider, b, to);
   return { from: from.name, to: to.name, startedAt, durationMs: performance.now() - t0 };
 }

@@ -209,6 +209,13 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends HarnessError {}
 
+// If the work ever stalls with nothing left to wait on, Node would exit 0 with the promise
+// unsettled: a run that did not finish must never look like a pass.
+process.on('beforeExit', () => {
+  process.stderr.write('overlab: internal error: the command stopped without finishing (nothing left to wait on)\n');
+  process.exit(2);
+});
+
 main(hideBin(process.argv)).then(
   (code) => process.exit(code),
   (e: unknown) => {
