@@ -99,6 +99,23 @@ export function isolateState(label: string): IsolatedState {
   };
 }
 
+/**
+ * The run ids a test file starts; after all its tests (passed or not) any namespace they left is
+ * removed and the isolated state deleted. `beforeCleanup` runs first (e.g. killing stray CLIs).
+ */
+export function trackRuns(label: string, state: IsolatedState, beforeCleanup: () => void = () => undefined): string[] {
+  const runs: string[] = [];
+  test.after.always(() => {
+    beforeCleanup();
+    for (const run of runs) {
+      const left = removeRunNamespaces(run);
+      if (left.length) console.warn(`${label}: removed ${left.length} namespace(s) a failed test left for run ${run}`);
+    }
+    state.remove();
+  });
+  return runs;
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bridgeJson, cli, hostLinks, inNetns, ipJson, ipNetnsList, isolateState, removeRunNamespaces, rootTest, runNamespaces } from './_env.js';
+import { bridgeJson, cli, hostLinks, inNetns, ipJson, ipNetnsList, isolateState, rootTest, runNamespaces, trackRuns } from './_env.js';
 
 const state = isolateState('baseline');
 // Imported after isolateState: these read OVERLAB_REPORTS_DIR / OVERLAB_STATE_DIR when loaded.
@@ -13,14 +13,7 @@ const { loadScenario } = await import('../../harness/scenario/resolve.js');
 const { runScenario } = await import('../../harness/scenario/run.js');
 const { findRun } = await import('../../harness/core/registry.js');
 
-const runs: string[] = [];
-test.after.always(() => {
-  for (const run of runs) {
-    const left = removeRunNamespaces(run);
-    if (left.length) console.warn(`baseline.test: removed ${left.length} namespace(s) a failed test left for run ${run}`);
-  }
-  state.remove();
-});
+const runs = trackRuns('baseline.test', state);
 
 /** What scenarios/baseline.yaml means, written out by hand rather than taken from the planner. */
 const NODES = [

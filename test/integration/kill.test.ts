@@ -6,19 +6,11 @@ import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, collect, generatedScenarioYaml, groupAlive, isolateState, namespaceInodes, poll, processesIn, removeRunNamespaces, rootTest, runNamespaces, spawnCli } from './_env.js';
+import { cli, collect, generatedScenarioYaml, groupAlive, isolateState, namespaceInodes, poll, processesIn, rootTest, runNamespaces, spawnCli, trackRuns } from './_env.js';
 
 const state = isolateState('kill');
-const runs: string[] = [];
 const strays: ChildProcess[] = [];
-test.after.always(() => {
-  for (const child of strays) child.kill('SIGKILL');
-  for (const run of runs) {
-    const left = removeRunNamespaces(run);
-    if (left.length) console.warn(`kill.test: removed ${left.length} namespace(s) a failed test left for run ${run}`);
-  }
-  state.remove();
-});
+const runs = trackRuns('kill.test', state, () => strays.forEach((child) => child.kill('SIGKILL')));
 
 /** 20 nodes x 4 pods (101 namespaces): the boot takes long enough to be interrupted mid-way. */
 function bigScenario(name: string): string {

@@ -2,7 +2,7 @@
 // scenario at once through the library: distinct run ids, disjoint namespaces, the same
 // addresses inside each, and both torn down.
 import test from 'ava';
-import { cli, inNetns, ipJson, isolateState, removeRunNamespaces, rootTest, runNamespaces } from './_env.js';
+import { cli, inNetns, ipJson, isolateState, rootTest, runNamespaces, trackRuns } from './_env.js';
 
 const state = isolateState('lifecycle');
 // Imported after isolateState: these read OVERLAB_REPORTS_DIR / OVERLAB_STATE_DIR when loaded.
@@ -13,14 +13,7 @@ const { closeRun } = await import('../../harness/core/run-context.js');
 const { ResourceLedger } = await import('../../harness/core/ledger.js');
 const { createProvider } = await import('../../harness/providers/registry.js');
 
-const runs: string[] = [];
-test.after.always(() => {
-  for (const run of runs) {
-    const left = removeRunNamespaces(run);
-    if (left.length) console.warn(`lifecycle.test: removed ${left.length} namespace(s) a failed test left for run ${run}`);
-  }
-  state.remove();
-});
+const runs = trackRuns('lifecycle.test', state);
 
 rootTest(
   'up → exec <run> master -- ip -j link → down',
