@@ -31,6 +31,13 @@ import { ResourceLedger } from '../core/ledger.js';
 import { delay } from '../core/wait.js';
 import { runScenario } from '../scenario/run.js';
 import { benchPcap, makeVxlanCapture } from '../pcap/bench.js';
+import { netnsAddon } from '../netlink/addon.js';
+
+/** How the netns provider configured the namespaces measured here (OVERLAB_NETNS_CONFIG=iproute2 compares). */
+function netnsConfigPath(): string {
+  const { addon, why } = netnsAddon();
+  return addon ? 'netlink, in-process' : `ip -batch processes (${why})`;
+}
 
 export interface BenchSample {
   bootMs: number;
@@ -309,6 +316,7 @@ async function main(): Promise<number> {
   }
 
   console.log('');
+  console.log(`netns configuration: ${netnsConfigPath()}\n`);
   if (results.length) console.log(formatTable(results));
   if (scenarioResults.length) console.log('\n' + formatScenarioTable(scenarioResults));
   if (pcapResult) {
@@ -322,6 +330,7 @@ async function main(): Promise<number> {
     schemaVersion: 1,
     startedAt: startedAt.toISOString(),
     host: { cpus: availableParallelism(), kernel: release(), node: process.version },
+    netnsConfiguration: netnsConfigPath(),
     concurrency: args.concurrency ?? 6,
     targets: TARGETS,
     results,

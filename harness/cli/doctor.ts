@@ -5,15 +5,38 @@ import { createProvider } from '../providers/registry.js';
 import { ResourceLedger } from '../core/ledger.js';
 import type { Prerequisite } from '../providers/types.js';
 import { ip } from '../devices/linux/commands.js';
+import { netnsAddon } from '../netlink/addon.js';
+import { NetlinkSocket } from '../netlink/socket.js';
 
 export async function doctor(providerKind = 'netns'): Promise<Prerequisite[]> {
   const provider = createProvider(providerKind, { runId: 'doctor', ledger: new ResourceLedger('/nonexistent') });
   const checks = await provider.preflight();
-  if (providerKind === 'netns' && checks.every((c) => c.ok)) checks.push(await kernelCheck());
+  if (providerKind === 'netns' && checks.every((c) => c.ok)) checks.push(...(await kernelCheck()));
   return checks;
 }
 
-async function kernelCheck(): Promise<Prerequisite> {
+/**
+ * The in-process configuration path (harness/netlink): the addon loads and speaks rtnetlink in
+ * the namespace. Never fatal: without it boots run one `ip` process per namespace, slower.
+ */
+function netlinkCheck(ns: string): Prerequisite {
+  const what = 'netlink configuration (in-process)';
+  const fix = 'apt-get install g++ make python3, then npm run build (builds native/netns)';
+  const { addon, why } = netnsAddon();
+  if (!addon) return { what, ok: true, detail: `not in use, booting with ip processes instead: ${why}`, fix };
+  try {
+    const socket = new NetlinkSocket(addon.netlinkSocketIn(`/run/netns/${ns}`));
+    try {
+      return { what, ok: true, detail: `in use: brtest0 is ifindex ${socket.ifindex('brtest0')} as seen from inside the namespace`, fix };
+    } finally {
+      socket.close();
+    }
+  } catch (e) {
+    return { what, ok: false, detail: (e as Error).message, fix: `${fix}; or OVERLAB_NETNS_CONFIG=iproute2 to boot without it` };
+  }
+}
+
+async function kernelCheck(): Promise<Prerequisite[]> {
   const runner = new LocalRunner();
   const ns = `ol-doctor-${process.pid}`;
   const lines = [
@@ -28,14 +51,15 @@ async function kernelCheck(): Promise<Prerequisite> {
   try {
     await runner.run(['ip', '-batch', '-'], { stdin: lines.map((l) => l.join(' ')).join('\n') + '\n' });
     const r = await runner.run(['ip', '-n', ns, '-batch', '-'], { stdin: inside.map((l) => l.join(' ')).join('\n') + '\n', allowFailure: true });
-    return {
+    const kernel: Prerequisite = {
       what: 'kernel: vxlan, bridge, veth in a network namespace',
       ok: r.exitCode === 0,
       detail: r.exitCode === 0 ? 'created and removed a VXLAN VTEP in a bridge and a veth pair' : r.stderr.trim(),
       fix: 'load the modules: modprobe vxlan bridge veth (a container needs --privileged)',
     };
+    return r.exitCode === 0 ? [kernel, netlinkCheck(ns)] : [kernel];
   } catch (e) {
-    return { what: 'kernel: network namespaces', ok: false, detail: (e as Error).message, fix: 'run as root on a kernel with network namespaces (a container needs --privileged)' };
+    return [{ what: 'kernel: network namespaces', ok: false, detail: (e as Error).message, fix: 'run as root on a kernel with network namespaces (a container needs --privileged)' }];
   } finally {
     await runner.run(['ip', 'netns', 'del', ns], { allowFailure: true });
   }

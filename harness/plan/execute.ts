@@ -87,7 +87,10 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
     });
     done.set(step.id, run);
   }
+  // The first steps are now running (spawned); the provider gets ready for the rest meanwhile.
+  const prepared = provider.prepare?.(steps.map((s) => s.action).filter(isBulk)).catch(() => undefined);
   const results = await Promise.allSettled(done.values());
+  await prepared;
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   return timings;

@@ -72,6 +72,11 @@ export interface Provider {
    * that became ready at the same moment.
    */
   runMany?(actions: readonly BulkAction[]): Promise<void>;
+  /**
+   * Optional: gets ready to run these actions (the whole plan's), while the boot's first steps
+   * keep the kernel busy. Only an optimisation: runMany must work without it.
+   */
+  prepare?(actions: readonly BulkAction[]): Promise<void>;
   /** The argv each action runs, for `overlab plan`. */
   render(action: StepAction): string[][];
   /** Undoes ledger entries in reverse; keeps going on failure and returns every failure. */
