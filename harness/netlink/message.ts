@@ -8,31 +8,56 @@ if (endianness() !== 'LE') throw new Error('overlab netlink: only little-endian 
 
 const align4 = (n: number): number => (n + 3) & ~3;
 
+/** One scratch buffer for every body being built; bodies are built one at a time, synchronously. */
+let scratch: Buffer = Buffer.alloc(64 * 1024);
+let scratchInUse = false;
+
+/** Gives the scratch buffer back after a writer was abandoned part-way (its line was refused). */
+export function abandonBodies(): void {
+  scratchInUse = false;
+}
+
 /**
  * Builds one request body (family header, then attributes) into a single buffer. Device names
  * whose ifindex is only known in the namespace at send time are left as zeros at recorded
  * offsets (`links`), so a line is encoded once, ahead of time, and patched when sent.
+ * Encoding happens ~13,000 times in a 50 x 4 boot: it writes into a shared scratch buffer and
+ * copies the result out once, so the garbage collector has little to do.
  */
 export class BodyWriter {
-  private buf = Buffer.alloc(256);
+  private buf: Buffer;
   private length = 0;
+  private readonly ownsScratch: boolean;
   readonly links: { offset: number; name: string }[] = [];
 
+  constructor() {
+    this.ownsScratch = !scratchInUse;
+    if (this.ownsScratch) {
+      scratchInUse = true;
+      this.buf = scratch;
+    } else this.buf = Buffer.alloc(1024);
+  }
+
   /** A fixed family header (ifinfomsg, ifaddrmsg, rtmsg, ndmsg): `size` bytes, filled by `fill`. */
-  header(size: number, fill: (b: Buffer) => void): this {
-    fill(this.reserve(size));
+  header(size: number, fill: (b: Buffer, at: number) => void): this {
+    const at = this.reserve(size);
+    fill(this.buf, at);
     return this;
   }
 
-  attr(type: number, payload: Buffer): this {
+  /** An attribute whose payload is these bytes (addresses, MACs). */
+  bytes(type: number, payload: ArrayLike<number>): this {
     const at = this.attrHeader(type, payload.length);
-    payload.copy(this.buf, at + 4);
+    for (let i = 0; i < payload.length; i++) this.buf[at + 4 + i] = payload[i]!;
     this.pad();
     return this;
   }
 
   u8(type: number, v: number): this {
-    return this.attr(type, Buffer.from([v]));
+    const at = this.attrHeader(type, 1);
+    this.buf[at + 4] = v;
+    this.pad();
+    return this;
   }
 
   u32(type: number, v: number): this {
@@ -50,7 +75,11 @@ export class BodyWriter {
   }
 
   cstring(type: number, s: string): this {
-    return this.attr(type, Buffer.from(s + '\0', 'utf8'));
+    const size = Buffer.byteLength(s, 'utf8') + 1;
+    const at = this.attrHeader(type, size);
+    this.buf.write(s, at + 4, 'utf8');
+    this.pad();
+    return this;
   }
 
   /** A u32 attribute holding the ifindex of `name`, filled in at send time. */
@@ -67,23 +96,28 @@ export class BodyWriter {
   }
 
   nest(type: number, inner: (w: this) => void): this {
-    const at = this.length;
-    this.reserve(4);
+    const at = this.reserve(4);
     inner(this);
     this.buf.writeUInt16LE(this.length - at, at);
     this.buf.writeUInt16LE(type, at + 2);
     return this;
   }
 
+  /** The body, copied out of the scratch buffer; the writer cannot be used after this. */
   done(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.length));
+    const out = Buffer.allocUnsafe(this.length);
+    this.buf.copy(out, 0, 0, this.length);
+    if (this.ownsScratch) {
+      scratch = this.buf; // it may have grown
+      scratchInUse = false;
+    }
+    return out;
   }
 
   private attrHeader(type: number, payloadLength: number): number {
-    const at = this.length;
-    const b = this.reserve(4 + payloadLength);
-    b.writeUInt16LE(4 + payloadLength, 0);
-    b.writeUInt16LE(type, 2);
+    const at = this.reserve(4 + payloadLength);
+    this.buf.writeUInt16LE(4 + payloadLength, at);
+    this.buf.writeUInt16LE(type, at + 2);
     return at;
   }
 
@@ -91,16 +125,17 @@ export class BodyWriter {
     this.reserve(align4(this.length) - this.length);
   }
 
-  /** `size` zeroed bytes at the end; returns a view of them. */
-  private reserve(size: number): Buffer {
+  /** `size` zeroed bytes at the end; returns their offset. */
+  private reserve(size: number): number {
     if (this.length + size > this.buf.length) {
       const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.length + size));
       this.buf.copy(bigger, 0, 0, this.length);
       this.buf = bigger;
     }
-    const view = this.buf.subarray(this.length, this.length + size);
+    const at = this.length;
+    this.buf.fill(0, at, at + size);
     this.length += size;
-    return view;
+    return at;
   }
 }
 
@@ -124,37 +159,45 @@ export function frameInto(out: Buffer, offset: number, request: Request, seq: nu
 }
 
 /** struct ifinfomsg: 16 bytes, the ifindex at offset 4. */
-export function ifinfomsg(b: Buffer, index: number, flags = 0, change = 0, family = 0): void {
-  b.writeUInt8(family, 0);
-  b.writeInt32LE(index, 4);
-  b.writeUInt32LE(flags, 8);
-  b.writeUInt32LE(change, 12);
-}
+export const ifinfomsg =
+  (index: number, flags = 0, change = 0, family = 0) =>
+  (b: Buffer, at: number): void => {
+    b[at] = family;
+    b.writeInt32LE(index, at + 4);
+    b.writeUInt32LE(flags, at + 8);
+    b.writeUInt32LE(change, at + 12);
+  };
 
 /** struct ifaddrmsg: 8 bytes, the ifindex at offset 4. */
-export function ifaddrmsg(b: Buffer, family: number, prefixlen: number, scope: number): void {
-  b.writeUInt8(family, 0);
-  b.writeUInt8(prefixlen, 1);
-  b.writeUInt8(scope, 3);
-}
+export const ifaddrmsg =
+  (family: number, prefixlen: number, scope: number) =>
+  (b: Buffer, at: number): void => {
+    b[at] = family;
+    b[at + 1] = prefixlen;
+    b[at + 3] = scope;
+  };
 
 /** struct rtmsg: 12 bytes. */
-export function rtmsg(b: Buffer, m: { family: number; dstLen: number; table: number; protocol: number; scope: number; type: number; flags: number }): void {
-  b.writeUInt8(m.family, 0);
-  b.writeUInt8(m.dstLen, 1);
-  b.writeUInt8(m.table, 4);
-  b.writeUInt8(m.protocol, 5);
-  b.writeUInt8(m.scope, 6);
-  b.writeUInt8(m.type, 7);
-  b.writeUInt32LE(m.flags, 8);
-}
+export const rtmsg =
+  (m: { family: number; dstLen: number; table: number; protocol: number; scope: number; type: number; flags: number }) =>
+  (b: Buffer, at: number): void => {
+    b[at] = m.family;
+    b[at + 1] = m.dstLen;
+    b[at + 4] = m.table;
+    b[at + 5] = m.protocol;
+    b[at + 6] = m.scope;
+    b[at + 7] = m.type;
+    b.writeUInt32LE(m.flags, at + 8);
+  };
 
 /** struct ndmsg: 12 bytes, the ifindex at offset 4. */
-export function ndmsg(b: Buffer, family: number, state: number, flags: number): void {
-  b.writeUInt8(family, 0);
-  b.writeUInt16LE(state, 8);
-  b.writeUInt8(flags, 10);
-}
+export const ndmsg =
+  (family: number, state: number, flags: number) =>
+  (b: Buffer, at: number): void => {
+    b[at] = family;
+    b.writeUInt16LE(state, at + 8);
+    b[at + 10] = flags;
+  };
 
 export interface Reply {
   type: number;

@@ -83,7 +83,7 @@ export class NetlinkSocket implements LinkResolver {
     const known = this.links.get(name);
     if (known !== undefined) return known;
     this.flush(); // the device may be one a queued request creates
-    const body = new BodyWriter().header(16, (h) => ifinfomsg(h, 0)).cstring(IFLA_IFNAME, name).done();
+    const body = new BodyWriter().header(16, ifinfomsg(0)).cstring(IFLA_IFNAME, name).done();
     const reply = this.exchange({ type: RTM_GETLINK, flags: NLM_F_REQUEST, body });
     if (reply.error) throw new KernelRefused(reply.error, reply.extack ?? `no device named ${name}`);
     if (reply.type !== RTM_NEWLINK || !reply.link) throw new Error(`netlink: asked for link ${name}, got message type ${reply.type}`);

@@ -4,10 +4,9 @@
 // forms devices/linux/commands.ts builds and refuses anything else, so the provider can hand an
 // action it does not know to iproute2 itself. A test boots the same scenarios both ways and
 // compares the kernel state.
-import { isIPv4 } from 'node:net';
 import type { IpLine } from '../devices/linux/commands.js';
 import * as C from './constants.js';
-import { BodyWriter, ifaddrmsg, ifinfomsg, ndmsg, rtmsg } from './message.js';
+import { abandonBodies, BodyWriter, ifaddrmsg, ifinfomsg, ndmsg, rtmsg } from './message.js';
 
 /** Looks up a device's ifindex in the namespace the request goes to. */
 export interface LinkResolver {
@@ -37,6 +36,24 @@ export class Untranslatable extends Error {}
 const ACK = C.NLM_F_REQUEST | C.NLM_F_ACK;
 
 export function translateIp(line: IpLine): Translated {
+  try {
+    return ipRequest(line);
+  } catch (e) {
+    abandonBodies();
+    throw e;
+  }
+}
+
+export function translateBridge(line: IpLine): Translated {
+  try {
+    return bridgeRequest(line);
+  } catch (e) {
+    abandonBodies();
+    throw e;
+  }
+}
+
+function ipRequest(line: IpLine): Translated {
   const [object, verb, ...rest] = line;
   if (object === 'link' && verb === 'set') return linkSet(rest, line);
   if (object === 'link' && verb === 'add') return linkAdd(rest, line);
@@ -46,7 +63,7 @@ export function translateIp(line: IpLine): Translated {
   throw untranslatable(line);
 }
 
-export function translateBridge(line: IpLine): Translated {
+function bridgeRequest(line: IpLine): Translated {
   const [object, verb, ...rest] = line;
   if (object === 'fdb' && (verb === 'add' || verb === 'replace' || verb === 'append' || verb === 'del')) return fdb(verb, rest, line);
   throw untranslatable(line);
@@ -75,21 +92,23 @@ class Words {
   }
 }
 
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+const MAC = /^([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2}):([0-9a-f]{2})$/i;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
-function mac(text: string, line: IpLine): Buffer {
-  if (!MAC.test(text)) throw untranslatable(line, `${text} is not a MAC address`);
-  return Buffer.from(text.replaceAll(':', ''), 'hex');
+function mac(text: string, line: IpLine): number[] {
+  const m = MAC.exec(text);
+  if (!m) throw untranslatable(line, `${text} is not a MAC address`);
+  return [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16), parseInt(m[4]!, 16), parseInt(m[5]!, 16), parseInt(m[6]!, 16)];
 }
 
-function ipv4(text: string, line: IpLine): Buffer {
+function ipv4(text: string, line: IpLine): number[] {
   // IPv6 lines go to iproute2: the planner only writes them when a scenario asks for IPv6.
-  if (!isIPv4(text)) throw untranslatable(line, `${text} is not an IPv4 address`);
-  const [a, b, c, d] = text.split('.');
-  return Buffer.from([Number(a), Number(b), Number(c), Number(d)]);
+  const m = IPV4.exec(text);
+  if (!m) throw untranslatable(line, `${text} is not an IPv4 address`);
+  return [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
 }
 
-function prefix(text: string, line: IpLine): { address: Buffer; length: number } {
+function prefix(text: string, line: IpLine): { address: number[]; length: number } {
   const slash = text.indexOf('/');
   const n = slash < 0 ? 32 : Number(text.slice(slash + 1));
   if (!Number.isInteger(n) || n < 0 || n > 32) throw untranslatable(line, `${text} has no valid prefix length`);
@@ -132,11 +151,11 @@ function linkSet(words: string[], line: IpLine): Translated {
       attrs.push((b) => b.nest(C.IFLA_AF_SPEC, (af) => af.nest(C.AF_INET6, (v6) => v6.u8(C.IFLA_INET6_ADDR_GEN_MODE, value))));
     } else if (word === 'address') {
       const address = mac(w.next(), line);
-      attrs.push((b) => b.attr(C.IFLA_ADDRESS, address));
+      attrs.push((b) => b.bytes(C.IFLA_ADDRESS, address));
     } else throw w.fail(`unknown word ${word}`);
   }
   // Index 0 and the name: the kernel finds the device by name, as for `ip link set dev`.
-  const b = new BodyWriter().header(16, (h) => ifinfomsg(h, 0, flags, change)).cstring(C.IFLA_IFNAME, dev);
+  const b = new BodyWriter().header(16, ifinfomsg(0, flags, change)).cstring(C.IFLA_IFNAME, dev);
   for (const a of attrs) a(b);
   return translated(C.RTM_NEWLINK, ACK, b);
 }
@@ -145,11 +164,11 @@ function linkSet(words: string[], line: IpLine): Translated {
 function linkAdd(words: string[], line: IpLine): Translated {
   const w = new Words(words, line);
   if (w.next() !== 'name') throw w.fail('expected name');
-  const b = new BodyWriter().header(16, (h) => ifinfomsg(h, 0)).cstring(C.IFLA_IFNAME, w.next());
+  const b = new BodyWriter().header(16, ifinfomsg(0)).cstring(C.IFLA_IFNAME, w.next());
   let kind: string | undefined;
   while (!w.done && kind === undefined) {
     const word = w.next();
-    if (word === 'address') b.attr(C.IFLA_ADDRESS, mac(w.next(), line));
+    if (word === 'address') b.bytes(C.IFLA_ADDRESS, mac(w.next(), line));
     else if (word === 'mtu') b.u32(C.IFLA_MTU, integer(w.next(), line, 65535));
     else if (word === 'type') kind = w.next();
     // netns, index and veth peers are the host batch's business (wire), not a namespace's.
@@ -177,7 +196,7 @@ function linkAdd(words: string[], line: IpLine): Translated {
         data.push((d) => d.be16(C.IFLA_VXLAN_PORT, port));
       } else if (word === 'local') {
         const local = ipv4(w.next(), line);
-        data.push((d) => d.attr(C.IFLA_VXLAN_LOCAL, local));
+        data.push((d) => d.bytes(C.IFLA_VXLAN_LOCAL, local));
       } else if (word === 'dev') {
         const dev = w.next();
         data.push((d) => d.ifindex(C.IFLA_VXLAN_LINK, dev));
@@ -205,8 +224,8 @@ function addr(verb: 'add' | 'del', words: string[], line: IpLine): Translated {
   const { address, length } = prefix(cidr, line);
   // 127/8 is host scope, as iproute2 picks by default; everything else global.
   const scope = address[0] === 127 ? 254 : C.RT_SCOPE_UNIVERSE;
-  const b = new BodyWriter().header(8, (h) => ifaddrmsg(h, C.AF_INET, length, scope)).ifindexAt(4, dev);
-  b.attr(C.IFA_LOCAL, address).attr(C.IFA_ADDRESS, address);
+  const b = new BodyWriter().header(8, ifaddrmsg(C.AF_INET, length, scope)).ifindexAt(4, dev);
+  b.bytes(C.IFA_LOCAL, address).bytes(C.IFA_ADDRESS, address);
   return translated(verb === 'add' ? C.RTM_NEWADDR : C.RTM_DELADDR, verb === 'add' ? ACK | C.NLM_F_CREATE | C.NLM_F_EXCL : ACK, b);
 }
 
@@ -218,8 +237,9 @@ function route(verb: 'add' | 'replace', words: string[], line: IpLine): Translat
   if (extra.length > 0 && !onlink) throw untranslatable(line);
   const destination = dst === 'default' ? undefined : prefix(dst, line);
   const gateway = ipv4(via, line);
-  const b = new BodyWriter().header(12, (h) =>
-    rtmsg(h, {
+  const b = new BodyWriter().header(
+    12,
+    rtmsg({
       family: C.AF_INET,
       dstLen: destination?.length ?? 0,
       table: C.RT_TABLE_MAIN,
@@ -229,8 +249,8 @@ function route(verb: 'add' | 'replace', words: string[], line: IpLine): Translat
       flags: onlink ? C.RTNH_F_ONLINK : 0,
     }),
   );
-  if (destination && destination.length > 0) b.attr(C.RTA_DST, destination.address);
-  b.attr(C.RTA_GATEWAY, gateway).ifindex(C.RTA_OIF, dev);
+  if (destination && destination.length > 0) b.bytes(C.RTA_DST, destination.address);
+  b.bytes(C.RTA_GATEWAY, gateway).ifindex(C.RTA_OIF, dev);
   return translated(C.RTM_NEWROUTE, ACK | C.NLM_F_CREATE | (verb === 'add' ? C.NLM_F_EXCL : C.NLM_F_REPLACE), b);
 }
 
@@ -240,7 +260,7 @@ const NUD: Record<string, number> = { permanent: C.NUD_PERMANENT, noarp: C.NUD_N
 function neigh(verb: 'replace' | 'del', words: string[], line: IpLine): Translated {
   const w = new Words(words, line);
   const address = ipv4(w.next(), line);
-  let lladdr: Buffer | undefined;
+  let lladdr: number[] | undefined;
   let dev: string | undefined;
   let state = C.NUD_PERMANENT; // iproute2's default for add and replace
   while (!w.done) {
@@ -256,9 +276,9 @@ function neigh(verb: 'replace' | 'del', words: string[], line: IpLine): Translat
   }
   if (dev === undefined) throw w.fail('a neighbour needs dev');
   if (verb === 'replace' && lladdr === undefined) throw w.fail('neigh replace needs lladdr');
-  const b = new BodyWriter().header(12, (h) => ndmsg(h, C.AF_INET, verb === 'replace' ? state : 0, 0)).ifindexAt(4, dev);
-  b.attr(C.NDA_DST, address);
-  if (lladdr) b.attr(C.NDA_LLADDR, lladdr);
+  const b = new BodyWriter().header(12, ndmsg(C.AF_INET, verb === 'replace' ? state : 0, 0)).ifindexAt(4, dev);
+  b.bytes(C.NDA_DST, address);
+  if (lladdr) b.bytes(C.NDA_LLADDR, lladdr);
   return translated(verb === 'replace' ? C.RTM_NEWNEIGH : C.RTM_DELNEIGH, verb === 'replace' ? ACK | C.NLM_F_CREATE | C.NLM_F_REPLACE : ACK, b);
 }
 
@@ -274,7 +294,7 @@ function fdb(verb: 'add' | 'replace' | 'append' | 'del', words: string[], line: 
   const w = new Words(words, line);
   const lladdr = mac(w.next(), line);
   let dev: string | undefined;
-  let dst: Buffer | undefined;
+  let dst: number[] | undefined;
   // What bridge(8) sends: NOARP plus PERMANENT or REACHABLE, and NTF_SELF unless told otherwise.
   let state = C.NUD_NOARP;
   let flags = 0;
@@ -291,8 +311,8 @@ function fdb(verb: 'add' | 'replace' | 'append' | 'del', words: string[], line: 
   if (dev === undefined) throw w.fail('an fdb entry needs dev');
   if (!(flags & (C.NTF_SELF | C.NTF_MASTER))) flags |= C.NTF_SELF;
   if (!(state & (C.NUD_PERMANENT | C.NUD_REACHABLE))) state |= C.NUD_PERMANENT;
-  const b = new BodyWriter().header(12, (h) => ndmsg(h, C.AF_BRIDGE, state, flags)).ifindexAt(4, dev);
-  b.attr(C.NDA_LLADDR, lladdr);
-  if (dst) b.attr(C.NDA_DST, dst);
+  const b = new BodyWriter().header(12, ndmsg(C.AF_BRIDGE, state, flags)).ifindexAt(4, dev);
+  b.bytes(C.NDA_LLADDR, lladdr);
+  if (dst) b.bytes(C.NDA_DST, dst);
   return translated(verb === 'del' ? C.RTM_DELNEIGH : C.RTM_NEWNEIGH, ACK | (FDB_FLAGS[verb] ?? 0), b);
 }

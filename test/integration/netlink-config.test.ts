@@ -44,6 +44,20 @@ function kernelState(ns: string): Record<string, unknown> {
   };
 }
 
+/**
+ * Both namespaces' states once they agree, or after 3 s. A bridge's carrier follows its ports
+ * through the kernel's linkwatch, which may take up to a second after the boot: the run booted
+ * last can still show NO-CARRIER for a moment. Anything else that differs stays different.
+ */
+async function settledStates(a: string, b: string): Promise<[Record<string, unknown>, Record<string, unknown>]> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const pair: [Record<string, unknown>, Record<string, unknown>] = [kernelState(a), kernelState(b)];
+    if (JSON.stringify(pair[0]) === JSON.stringify(pair[1]) || Date.now() > deadline) return pair;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function up(scenario: string, env: NodeJS.ProcessEnv): Promise<string> {
   const r = await cli(['up', scenario], { env: { ...state.env, ...env } });
   const runId = /^run ([0-9a-f]{6}) is up/m.exec(r.stdout)?.[1];
@@ -82,8 +96,7 @@ for (const scenario of ['baseline', 'failover']) {
       t.true(hosts(viaNetlink).length >= 8);
       for (const host of hosts(viaNetlink)) {
         const suffix = host === '(switch)' ? '' : host;
-        const a = kernelState(`ol-${viaNetlink}${suffix}`);
-        const b = kernelState(`ol-${viaIproute2}${suffix}`);
+        const [a, b] = await settledStates(`ol-${viaNetlink}${suffix}`, `ol-${viaIproute2}${suffix}`);
         for (const part of Object.keys(a)) t.deepEqual(a[part], b[part], `${host}: ${part}`);
       }
     } finally {

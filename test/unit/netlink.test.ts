@@ -158,3 +158,10 @@ test('an error reply gives the negative errno and the extended-ack message; an a
   ]);
   t.throws(() => parseReplies(error.subarray(0, 30)), { message: /malformed reply/ });
 });
+
+test('a refused line leaves the encoder usable: the next line encodes the same as before', (t) => {
+  const line = ['neigh', 'replace', '10.0.0.1', 'lladdr', '02:00:00:00:00:01', 'dev', 'eth0', 'nud', 'permanent'];
+  const before = translateIp(line).body;
+  t.throws(() => translateIp(['link', 'add', 'name', 'x', 'mtu', '1500', 'type', 'macvlan']), { instanceOf: Untranslatable });
+  t.deepEqual(translateIp(line).body, before);
+});
