@@ -20,6 +20,20 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
+# Named namespaces are bind mounts on files in /run/netns. /run is a tmpfs on systemd hosts; where
+# it is on disk (some VMs), ext4 allocates an inode for every namespace's file, scanning past the
+# recently deleted ones, and a 50x4 testbed boots twice as slowly (~0.9 s against ~0.45 s). Give
+# /run/netns the tmpfs a standard host has, unless it already holds namespaces (then nothing is
+# changed; `overlab doctor` says so). `umount /run/netns` undoes it; a reboot forgets it.
+mkdir -p /run/netns
+if [ "$(findmnt -n -o FSTYPE -T /run/netns)" != tmpfs ]; then
+  if [ -z "$(ls -A /run/netns)" ]; then
+    mount -t tmpfs -o mode=0755,nosuid,nodev,noexec tmpfs /run/netns
+    echo "setup: /run is not a tmpfs here: mounted a tmpfs on /run/netns (namespaces are created ~2x faster)"
+  else
+    echo "setup: /run/netns is on $(findmnt -n -o FSTYPE -T /run/netns) and holds namespaces: left as it is (namespace creation is slower there)"
+  fi
+fi
 # --docker: also what the docker provider needs, and a running dockerd.
 if [ "${1:-}" = "--docker" ]; then bash scripts/setup-docker.sh; fi
 echo "setup: done"
