@@ -1,4 +1,5 @@
 import test from 'ava';
+import { splitBatchJson } from '../../harness/probes/snapshot.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -266,4 +267,15 @@ test('malformed: JSON of the wrong shape names the field', (t) => {
   const err = t.throws(() => parseRoutes('nope', { command: 'ip -n fx-node0 -j route show' }), { instanceOf: IprouteParseError });
   t.regex(err?.message ?? '', /`ip -n fx-node0 -j route show`/);
   t.deepEqual(err?.context.argv, ['ip', '-n', 'fx-node0', '-j', 'route', 'show']);
+});
+
+test('splitBatchJson: one JSON document per batched command, or an error that shows the output', (t) => {
+  // What `ip -j -batch -` printed for "addr show / route show / neigh show" in a namespace with only lo up
+  // (IPv6 on: lo has ::1 too).
+  const out = "[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\",\"UP\",\"LOWER_UP\"],\"mtu\":65536,\"qdisc\":\"noqueue\",\"operstate\":\"UNKNOWN\",\"group\":\"default\",\"txqlen\":1000,\"link_type\":\"loopback\",\"address\":\"00:00:00:00:00:00\",\"broadcast\":\"00:00:00:00:00:00\",\"addr_info\":[{\"family\":\"inet\",\"local\":\"127.0.0.1\",\"prefixlen\":8,\"scope\":\"host\",\"label\":\"lo\",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295},{\"family\":\"inet6\",\"local\":\"::1\",\"prefixlen\":128,\"scope\":\"host\",\"valid_life_time\":4294967295,\"preferred_life_time\":4294967295}]}]\n[]\n[]\n";
+  const [addrs, routes, neighbours] = splitBatchJson(out, 'n1');
+  t.is(parseAddrs(addrs)[0]?.ifname, 'lo');
+  t.deepEqual(parseRoutes(routes), []);
+  t.deepEqual(parseNeighbours(neighbours), []);
+  t.throws(() => splitBatchJson('[]\n[]\n', 'n1'), { message: /on n1 printed 2 JSON documents, expected 3/ });
 });
