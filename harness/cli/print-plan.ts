@@ -16,6 +16,8 @@ export function formatPlan(plan: Plan, provider: Provider): string {
   }
   out.push('');
   out.push(`steps (RUN is the run id chosen when the run starts):`);
+  // The lines are iproute2's words either way; say how the netns provider carries them out.
+  if (provider.kind === 'netns') out.push(`(ip -n / bridge -n lines: overlab sends the same rtnetlink requests itself when native/netns is built; otherwise, or with OVERLAB_NETNS_CONFIG=iproute2, ip -batch runs them)`);
   for (const step of plan.steps) {
     const deps = step.dependsOn.length > 6 ? `${step.dependsOn.length} steps` : step.dependsOn.join(', ') || '-';
     out.push(`[${step.phase}] ${step.id}: ${step.title}   (after: ${deps})`);
