@@ -26,12 +26,13 @@ npm run build --silent
 # /run/netns the tmpfs a standard host has, unless it already holds namespaces (then nothing is
 # changed; `overlab doctor` says so). `umount /run/netns` undoes it; a reboot forgets it.
 mkdir -p /run/netns
-if [ "$(findmnt -n -o FSTYPE -T /run/netns)" != tmpfs ]; then
+# stat -f: the filesystem actually seen there (findmnt lists every mount stacked on the path).
+if [ "$(stat -f -c %T /run/netns)" != tmpfs ]; then
   if [ -z "$(ls -A /run/netns)" ]; then
     mount -t tmpfs -o mode=0755,nosuid,nodev,noexec tmpfs /run/netns
     echo "setup: /run is not a tmpfs here: mounted a tmpfs on /run/netns (namespaces are created ~2x faster)"
   else
-    echo "setup: /run/netns is on $(findmnt -n -o FSTYPE -T /run/netns) and holds namespaces: left as it is (namespace creation is slower there)"
+    echo "setup: /run/netns is on $(stat -f -c %T /run/netns) and holds namespaces: left as it is (namespace creation is slower there)"
   fi
 fi
 # --docker: also what the docker provider needs, and a running dockerd.
