@@ -35,23 +35,20 @@ export class Untranslatable extends Error {}
 
 const ACK = C.NLM_F_REQUEST | C.NLM_F_ACK;
 
-export function translateIp(line: IpLine): Translated {
-  try {
-    return ipRequest(line);
-  } catch (e) {
-    abandonBodies();
-    throw e;
-  }
-}
+/** A refused line leaves its half-built body behind: give the encoder's scratch buffer back. */
+const releasingOnError =
+  (encode: (line: IpLine) => Translated) =>
+  (line: IpLine): Translated => {
+    try {
+      return encode(line);
+    } catch (e) {
+      abandonBodies();
+      throw e;
+    }
+  };
 
-export function translateBridge(line: IpLine): Translated {
-  try {
-    return bridgeRequest(line);
-  } catch (e) {
-    abandonBodies();
-    throw e;
-  }
-}
+export const translateIp = releasingOnError(ipRequest);
+export const translateBridge = releasingOnError(bridgeRequest);
 
 function ipRequest(line: IpLine): Translated {
   const [object, verb, ...rest] = line;
