@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # chromium (with a font for its screenshots) and libxml2-utils (xmllint) are for the report tests:
 # report.html in a headless browser, junit.xml against harness/report/junit.xsd.
-PKGS=(iproute2 g++ make python3 util-linux procps iputils-ping iputils-arping tcpdump nftables conntrack socat tshark chromium fonts-dejavu-core libxml2-utils)
+PKGS=(iproute2 g++ make python3 util-linux procps iputils-ping fping iputils-arping tcpdump nftables conntrack socat tshark chromium fonts-dejavu-core libxml2-utils)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -9,6 +9,7 @@ const PACKAGE_OF: Record<string, string> = {
   bridge: 'iproute2',
   nsenter: 'util-linux',
   ping: 'iputils-ping',
+  fping: 'fping',
   arping: 'iputils-arping',
   tcpdump: 'tcpdump',
   nft: 'nftables',

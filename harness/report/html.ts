@@ -255,21 +255,24 @@ function reachabilitySection(ev: RunEvidence, dir: Directory): Raw | undefined {
   const total = ev.matrices.reduce((s, m) => s + Object.values(m.data).reduce((x, l) => x + l.length, 0), 0);
   const bad = ev.matrices.reduce((s, m) => s + Object.values(m.data).reduce((x, l) => x + l.filter((p) => !p.ok).length, 0), 0);
   return html`<h2>Reachability <span class="count">${total - bad}/${total} replies</span></h2>
-<p class="lead">One ICMP echo per cell, from the row's host to the column's address${ev.matrices.length > 1 ? `, at each snapshot (${ev.matrices.map((m) => m.label).join(', ')}); a cell outlined in amber differs from the first snapshot` : ''}. ✓ shows the RTT; ✗ has ping's own words as a tooltip.</p>
+<p class="lead">One ICMP echo per cell, from the row's host to the column's address${ev.matrices.length > 1 ? `, at each snapshot (${ev.matrices.map((m) => m.label).join(', ')}); a cell outlined in amber differs from the first snapshot` : ''}. ✓ shows the RTT; ✗ has fping's own summary as a tooltip.</p>
 <div class="matrix-grid">${blocks}</div>
 <p class="note">RTTs in ms. From ${join(ev.matrices.map((m) => fileLink(m.path)), ', ')}.</p>`;
 }
 
+/** Results by (from, to), so a cell is a lookup: a 200-pod matrix has 40,000 cells. */
+const byPair = (results: readonly PingResult[] = []): Map<string, PingResult> => new Map(results.map((r) => [`${r.from}\u0000${r.to}`, r]));
+
 function matrixTable(name: string, label: string, results: readonly PingResult[], dir: Directory, baseline?: readonly PingResult[]): Raw {
   const froms = [...new Set(results.map((r) => r.from))];
   const tos = [...new Set(results.map((r) => r.to))].sort((a, b) => ipOrder(a) - ipOrder(b));
+  const cell = cellLookup(results, baseline);
+  if (tos.length > 16 || froms.length > 24) return compactMatrix(name, label, results, froms, tos, dir, cell);
   const head = tos.map((to) => html`<th title="${to}">${dir.ip(to)?.replace(/^pod /, '') ?? ''}<span class="ip">${to}</span></th>`);
   const body = froms.map((from) => {
     const cells = tos.map((to) => {
-      const r = results.find((x) => x.from === from && x.to === to);
+      const { r, changed } = cell(from, to);
       if (!r) return html`<td class="na">·</td>`;
-      const was = baseline?.find((x) => x.from === from && x.to === to);
-      const changed = was !== undefined && was.ok !== r.ok ? ' changed' : '';
       return r.ok
         ? html`<td class="ok${changed}" title="${`${from} → ${to}: ${r.detail}`}">✓ ${r.rttMs !== undefined ? `${r.rttMs.toFixed(2)}` : ''}</td>`
         : html`<td class="fail${changed}" title="${`${from} → ${to}: ${r.detail}`}">✗</td>`;
@@ -277,19 +280,30 @@ function matrixTable(name: string, label: string, results: readonly PingResult[]
     return html`<tr><th class="row">${from}</th>${cells}</tr>`;
   });
   const ok = results.filter((r) => r.ok).length;
-  if (tos.length > 16 || froms.length > 24) return compactMatrix(name, label, results, froms, tos, dir, baseline);
   return html`<div class="matrix-one"><h4>${label} · ${ok}/${results.length}</h4><table class="matrix" data-matrix="${name}" data-label="${label}"><thead><tr><th>from \\ to</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+type CellLookup = (from: string, to: string) => { r?: PingResult; changed: string };
+
+/** A cell's probe, and ' changed' when the baseline snapshot's probe of that pair had the other outcome. */
+function cellLookup(results: readonly PingResult[], baseline?: readonly PingResult[]): CellLookup {
+  const now = byPair(results);
+  const before = byPair(baseline);
+  return (from, to) => {
+    const key = `${from}\u0000${to}`;
+    const r = now.get(key);
+    const was = before.get(key);
+    return { r, changed: r && was !== undefined && was.ok !== r.ok ? ' changed' : '' };
+  };
+}
+
 /** A big matrix as a heat map: one small square per probe (details as tooltips), failures listed. */
-function compactMatrix(name: string, label: string, results: readonly PingResult[], froms: string[], tos: string[], dir: Directory, baseline?: readonly PingResult[]): Raw {
+function compactMatrix(name: string, label: string, results: readonly PingResult[], froms: string[], tos: string[], dir: Directory, cell: CellLookup): Raw {
   const ok = results.filter((r) => r.ok).length;
   const body = froms.map((from) => {
     const cells = tos.map((to) => {
-      const r = results.find((x) => x.from === from && x.to === to);
+      const { r, changed } = cell(from, to);
       if (!r) return html`<td class="na"></td>`;
-      const was = baseline?.find((x) => x.from === from && x.to === to);
-      const changed = was !== undefined && was.ok !== r.ok ? ' changed' : '';
       return html`<td class="${r.ok ? 'ok' : 'fail'}${changed}" title="${`${from} → ${to}${dir.ip(to) ? ` (${dir.ip(to)})` : ''}: ${r.ok && r.rttMs !== undefined ? `${r.rttMs} ms` : r.detail}`}"></td>`;
     });
     return html`<tr><th class="row">${from}</th>${cells}</tr>`;

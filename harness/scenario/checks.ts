@@ -5,7 +5,7 @@ import type { Provider } from '../providers/types.js';
 import type { AssertionId } from '../spec/schema.js';
 import type { EvidenceStore } from '../probes/evidence.js';
 import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
-import { ping, type PingResult } from '../probes/ping.js';
+import { ping, pingPairs } from '../probes/ping.js';
 import { assertReachability } from '../assert/reachability.js';
 import { assertLinkMtus, assertPathMtu, type ExpectedMtu } from '../assert/mtu.js';
 import { assertFlannelState } from '../assert/control-plane.js';
@@ -40,7 +40,7 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
     switch (id) {
       case 'reachability': {
         const pairs = pods.flatMap((a) => pods.filter((b) => b !== a).map((b) => ({ a, b })));
-        const matrix = await Promise.all(pairs.map(({ a, b }) => queue.add(() => ping(provider.node(a.host), b.pod.ip)))) as PingResult[];
+        const matrix = await pingPairs(pairs.map(({ a, b }) => ({ from: a.host, to: b.pod.ip })), (h) => provider.node(h), (task) => queue.add(task));
         const ev = store.write('reachability', 'reachability-pods', matrix);
         results.push(assertReachability('reachability', 'pod-to-pod reachability, across and within nodes', matrix, [ev.path]));
         break;

@@ -5,7 +5,7 @@ import type { Plan } from '../plan/types.js';
 import type { Provider } from '../providers/types.js';
 import type { EvidenceStore } from '../probes/evidence.js';
 import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
-import { ping, type PingResult } from '../probes/ping.js';
+import { pingPairs, type PingResult } from '../probes/ping.js';
 import { CLIENT_HOST, podHostId } from '../plan/plan.js';
 import { fdbRows, showFailoverStatus, showNetArp, showNetFdb } from '../devices/bigip/tmsh.js';
 import { UNIT_EXTERNAL_IF, UNIT_UNDERLAY_IF } from '../devices/bigip/sim.js';
@@ -25,7 +25,7 @@ export async function observe(label: string, plan: Plan, provider: Provider, sto
   const hosts = plan.hosts.filter((h) => h.kind === 'node' || h.kind === 'unit');
   const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ node: n, pod: p, host: podHostId(n.name, p.name) })));
   const pairs = (froms: { host: string }[], tos: { ip: string }[]) => froms.flatMap((f) => tos.map((t) => ({ from: f.host, to: t.ip })));
-  const pingAll = (list: { from: string; to: string }[]) => Promise.all(list.map((p) => queue.add(() => ping(provider.node(p.from), p.to)))) as Promise<PingResult[]>;
+  const pingAll = (list: { from: string; to: string }[]) => pingPairs(list, (h) => provider.node(h), (task) => queue.add(task));
 
   const podTargets = pods.map((p) => ({ ip: p.pod.ip }));
   const matrices: Record<string, Promise<PingResult[]>> = {

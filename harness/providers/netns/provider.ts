@@ -30,7 +30,7 @@ export class NetnsProvider implements Provider {
   ) {}
 
   async preflight(): Promise<Prerequisite[]> {
-    return checkTools(['ip', 'bridge', 'nsenter', 'ping', 'sysctl', 'nft', 'conntrack', 'arping', 'socat']);
+    return checkTools(['ip', 'bridge', 'nsenter', 'ping', 'fping', 'sysctl', 'nft', 'conntrack', 'arping', 'socat']);
   }
 
   locationOf(hostId: string): string {
