@@ -37,7 +37,9 @@ export async function ping(node: NodeHandle, to: string, options: { size?: numbe
  */
 export async function pingMany(node: NodeHandle, targets: readonly string[], options: { timeoutS?: number } = {}): Promise<PingResult[]> {
   if (targets.length === 0) return [];
-  const argv = ['fping', '-c', '1', '-q', '-i', '1', '-t', String(Math.round((options.timeoutS ?? 1) * 1000)), ...targets];
+  // -i 0.2: 0.2 ms between targets (fping's default is 10 ms): 200 targets go out in 40 ms,
+  // spread enough that their replies never crowd fping's socket buffer.
+  const argv = ['fping', '-c', '1', '-q', '-i', '0.2', '-t', String(Math.round((options.timeoutS ?? 1) * 1000)), ...targets];
   const r = await node.exec(argv, { allowFailure: true });
   // 0: every target answered; 1: some did not. Anything else is fping failing, not the network.
   if (r.exitCode !== 0 && r.exitCode !== 1) {
