@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { PROJECT_ROOT } from '../core/paths.js';
+import { HarnessError } from '../core/errors.js';
 import { join } from 'node:path';
 
 export interface NetnsAddon {
@@ -16,9 +17,23 @@ export const ADDON_PATH = join(PROJECT_ROOT, 'native', 'netns', 'build', 'Releas
 
 let loaded: { addon?: NetnsAddon; why?: string } | undefined;
 
-/** The addon, or why it cannot be used. OVERLAB_NETNS_CONFIG=iproute2 turns it off on purpose. */
+/**
+ * The addon, or why it is not used. OVERLAB_NETNS_CONFIG picks the path: unset, the addon when
+ * it is built and iproute2 processes otherwise; `iproute2`, never the addon; `netlink`, the
+ * addon or an error saying why not (for CI and benchmarks that must not fall back quietly).
+ */
 export function netnsAddon(): { addon?: NetnsAddon; why?: string } {
-  if (process.env.OVERLAB_NETNS_CONFIG === 'iproute2') return { why: 'OVERLAB_NETNS_CONFIG=iproute2' };
+  const wanted = process.env.OVERLAB_NETNS_CONFIG;
+  if (wanted !== undefined && wanted !== '' && wanted !== 'netlink' && wanted !== 'iproute2') {
+    throw new HarnessError(`OVERLAB_NETNS_CONFIG=${wanted} is not a configuration path: use netlink, iproute2, or leave it unset`);
+  }
+  if (wanted === 'iproute2') return { why: 'OVERLAB_NETNS_CONFIG=iproute2' };
+  const found = load();
+  if (wanted === 'netlink' && !found.addon) throw new HarnessError(`OVERLAB_NETNS_CONFIG=netlink, but ${found.why}`);
+  return found;
+}
+
+function load(): { addon?: NetnsAddon; why?: string } {
   if (loaded) return loaded;
   if (!existsSync(ADDON_PATH)) {
     loaded = { why: `${ADDON_PATH} is not built (npm run build builds it; it needs g++ and make)` };

@@ -10,6 +10,7 @@ import { loadScenarioFile } from '../../harness/spec/load.js';
 import { SCENARIOS_DIR } from '../../harness/core/paths.js';
 import { generatedSpec } from '../../harness/cli/bench.js';
 import * as C from '../../harness/netlink/constants.js';
+import { netnsAddon } from '../../harness/netlink/addon.js';
 import { attributes, BodyWriter, parseReplies } from '../../harness/netlink/message.js';
 import { resolveLinks, translateBridge, translateIp, Untranslatable, type Translated } from '../../harness/netlink/translate.js';
 
@@ -164,4 +165,17 @@ test('a refused line leaves the encoder usable: the next line encodes the same a
   const before = translateIp(line).body;
   t.throws(() => translateIp(['link', 'add', 'name', 'x', 'mtu', '1500', 'type', 'macvlan']), { instanceOf: Untranslatable });
   t.deepEqual(translateIp(line).body, before);
+});
+
+test('OVERLAB_NETNS_CONFIG: iproute2 turns the addon off, a typo is an error that names the choices', (t) => {
+  const before = process.env.OVERLAB_NETNS_CONFIG;
+  try {
+    process.env.OVERLAB_NETNS_CONFIG = 'iproute2';
+    t.deepEqual(netnsAddon(), { why: 'OVERLAB_NETNS_CONFIG=iproute2' });
+    process.env.OVERLAB_NETNS_CONFIG = 'ip';
+    t.throws(() => netnsAddon(), { message: 'OVERLAB_NETNS_CONFIG=ip is not a configuration path: use netlink, iproute2, or leave it unset' });
+  } finally {
+    if (before === undefined) delete process.env.OVERLAB_NETNS_CONFIG;
+    else process.env.OVERLAB_NETNS_CONFIG = before;
+  }
 });
