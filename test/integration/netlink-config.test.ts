@@ -32,7 +32,7 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
-/** What one namespace holds: links with details, addresses, routes, permanent neighbours, static FDB. */
+/** What one namespace holds: links with details, addresses, routes, permanent neighbours, static FDB, forwarding. */
 function kernelState(ns: string): Record<string, unknown> {
   const fdb = (json(['bridge', '-n', ns, '-j', '-d', 'fdb', 'show']) as { state?: string }[]).filter((e) => e.state === 'permanent' || e.state === 'static');
   return {
@@ -41,6 +41,8 @@ function kernelState(ns: string): Record<string, unknown> {
     routes: normalise(json(['ip', '-n', ns, '-j', 'route', 'show', 'table', 'all'])),
     neighbours: normalise(json(['ip', '-n', ns, '-j', 'neigh', 'show', 'nud', 'permanent'])),
     fdb: normalise(fdb),
+    // Written through /proc/sys opened inside the namespace on the netlink path, by sysctl on the other.
+    forwarding: execFileSync('nsenter', [`--net=/run/netns/${ns}`, 'sysctl', '-n', 'net.ipv4.ip_forward'], { encoding: 'utf8' }).trim(),
   };
 }
 
@@ -144,7 +146,7 @@ rootTest('a request the kernel refuses names the line, the namespace and the ker
   }
 });
 
-rootTest('a line the kernel refuses during a boot fails the run with the line and exit code 2', async (t) => {
+rootTest('a refused line fails the run with the line and exit code 2; sysctls are written inside the namespace', async (t) => {
   const { NetnsProvider } = await import('../../harness/providers/netns/provider.js');
   const { ResourceLedger } = await import('../../harness/core/ledger.js');
   const { netnsAddon } = await import('../../harness/netlink/addon.js');
@@ -166,6 +168,19 @@ rootTest('a line the kernel refuses during a boot fails the run with the line an
     );
     t.is((error as { exitCode?: number }).exitCode, 2);
     t.regex(error?.message ?? '', new RegExp(`configuring n1 failed: ip -n ol-${runId}\\.n1 route add 10\\.9\\.0\\.0/24 via 10\\.8\\.0\\.1 dev lo: RTNETLINK answers: ENETUNREACH`));
+
+    // Sysctls are written inside the namespace: a new namespace inherits ip_forward from the
+    // host, so it is turned off first to see the write land (and not in the host's namespace).
+    const ns = `/run/netns/ol-${runId}.n1`;
+    const forwarding = () => execFileSync('nsenter', [`--net=${ns}`, 'sysctl', '-n', 'net.ipv4.ip_forward'], { encoding: 'utf8' }).trim();
+    const hostBefore = execFileSync('sysctl', ['-n', 'net.ipv4.ip_forward'], { encoding: 'utf8' }).trim();
+    execFileSync('nsenter', [`--net=${ns}`, 'sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+    t.is(forwarding(), '0');
+    await provider.runMany([{ type: 'sysctl', host: 'n1', settings: { 'net.ipv4.ip_forward': '1' } }]);
+    t.is(forwarding(), '1');
+    t.is(execFileSync('sysctl', ['-n', 'net.ipv4.ip_forward'], { encoding: 'utf8' }).trim(), hostBefore, "the host's own setting is untouched");
+    const missing = await t.throwsAsync(provider.runMany([{ type: 'sysctl', host: 'n1', settings: { 'net.ipv4.no_such_setting': '1' } }]));
+    t.regex(missing?.message ?? '', /configuring n1 failed: sysctl -w net\.ipv4\.no_such_setting=1: .*no_such_setting.*No such file or directory/);
   } finally {
     await provider.teardown(ledger.entries());
   }
