@@ -1,6 +1,7 @@
 // Loads native/netns (see its netns.c): file descriptors opened inside another namespace.
 // Absent when it was not built (no compiler); the netns provider then uses iproute2 processes.
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 import { existsSync } from 'node:fs';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { HarnessError } from '../core/errors.js';
@@ -35,6 +36,7 @@ export function netnsAddon(): { addon?: NetnsAddon; why?: string } {
 
 function load(): { addon?: NetnsAddon; why?: string } {
   if (loaded) return loaded;
+  if (endianness() !== 'LE') return (loaded = { why: 'the netlink encoder writes little-endian and this host is big-endian' });
   if (!existsSync(ADDON_PATH)) {
     loaded = { why: `${ADDON_PATH} is not built (npm run build builds it; it needs g++ and make)` };
   } else {
