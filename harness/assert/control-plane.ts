@@ -1,8 +1,31 @@
-// Compares a node's observed flannel state with what flanneld would program: exactly the
-// expected routes, permanent neighbours and `self permanent` FDB entries on the VTEP, no more.
+// Compares a node's observed flannel state with what flanneld programs for the flannel registry's
+// leases: exactly the expected routes, permanent neighbours and `self permanent` FDB entries on
+// the VTEP, no more, and a VTEP whose own MAC and address are what its own lease publishes. The
+// expectation is derived here, from the registry as the overlay agent lists it, never from the
+// code that programmed the kernel.
 import type { HostSnapshot } from '../probes/snapshot.js';
-import type { ControlPlaneState } from '../overlay/flannel.js';
+import type { FlannelLease } from '../overlay/flannel/types.js';
+import * as ipv4 from '../core/ipv4.js';
 import { listSome, result, type AssertionResult } from './types.js';
+
+export interface ControlPlaneState {
+  routes: { dst: string; via: string; dev: string; onlink: true }[];
+  neighbours: { dst: string; lladdr: string; dev: string }[];
+  fdb: { mac: string; dev: string; dst: string }[];
+}
+
+/** flanneld's vxlan backend, per other lease: route via the subnet's .0 onlink, neighbour .0 -> VtepMAC, FDB VtepMAC -> PublicIP. */
+export function expectedFromRegistry(ownSubnet: string, leases: readonly FlannelLease[], device: string): ControlPlaneState {
+  const state: ControlPlaneState = { routes: [], neighbours: [], fdb: [] };
+  for (const lease of leases) {
+    if (lease.subnet === ownSubnet) continue;
+    const next = ipv4.formatIp(ipv4.parsePrefix(lease.subnet).network);
+    state.routes.push({ dst: lease.subnet, via: next, dev: device, onlink: true });
+    state.neighbours.push({ dst: next, lladdr: lease.vtepMac, dev: device });
+    state.fdb.push({ mac: lease.vtepMac, dev: device, dst: lease.publicIp });
+  }
+  return state;
+}
 
 export interface ExpectedVtep {
   device: string;
@@ -13,6 +36,8 @@ export interface ExpectedVtep {
   mtu: number;
   /** cni0 when bridged. */
   master?: string;
+  /** The VtepMAC the node's own lease publishes: the device must carry it, or peers send to nothing. */
+  mac?: string;
 }
 
 export function assertFlannelState(node: string, vtep: ExpectedVtep, expected: ControlPlaneState, snap: HostSnapshot, evidence: string[]): AssertionResult {
@@ -27,6 +52,7 @@ export function assertFlannelState(node: string, vtep: ExpectedVtep, expected: C
     if (v.learning !== vtep.learning) problems.push(`${vtep.device} ${v.learning ? 'learning' : 'nolearning'} (want ${vtep.learning ? 'learning' : 'nolearning'})`);
     if (link.mtu !== vtep.mtu) problems.push(`${vtep.device} mtu ${link.mtu} (want ${vtep.mtu})`);
     if ((link.master ?? undefined) !== vtep.master) problems.push(`${vtep.device} master ${link.master ?? 'none'} (want ${vtep.master ?? 'none'})`);
+    if (vtep.mac !== undefined && link.mac !== vtep.mac) problems.push(`${vtep.device} address ${link.mac}, but its lease publishes VtepMAC ${vtep.mac}`);
   }
 
   const routes = snap.routes.filter((r) => r.dev === vtep.device && r.gateway);

@@ -1,4 +1,3 @@
-import type { HostSnapshot } from '../probes/snapshot.js';
 import type { PingResult } from '../probes/ping.js';
 import { listSome, result, type AssertionResult } from './types.js';
 
@@ -9,7 +8,13 @@ export interface ExpectedMtu {
 }
 
 /** Each named link exists with the MTU the scenario specifies. */
-export function assertLinkMtus(expected: readonly ExpectedMtu[], snapshots: readonly HostSnapshot[], evidence: string[]): AssertionResult {
+/** A host's links as some source reports them (a kernel snapshot, or a unit's VLANs and tunnels). */
+export interface LinkMtus {
+  host: string;
+  links: readonly { name: string; mtu: number }[];
+}
+
+export function assertLinkMtus(expected: readonly ExpectedMtu[], snapshots: readonly LinkMtus[], evidence: string[]): AssertionResult {
   const wrong: string[] = [];
   for (const e of expected) {
     const link = snapshots.find((s) => s.host === e.host)?.links.find((l) => l.name === e.ifname);

@@ -54,23 +54,28 @@ export function assertPcapSizes(topo: Topology, pcaps: readonly PcapEvidence[]):
   );
 }
 
-/** Multipoint flooding: a unit's ARP requests (inner, sent from its tunnel MAC) reach every node. */
-export function assertUnitArpFlooded(topo: Topology, unit: string, pcaps: readonly PcapEvidence[]): AssertionResult {
-  const u = topo.bigip!.units.find((x) => x.name === unit)!;
-  const nodes = topo.nodes.map((n) => n.name);
+/**
+ * Multipoint flooding: a unit's ARP requests (inner, from its tunnel MAC and self IP) reach every
+ * flannel node's VTEP. The nodes expected come from the flannel registry (the agent's listing),
+ * the unit's MAC and address from the unit's own state: neither from what configured the unit,
+ * so a unit that floods nowhere (it knows no VTEP) fails here.
+ */
+export function assertUnitArpFlooded(unit: string, identity: { mac: string; ip: string }, flannelNodes: readonly { node: string; publicIp: string }[], pcaps: readonly PcapEvidence[]): AssertionResult {
   const missing: string[] = [];
   const counts: string[] = [];
-  for (const node of nodes) {
+  for (const { node } of flannelNodes) {
     const p = pcaps.find((x) => x.artifact.node === node);
-    const requests = p?.summary.arp.inner.senders.filter((s) => s.ip === u.tunnelIp && s.macs.includes(u.tunnelMac)).reduce((n, s) => n + s.requests, 0) ?? 0;
-    if (requests === 0) missing.push(node);
+    const requests = p?.summary.arp.inner.senders.filter((s) => s.ip === identity.ip && s.macs.includes(identity.mac)).reduce((n, s) => n + s.requests, 0) ?? 0;
+    if (!p) missing.push(`${node} (not captured)`);
+    else if (requests === 0) missing.push(node);
     counts.push(`${node} ${requests}`);
   }
+  const nodes = flannelNodes.map((n) => n.node);
   return result(
     `pcap-arp-flooding[${unit}]`,
     `${unit}'s ARP requests for pods reach every node VTEP (multipoint flooding)`,
-    missing.length === 0,
-    `ARP requests from ${u.tunnelIp} (${u.tunnelMac}) on every node's underlay`,
+    flannelNodes.length > 0 && missing.length === 0,
+    `ARP requests from ${identity.ip} (${identity.mac}) on the underlay of every flannel node (${nodes.join(', ') || 'the registry lists none'})`,
     missing.length ? `none seen on ${missing.join(', ')} (requests per node: ${counts.join(', ')})` : `requests per node: ${counts.join(', ')}`,
     pcaps.filter((p) => nodes.includes(p.artifact.node)).map((p) => p.evidencePath),
   );

@@ -7,7 +7,7 @@ import type { PhaseRecord, RunReport } from '../report/types.js';
 import { expectedFailure } from '../report/verdict.js';
 import { join } from 'node:path';
 import type { ScenarioSpec } from '../spec/schema.js';
-import { stepName } from '../scenario/steps.js';
+import { stepName } from '../scenario/steps/index.js';
 
 export interface OutputOptions {
   /** Where to write (default process.stdout). */

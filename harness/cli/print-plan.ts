@@ -21,7 +21,10 @@ export function formatPlan(plan: Plan, provider: Provider): string {
   for (const step of plan.steps) {
     const deps = step.dependsOn.length > 6 ? `${step.dependsOn.length} steps` : step.dependsOn.join(', ') || '-';
     out.push(`[${step.phase}] ${step.id}: ${step.title}   (after: ${deps})`);
-    for (const argv of provider.render(step.action)) out.push(`    ${describeArgv(argv)}`);
+    if (step.action.type === 'write-files') {
+      // Written by the harness itself, in the run directory: shown as the file and its content.
+      for (const f of step.action.files) out.push(`    write RUNDIR/${f.path}: ${f.content.trimEnd()}`);
+    } else for (const argv of provider.render(step.action)) out.push(`    ${describeArgv(argv)}`);
   }
   return out.join('\n');
 }

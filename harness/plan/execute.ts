@@ -1,6 +1,8 @@
 // Runs a Plan on a provider: each step starts when its dependencies are done, through a p-queue
 // bounded per provider (spawning is the cost; two cores gain little past a few at once).
 import PQueue from 'p-queue';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BulkAction, Provider } from '../providers/types.js';
 import type { Plan, PlanStep, StepAction } from './types.js';
 import { waitFor } from '../core/wait.js';
@@ -17,6 +19,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Only the steps of these phases (default: all). */
   phases?: readonly PlanStep['phase'][];
+  /** Where write-files steps write (the run directory). */
+  runDir?: string;
 }
 
 const isBulk = (a: StepAction): a is BulkAction => a.type === 'ip' || a.type === 'bridge' || a.type === 'sysctl' || a.type === 'nft';
@@ -74,7 +78,7 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
       if (firstError !== undefined) throw firstError; // stop starting steps once one failed
       const start = performance.now();
       if (batcher && isBulk(step.action)) await batcher.submit(step.action);
-      else await runAction(step.action, provider, options.signal);
+      else await runAction(step.action, provider, options.signal, options.runDir);
       timings.push({ id: step.id, phase: step.phase, startMs: start - origin, durationMs: performance.now() - start });
     };
     // Bulk actions skip the queue: the batcher bounds their processes itself.
@@ -96,8 +100,17 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
   return timings;
 }
 
-export async function runAction(action: StepAction, provider: Provider, signal?: AbortSignal): Promise<void> {
+export async function runAction(action: StepAction, provider: Provider, signal?: AbortSignal, runDir?: string): Promise<void> {
   switch (action.type) {
+    case 'write-files': {
+      if (!runDir) throw new Error('a write-files step needs the run directory (executePlan option runDir)');
+      for (const f of action.files) {
+        const path = join(runDir, f.path);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, f.content);
+      }
+      return;
+    }
     case 'create-hosts':
       return provider.createHosts(action.hosts);
     case 'wire':

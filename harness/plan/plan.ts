@@ -1,9 +1,9 @@
 // The planner: a pure function from a validated spec to an ordered, dependency-tagged Plan.
 import type { ScenarioSpec } from '../spec/schema.js';
 import { resolveTopology, MAC_PREFIX, type BigipTopology, type NodeTopology, type Topology } from '../spec/topology.js';
-import { UNIT_EXTERNAL_IF, trafficGroupAddresses, trafficGroupRuleset, unitBaseRuleset, unitBootLines, unitFdbLines } from '../devices/bigip/sim.js';
 import { ip, bridge, type IpLine } from '../devices/linux/commands.js';
-import { controlPlaneFdbLines, controlPlaneIpLines, expectedControlPlane, nodeRecords } from '../overlay/flannel.js';
+import { bigipDevice } from '../devices/bigip/registry.js';
+import { flannelAgent } from '../overlay/flannel/registry.js';
 import * as ipv4 from '../core/ipv4.js';
 import type { HostDecl, Plan, PlanStep, SegmentDecl } from './types.js';
 
@@ -29,12 +29,15 @@ function noIpv6(topology: Topology, dev: string): IpLine[] {
   return topology.flannel.ipv6 ? [] : [ip.addrGenNone(dev)];
 }
 
+/** The interfaces the BIG-IP device asks the testbed for (none for units that already exist). */
+function unitAttachments(topology: Topology, segment: 'underlay' | 'external'): { id: string; ifname: string; ip: string; mac: string }[] {
+  const b = topology.bigip;
+  return b ? bigipDevice(b.device).attachments(topology).filter((a) => a.segment === segment).map((a) => ({ id: a.unit, ifname: a.ifname, ip: a.ip, mac: a.mac })) : [];
+}
+
 /** Everything on the underlay: nodes, then BIG-IP units. */
-function underlayHosts(topology: Topology): { id: string; ip: string; mac: string }[] {
-  return [
-    ...topology.nodes.map((n) => ({ id: n.name, ip: n.underlayIp, mac: n.underlayMac })),
-    ...(topology.bigip?.units ?? []).map((u) => ({ id: u.name, ip: u.underlayIp, mac: u.underlayMac })),
-  ];
+function underlayHosts(topology: Topology): { id: string; ifname: string; ip: string; mac: string }[] {
+  return [...topology.nodes.map((n) => ({ id: n.name, ifname: UNDERLAY_IF, ip: n.underlayIp, mac: n.underlayMac })), ...unitAttachments(topology, 'underlay')];
 }
 
 function nodeLines(topology: Topology, node: NodeTopology): IpLine[] {
@@ -96,7 +99,8 @@ export function planScenario(spec: ScenarioSpec): Plan {
   const hosts: HostDecl[] = [
     { id: UNDERLAY_HOST, kind: 'switch', segments },
     ...topology.nodes.flatMap((n): HostDecl[] => [{ id: n.name, kind: 'node' }, ...n.pods.map((p): HostDecl => ({ id: podHostId(n.name, p.name), kind: 'pod', parent: n.name }))]),
-    ...(topology.bigip ? [...topology.bigip.units.map((u): HostDecl => ({ id: u.name, kind: 'unit' })), { id: CLIENT_HOST, kind: 'client' as const }] : []),
+    ...(topology.bigip ? [...new Set(unitAttachments(topology, 'underlay').map((a) => a.id))].map((id): HostDecl => ({ id, kind: 'unit' })) : []),
+    ...(topology.bigip ? [{ id: CLIENT_HOST, kind: 'client' as const }] : []),
   ];
   const underlay = underlayHosts(topology);
   const b = topology.bigip;
@@ -112,7 +116,7 @@ export function planScenario(spec: ScenarioSpec): Plan {
       links: [
         ...underlay.map((h, i) => ({
           a: { host: UNDERLAY_HOST, ifname: switchPort(i), mac: ipv4.macFromIp(MAC_PREFIX.switchPort, ipv4.parseIp(h.ip)), mtu: topology.underlay.mtu },
-          b: { host: h.id, ifname: UNDERLAY_IF, mac: h.mac, mtu: topology.underlay.mtu, ip: h.ip },
+          b: { host: h.id, ifname: h.ifname, mac: h.mac, mtu: topology.underlay.mtu, ip: h.ip },
           segment: UNDERLAY_SEGMENT,
         })),
         ...externalHosts(topology).map((h, i) => ({
@@ -158,7 +162,6 @@ export function planScenario(spec: ScenarioSpec): Plan {
     dependsOn: ['underlay'],
     action: { type: 'bridge', host: UNDERLAY_HOST, lines: underlay.map((h, i) => bridge.fdbStatic(h.mac, switchPort(i))) },
   });
-  const records = nodeRecords(topology);
   for (const node of topology.nodes) {
     steps.push({
       id: `sysctl:${node.name}`,
@@ -174,21 +177,6 @@ export function planScenario(spec: ScenarioSpec): Plan {
       dependsOn: ['wire'],
       action: { type: 'ip', host: node.name, lines: nodeLines(topology, node) },
     });
-    const state = expectedControlPlane(node.name, records, f.device);
-    steps.push({
-      id: `flannel:${node.name}`,
-      phase: 'configure',
-      title: `${node.name}: flannel routes and neighbours for ${state.routes.length} peers`,
-      dependsOn: [`node:${node.name}`],
-      action: { type: 'ip', host: node.name, lines: controlPlaneIpLines(state) },
-    });
-    steps.push({
-      id: `flannel-fdb:${node.name}`,
-      phase: 'configure',
-      title: `${node.name}: flannel FDB for ${state.fdb.length} peers`,
-      dependsOn: [`node:${node.name}`],
-      action: { type: 'bridge', host: node.name, lines: controlPlaneFdbLines(state) },
-    });
     for (const pod of node.pods) {
       steps.push({
         id: `pod:${podHostId(node.name, pod.name)}`,
@@ -199,7 +187,9 @@ export function planScenario(spec: ScenarioSpec): Plan {
       });
     }
   }
-  if (b) steps.push(...bigipSteps(topology, b));
+  // Who programs flannel's state (the routes, neighbours and FDB entries of every peer).
+  steps.push(...flannelAgent(f.agent).planSteps(topology));
+  if (b) steps.push(...bigipDevice(b.device).planSteps(topology), ...testbedBigipSteps(topology, b));
   const readiness = readinessPair(topology);
   if (readiness) {
     steps.push({
@@ -228,10 +218,7 @@ function readinessPair(topology: Topology): { from: string; toIp: string } | und
 function externalHosts(topology: Topology): { id: string; ifname: string; ip: string; mac: string }[] {
   const b = topology.bigip;
   if (!b) return [];
-  return [
-    ...b.units.map((u) => ({ id: u.name, ifname: UNIT_EXTERNAL_IF, ip: u.externalIp, mac: u.externalMac })),
-    { id: CLIENT_HOST, ifname: CLIENT_IF, ip: b.client.ip, mac: b.client.mac },
-  ];
+  return [...unitAttachments(topology, 'external'), { id: CLIENT_HOST, ifname: CLIENT_IF, ip: b.client.ip, mac: b.client.mac }];
 }
 
 /** Pod services: TCP :80 answers with the pod's name, UDP is an echo (socat, ~1 MB a process). */
@@ -243,43 +230,9 @@ export function podServerArgv(node: string, pod: string, vs: { tcpPort: number; 
   ];
 }
 
-function bigipSteps(topology: Topology, b: BigipTopology): PlanStep[] {
+/** What the testbed adds around the units: the client on the external VLAN and the pods' servers. */
+function testbedBigipSteps(topology: Topology, b: BigipTopology): PlanStep[] {
   const steps: PlanStep[] = [];
-  for (const unit of b.units) {
-    steps.push({ id: `sysctl:${unit.name}`, phase: 'boot', title: `${unit.name}: forwarding on`, dependsOn: ['hosts'], action: { type: 'sysctl', host: unit.name, settings: { 'net.ipv4.ip_forward': '1' } } });
-    steps.push({
-      id: `unit:${unit.name}`,
-      phase: 'boot',
-      title: `${unit.name}: self IPs ${unit.underlayIp}, ${unit.externalIp}, tunnel ${b.tunnel.name} key ${b.tunnel.key} self ${unit.tunnelSelfIp}`,
-      dependsOn: ['wire'],
-      action: { type: 'ip', host: unit.name, lines: unitBootLines(topology, unit) },
-    });
-    steps.push({
-      id: `unit-fdb:${unit.name}`,
-      phase: 'configure',
-      title: `${unit.name}: ${b.profile.floodingType === 'multipoint' ? 'multipoint flooding to every node VTEP' : 'no flooding'}${b.staticFdb ? ', static FDB records for node VTEPs' : ''}`,
-      dependsOn: [`unit:${unit.name}`],
-      action: { type: 'bridge', host: unit.name, lines: unitFdbLines(topology, unit) },
-    });
-    steps.push({ id: `unit-nft:${unit.name}`, phase: 'boot', title: `${unit.name}: never forward for a virtual address it does not hold`, dependsOn: ['hosts'], action: { type: 'nft', host: unit.name, ruleset: unitBaseRuleset(b) } });
-  }
-  const active = b.units.find((u) => u.name === b.active);
-  if (active) {
-    steps.push({
-      id: `ha-active:${active.name}`,
-      phase: 'configure',
-      title: `${active.name}: active for traffic-group-1 (virtual servers, SNAT automap)`,
-      dependsOn: [`unit:${active.name}`, `unit-nft:${active.name}`],
-      action: { type: 'nft', host: active.name, ruleset: trafficGroupRuleset(b, active) },
-    });
-    steps.push({
-      id: `ha-addrs:${active.name}`,
-      phase: 'configure',
-      title: `${active.name}: traffic-group-1 addresses`,
-      dependsOn: [`unit:${active.name}`],
-      action: { type: 'ip', host: active.name, lines: trafficGroupAddresses(b).map((a) => ip.addrAdd(a.cidr, a.dev)) },
-    });
-  }
   steps.push({
     id: 'client',
     phase: 'boot',

@@ -50,7 +50,12 @@ export type StepAction =
   | { type: 'sysctl'; host: string; settings: Record<string, string> }
   | { type: 'nft'; host: string; ruleset: string }
   | { type: 'spawn'; host: string; argv: string[] }
-  | { type: 'wait-ping'; from: string; to: string; timeoutMs: number };
+  | { type: 'wait-ping'; from: string; to: string; timeoutMs: number }
+  /** Files the harness writes in the run directory (paths relative to it), e.g. an emulated registry. */
+  | { type: 'write-files'; files: { path: string; content: string }[] };
+
+/** What runs in a host (or makes hosts): everything but the harness's own write-files. */
+export type HostAction = Exclude<StepAction, { type: 'write-files' }>;
 
 export interface PlanStep {
   id: string;

@@ -3,7 +3,7 @@
 import type { CommandResult, RunOptions } from '../core/command.js';
 import type { IpLine } from '../devices/linux/commands.js';
 import type { LedgerEntry, ResourceLedger } from '../core/ledger.js';
-import type { HostDecl, LinkDecl, StepAction } from '../plan/types.js';
+import type { HostAction, HostDecl, LinkDecl, StepAction } from '../plan/types.js';
 
 export type BulkAction = Extract<StepAction, { type: 'ip' | 'bridge' | 'sysctl' | 'nft' }>;
 
@@ -78,7 +78,7 @@ export interface Provider {
    */
   prepare?(actions: readonly BulkAction[]): Promise<void>;
   /** The argv each action runs, for `overlab plan`. */
-  render(action: StepAction): string[][];
+  render(action: HostAction): string[][];
   /** Undoes ledger entries in reverse; keeps going on failure and returns every failure. */
   teardown(entries: readonly LedgerEntry[]): Promise<Error[]>;
   /** Present when hosts do not share the harness's filesystem (containers): see HostFiles. */

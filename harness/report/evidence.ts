@@ -8,6 +8,7 @@ import type { PingResult } from '../probes/ping.js';
 import type { ProbeRecord } from '../probes/vip-probe.js';
 import type { Outage } from '../probes/outage.js';
 import type { FailoverTiming } from '../actions/failover.js';
+import type { UnitState } from '../devices/bigip/types.js';
 import type { PcapArtifact, RunReport } from './types.js';
 
 export interface Labelled<T> {
@@ -37,6 +38,8 @@ export interface RunFile {
 
 export interface RunEvidence {
   snapshots: Labelled<HostSnapshot[]>[];
+  /** The BIG-IP units' own state (device-neutral), at each snapshot and for the checks. */
+  units: Labelled<UnitState[]>[];
   matrices: Labelled<Record<string, PingResult[]>>[];
   probes?: { path: string; records: ProbeRecord[] };
   outage?: { path: string; data: OutageEvidence };
@@ -99,9 +102,11 @@ export function loadEvidence(runDir: string, report: RunReport): RunEvidence {
   const byLabel = <T>(items: Labelled<T>[]) => items.sort((a, b) => order(a.label) - order(b.label) || a.label.localeCompare(b.label));
 
   const isSnapshots = (v: unknown) => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.host === 'string' && Array.isArray(h.links) && Array.isArray(h.fdb));
+  const isUnits = (v: unknown) => Array.isArray(v) && v.every((u) => isObject(u) && typeof u.unit === 'string' && Array.isArray(u.fdb) && Array.isArray(u.tunnels));
   const isPings = (v: unknown) => Array.isArray(v) && v.every((p) => isObject(p) && typeof p.from === 'string' && typeof p.to === 'string' && typeof p.ok === 'boolean');
 
   const snapshots: Labelled<HostSnapshot[]>[] = [];
+  const units: Labelled<UnitState[]>[] = [];
   const matrices: Labelled<Record<string, PingResult[]>>[] = [];
   const pmtu: Labelled<PingResult[]>[] = [];
   const tmsh: Labelled<string>[] = [];
@@ -114,6 +119,12 @@ export function loadEvidence(runDir: string, report: RunReport): RunEvidence {
     } else if ((m = /^evidence\/snapshot-(.+)\.json$/.exec(f.path))) {
       const data = readJson<HostSnapshot[]>(f.path, isSnapshots, 'a list of host snapshots');
       if (data) snapshots.push({ label: m[1]!, path: f.path, data });
+    } else if (f.path === 'evidence/units.json') {
+      const data = readJson<UnitState[]>(f.path, isUnits, 'a list of unit states');
+      if (data) units.push({ label: 'checks', path: f.path, data });
+    } else if ((m = /^evidence\/units-(.+)\.json$/.exec(f.path))) {
+      const data = readJson<UnitState[]>(f.path, isUnits, 'a list of unit states');
+      if (data) units.push({ label: m[1]!, path: f.path, data });
     } else if (f.path === 'evidence/reachability-pods.json') {
       const data = readJson<PingResult[]>(f.path, isPings, 'a list of ping results');
       if (data) matrices.push({ label: 'checks', path: f.path, data: { 'pod-to-pod': data } });
@@ -158,7 +169,7 @@ export function loadEvidence(runDir: string, report: RunReport): RunEvidence {
     pcaps.push({ artifact, exists: true, ...(summary !== undefined ? { summary: { path: summaryPath, data: summary } } : {}) });
   }
 
-  return { snapshots: byLabel(snapshots), matrices: byLabel(matrices), probes, outage, pmtu, tmsh: byLabel(tmsh), nft, pcaps, files, problems };
+  return { snapshots: byLabel(snapshots), units: byLabel(units), matrices: byLabel(matrices), probes, outage, pmtu, tmsh: byLabel(tmsh), nft, pcaps, files, problems };
 }
 
 /** Labels in the order the run took them: its `snapshot <label>` phases, then the rest. */

@@ -2,7 +2,7 @@
 // (Tunnel, Mac Address, Member, Dynamic) and `bridge fdb show` for nodes, and the difference
 // between two snapshots of the same host (added, removed, changed entries).
 import type { FdbEntry } from '../devices/linux/parse.js';
-import { fdbRows } from '../devices/bigip/tmsh.js';
+import type { UnitFdbRecord } from '../devices/bigip/types.js';
 
 export type Change = 'added' | 'removed' | 'changed' | 'same';
 
@@ -21,9 +21,13 @@ export interface FdbRow {
 export const TMSH_COLUMNS = ['Tunnel', 'Mac Address', 'Member', 'Dynamic'];
 export const BRIDGE_COLUMNS = ['MAC', 'dev', 'dst', 'master', 'flags'];
 
-/** A unit's entries as `tmsh show net fdb` lists them (the flood list and non-tunnel devices left out). */
-export function unitFdbRows(tunnel: string, fdb: readonly FdbEntry[]): FdbRow[] {
-  return fdbRows(tunnel, fdb).map((r) => ({ key: `${r.tunnel} ${r.mac}`, cells: [r.tunnel, r.mac, r.member, r.dynamic], value: `${r.member} ${r.dynamic}`, mac: r.mac }));
+/** A unit's FDB records as `tmsh show net fdb` lists them (static records carry the route domain, %0). */
+export function unitFdbRows(records: readonly UnitFdbRecord[]): FdbRow[] {
+  return records.map((r) => {
+    const member = `endpoint:${r.endpoint}${r.dynamic ? '' : '%0'}`;
+    const dynamic = r.dynamic ? 'yes' : 'no';
+    return { key: `${r.tunnel} ${r.mac}`, cells: [r.tunnel, r.mac, member, dynamic], value: `${member} ${dynamic}`, mac: r.mac };
+  });
 }
 
 export function isMulticastMac(mac: string): boolean {

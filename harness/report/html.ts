@@ -183,41 +183,61 @@ function timelineSection(ev: RunEvidence): Raw | undefined {
 // ---- FDB ----
 
 function fdbSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | undefined {
-  const labelled = ev.snapshots.filter((s) => s.label !== 'checks');
-  const pair: Labelled<HostSnapshot[]>[] = labelled.length >= 2 ? [labelled[0]!, labelled[labelled.length - 1]!] : labelled.length === 1 ? [labelled[0]!] : ev.snapshots.slice(-1);
-  if (pair.length === 0) return undefined;
-  const [before, after] = pair.length === 2 ? pair : [undefined, pair[0]!];
-  const hosts = [...new Set(pair.flatMap((p) => p.data.map((h) => h.host)))].filter((h) => dir.kind(h) === 'node' || dir.kind(h) === 'unit');
-  hosts.sort((a, b) => (dir.kind(a) === dir.kind(b) ? 0 : dir.kind(a) === 'unit' ? -1 : 1));
-  const tunnelOf = (snap: HostSnapshot | undefined) => report.topology.tunnel?.name ?? snap?.links.find((l) => l.kind === 'vxlan')?.name ?? '';
+  // The labelled snapshots (before, after, ...): the first and the last are compared.
+  const labels = [...new Set([...ev.snapshots, ...ev.units].filter((s) => s.label !== 'checks').map((s) => s.label))];
+  const ordered = labels.sort((a, b) => labelIndex(ev, a) - labelIndex(ev, b));
+  const chosen = ordered.length >= 2 ? [ordered[0]!, ordered[ordered.length - 1]!] : ordered.length === 1 ? [ordered[0]!] : ev.snapshots.length || ev.units.length ? ['checks'] : [];
+  if (chosen.length === 0) return undefined;
+  const [beforeLabel, afterLabel] = chosen.length === 2 ? chosen : [undefined, chosen[0]!];
+  const nodesAt = (label: string | undefined) => ev.snapshots.find((s) => s.label === label);
+  const unitsAt = (label: string | undefined) => ev.units.find((s) => s.label === label);
+  // Units first (their rows from the unit's own state, in tmsh's shape), then nodes (bridge fdb show).
+  const unitHosts = [...new Set([beforeLabel, afterLabel].flatMap((l) => unitsAt(l)?.data.map((u) => u.unit) ?? []))];
+  const nodeHosts = [...new Set([beforeLabel, afterLabel].flatMap((l) => nodesAt(l)?.data.map((h) => h.host) ?? []))].filter((h) => dir.kind(h) === 'node');
+  const rowsAt = (host: string, label: string | undefined): { rows: FdbRow[]; multicast: number } | undefined => {
+    if (label === undefined) return undefined;
+    if (unitHosts.includes(host)) {
+      const u = unitsAt(label)?.data.find((x) => x.unit === host);
+      return u && { rows: unitFdbRows(u.fdb), multicast: 0 };
+    }
+    const h = nodesAt(label)?.data.find((x) => x.host === host);
+    return h && { rows: nodeFdbRows(h.fdb), multicast: h.fdb.filter((f) => isMulticastMac(f.mac)).length };
+  };
   const cardsOut: Raw[] = [];
   let totalChanges = 0;
-  for (const host of hosts) {
-    const b = before?.data.find((h) => h.host === host);
-    const a = after!.data.find((h) => h.host === host);
-    const unit = dir.kind(host) === 'unit';
-    const rowsOf = (s: HostSnapshot | undefined): FdbRow[] => (s ? (unit ? unitFdbRows(tunnelOf(s), s.fdb) : nodeFdbRows(s.fdb)) : []);
+  for (const host of [...unitHosts, ...nodeHosts]) {
+    const unit = unitHosts.includes(host);
+    const b = rowsAt(host, beforeLabel);
+    const a = rowsAt(host, afterLabel);
     const columns = unit ? TMSH_COLUMNS : BRIDGE_COLUMNS;
-    const hiddenMc = unit ? 0 : (a?.fdb ?? []).filter((f) => isMulticastMac(f.mac)).length;
-    const state = unit ? unitState(report, host, before?.label, after!.label, ev) : '';
-    if (before) {
-      const d = diffFdb(rowsOf(b), rowsOf(a));
+    const hiddenMc = a?.multicast ?? 0;
+    const state = unit ? unitState(report, host, beforeLabel, afterLabel!, ev) : '';
+    const shape = unit ? 'tmsh show net fdb' : 'bridge fdb show';
+    if (beforeLabel) {
+      const d = diffFdb(b?.rows ?? [], a?.rows ?? []);
       totalChanges += d.added + d.removed + d.changed;
       const chg = d.added + d.removed + d.changed === 0 ? html`<span class="chg"><span class="s">no change</span></span>` : html`<span class="chg"><span class="a">+${d.added} added</span> · <span class="r">−${d.removed} removed</span> · <span class="c">~${d.changed} changed</span></span>`;
-      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${unit ? 'tmsh show net fdb' : 'bridge fdb show'}</span>${state ? html`<span class="pill ${state.includes('ACTIVE') ? 'ok' : 'muted'}">${state}</span>` : ''} ${chg}</h3>
-<div class="grid2"><div><h4>${before.label}</h4>${fdbTable(columns, d.before, dir)}</div><div><h4>${after!.label}</h4>${fdbTable(columns, d.after, dir)}</div></div>
+      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span>${state ? html`<span class="pill ${state.includes('ACTIVE') ? 'ok' : 'muted'}">${state}</span>` : ''} ${chg}</h3>
+<div class="grid2"><div><h4>${beforeLabel}</h4>${fdbTable(columns, d.before, dir)}</div><div><h4>${afterLabel}</h4>${fdbTable(columns, d.after, dir)}</div></div>
 ${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
     } else {
-      const rows = rowsOf(a).map((row) => ({ row, change: 'same' as const }));
-      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${unit ? 'tmsh show net fdb' : 'bridge fdb show'}</span></h3>${fdbTable(columns, rows, dir)}
+      const rows = (a?.rows ?? []).map((row) => ({ row, change: 'same' as const }));
+      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span></h3>${fdbTable(columns, rows, dir)}
 ${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
     }
   }
-  const lead = before
-    ? `Forwarding entries of every unit (in the shape of tmsh show net fdb: Dynamic yes = learned) and every node (as bridge fdb show prints them), at snapshot "${before.label}" and at snapshot "${after!.label}". Added entries are green, removed ones red and struck through, changed ones amber with their earlier value. ${totalChanges} change${totalChanges === 1 ? '' : 's'} in all.`
+  const lead = beforeLabel
+    ? `Forwarding entries of every unit (as the unit reports them, in the shape of tmsh show net fdb: Dynamic yes = learned) and every node (as bridge fdb show prints them), at snapshot "${beforeLabel}" and at snapshot "${afterLabel}". Added entries are green, removed ones red and struck through, changed ones amber with their earlier value. ${totalChanges} change${totalChanges === 1 ? '' : 's'} in all.`
     : `Forwarding entries of every ${report.topology.bigips.length ? 'unit (tmsh show net fdb shape) and every ' : ''}node (bridge fdb show shape) when the checks ran.`;
-  return html`<h2>FDB <span class="count">${hosts.length} hosts</span></h2><p class="lead">${lead}</p>${cardsOut}
-<p class="note">From ${join(pair.map((p) => fileLink(p.path)), ' and ')}${ev.tmsh.length ? html`; the tmsh text is in ${join(ev.tmsh.map((t) => fileLink(t.path)), ', ')}` : ''}.</p>`;
+  const sources = [beforeLabel, afterLabel].flatMap((l) => [nodesAt(l)?.path, unitsAt(l)?.path]).filter((p): p is string => p !== undefined);
+  return html`<h2>FDB <span class="count">${unitHosts.length + nodeHosts.length} hosts</span></h2><p class="lead">${lead}</p>${cardsOut}
+<p class="note">From ${join(sources.map((p) => fileLink(p)), ' and ')}${ev.tmsh.length ? html`; the tmsh text is in ${join(ev.tmsh.map((t) => fileLink(t.path)), ', ')}` : ''}.</p>`;
+}
+
+/** A label's place in the run (its snapshot phase), "checks" last. */
+function labelIndex(ev: RunEvidence, label: string): number {
+  const all = [...ev.snapshots, ...ev.units].map((s) => s.label);
+  return label === 'checks' ? Number.MAX_SAFE_INTEGER : all.indexOf(label);
 }
 
 function unitState(report: RunReport, unit: string, beforeLabel: string | undefined, afterLabel: string, ev: RunEvidence): string {
@@ -325,8 +345,11 @@ function ipOrder(text: string): number {
 
 function mtuSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | undefined {
   // The latest snapshot of each host (the checks' snapshot also has the pods).
-  const latest = new Map<string, HostSnapshot>();
+  type MtuRow = { host: string; links: { name: string; mtu: number; kind?: string; master?: string }[] };
+  const latest = new Map<string, MtuRow>();
   for (const s of ev.snapshots) for (const h of s.data) latest.set(h.host, h);
+  // Units as their device reports them: VLANs and tunnels.
+  for (const s of ev.units) for (const u of s.data) latest.set(u.unit, { host: u.unit, links: [...(u.vlans ?? []).map((v) => ({ name: v.name, mtu: v.mtu, kind: 'vlan' })), ...u.tunnels.map((t) => ({ name: t.name, mtu: t.mtu ?? 0, kind: 'tunnel' }))] });
   if (latest.size === 0 && ev.pmtu.length === 0) return undefined;
   const t = report.topology;
   const order = { node: 0, pod: 1, unit: 2, client: 3, other: 4 } as const;
@@ -342,7 +365,7 @@ function mtuSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
         return t.nodes.find((n) => n.name === node)?.pods?.find((p) => p.name === pod)?.mtu ?? t.flannel?.mtu;
       }
     } else if (k === 'unit') {
-      if (ifname === 'eth0') return t.underlay?.mtu;
+      if (ifname === 'underlay') return t.underlay?.mtu;
       if (ifname === t.tunnel?.name) return t.tunnel?.mtu;
     }
     return undefined;

@@ -8,25 +8,38 @@ import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
 import { ping, pingPairs } from '../probes/ping.js';
 import { assertReachability } from '../assert/reachability.js';
 import { assertLinkMtus, assertPathMtu, type ExpectedMtu } from '../assert/mtu.js';
-import { assertFlannelState } from '../assert/control-plane.js';
+import { assertFlannelState, expectedFromRegistry } from '../assert/control-plane.js';
 import type { AssertionResult } from '../assert/types.js';
-import { expectedControlPlane, nodeRecords } from '../overlay/flannel.js';
+import type { BigipPair, UnitState } from '../devices/bigip/types.js';
+import type { FlannelAgent } from '../overlay/flannel/types.js';
 import { CNI_BRIDGE, POD_IF, UNDERLAY_IF, podHostId } from '../plan/plan.js';
-import { UNIT_UNDERLAY_IF } from '../devices/bigip/sim.js';
 
 /** ICMP echo over IPv4: 20 bytes of IP header and 8 of ICMP before the payload. */
 const ICMP_OVERHEAD = 28;
 
-export async function runChecks(ids: readonly AssertionId[], plan: Plan, provider: Provider, store: EvidenceStore): Promise<AssertionResult[]> {
+export interface CheckContext {
+  plan: Plan;
+  provider: Provider;
+  store: EvidenceStore;
+  agent: FlannelAgent;
+  runDir: string;
+  units?: BigipPair;
+}
+
+export async function runChecks(ids: readonly AssertionId[], c: CheckContext): Promise<AssertionResult[]> {
+  const { plan, provider, store } = c;
   const topo = plan.topology;
   const queue = new PQueue({ concurrency: 8 });
-  let snapshots: Promise<{ snaps: HostSnapshot[]; paths: string[] }> | undefined;
+  let snapshots: Promise<{ snaps: HostSnapshot[]; units: UnitState[]; paths: string[] }> | undefined;
   const snapshotAll = () =>
     (snapshots ??= (async () => {
-      const hosts = plan.hosts.filter((h) => h.kind === 'node' || h.kind === 'pod' || h.kind === 'unit');
-      const snaps = await Promise.all(hosts.map((h) => queue.add(() => snapshotHost(provider.node(h.id), { fdb: h.kind !== 'pod' }))));
-      const ev = store.write('snapshot', 'snapshots', snaps);
-      return { snaps: snaps as HostSnapshot[], paths: [ev.path] };
+      const hosts = plan.hosts.filter((h) => h.kind === 'node' || h.kind === 'pod');
+      const [snaps, units] = await Promise.all([
+        Promise.all(hosts.map((h) => queue.add(() => snapshotHost(provider.node(h.id), { fdb: h.kind !== 'pod' })))),
+        Promise.all((topo.bigip?.units ?? []).map((u) => queue.add(async () => (await c.units!.observe(u.name)).state))),
+      ]);
+      const paths = [store.write('snapshot', 'snapshots', snaps).path, ...(topo.bigip ? [store.write('units', 'units', units).path] : [])];
+      return { snaps: snaps as HostSnapshot[], units: units as UnitState[], paths };
     })());
 
   const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ node: n, pod: p, host: podHostId(n.name, p.name) })));
@@ -51,14 +64,12 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
           { host: n.name, ifname: topo.flannel.device, mtu: topo.flannel.mtu },
           { host: n.name, ifname: CNI_BRIDGE, mtu: topo.flannel.mtu },
           ...n.pods.map((p) => ({ host: podHostId(n.name, p.name), ifname: POD_IF, mtu: p.mtu })),
-        ]).concat(
-          (topo.bigip?.units ?? []).flatMap((u) => [
-            { host: u.name, ifname: UNIT_UNDERLAY_IF, mtu: topo.underlay.mtu },
-            { host: u.name, ifname: topo.bigip!.tunnel.name, mtu: topo.bigip!.tunnel.mtu },
-          ]),
-        );
-        const { snaps, paths } = await snapshotAll();
-        results.push(assertLinkMtus(expected, snaps, paths));
+        ]);
+        const { snaps, units, paths } = await snapshotAll();
+        // A unit's interfaces as its device reports them: the underlay VLAN and the tunnel.
+        const unitLinks = units.map((u) => ({ host: u.unit, links: [...u.vlans.map((v) => ({ name: v.name, mtu: v.mtu })), ...u.tunnels.map((t) => ({ name: t.name, mtu: t.mtu ?? 0 }))] }));
+        for (const u of topo.bigip?.units ?? []) expected.push({ host: u.name, ifname: 'underlay', mtu: topo.underlay.mtu }, { host: u.name, ifname: topo.bigip!.tunnel.name, mtu: topo.bigip!.tunnel.mtu });
+        results.push(assertLinkMtus(expected, [...snaps, ...unitLinks], paths));
         break;
       }
       case 'pmtu': {
@@ -85,18 +96,29 @@ export async function runChecks(ids: readonly AssertionId[], plan: Plan, provide
         break;
       }
       case 'flannel-control-plane': {
-        const { snaps, paths } = await snapshotAll();
-        const records = nodeRecords(topo);
+        const [{ snaps, paths }, leases] = await Promise.all([snapshotAll(), c.agent.listNodes({ runDir: c.runDir })]);
+        const registry = store.write('flannel-registry', 'flannel-registry', leases);
         for (const n of topo.nodes) {
           const snap = snaps.find((s) => s.host === n.name);
           if (!snap) continue;
+          // The node's own lease says where its VTEP is and what MAC it has; the others what it must program.
+          const own = leases.find((l) => l.subnet === n.podCidr);
           results.push(
             assertFlannelState(
               n.name,
-              { device: topo.flannel.device, vni: topo.flannel.vni, port: topo.flannel.port, local: n.underlayIp, learning: topo.flannel.learning, mtu: topo.flannel.mtu, master: topo.flannel.bridged ? CNI_BRIDGE : undefined },
-              expectedControlPlane(n.name, records, topo.flannel.device),
+              {
+                device: topo.flannel.device,
+                vni: topo.flannel.vni,
+                port: topo.flannel.port,
+                local: own?.publicIp ?? `(no lease for ${n.podCidr} in the registry)`,
+                learning: topo.flannel.learning,
+                mtu: topo.flannel.mtu,
+                master: topo.flannel.bridged ? CNI_BRIDGE : undefined,
+                ...(own ? { mac: own.vtepMac } : {}),
+              },
+              expectedFromRegistry(n.podCidr, leases, topo.flannel.device),
               snap,
-              paths,
+              [...paths, registry.path],
             ),
           );
         }

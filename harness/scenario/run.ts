@@ -1,9 +1,13 @@
 // Runs one scenario end to end: preflight, plan, boot, checks, teardown, report. Teardown runs
 // on success, failure, Ctrl-C and SIGTERM; the report says what happened either way.
 import type { ScenarioSpec, StepSpec } from '../spec/schema.js';
-import { runStep, stepName, stopCapturesOf, type StepState } from './steps.js';
+import { runStep, stepName, stopCapturesOf, type StepState } from './steps/index.js';
 import { judgeReproduction } from '../assert/reproduction.js';
 import { activeUnit } from './observe.js';
+import { bigipDevice } from '../devices/bigip/registry.js';
+import type { BigipTransport } from '../devices/bigip/types.js';
+import type { Provider } from '../providers/types.js';
+import { flannelAgent } from '../overlay/flannel/registry.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError } from '../core/errors.js';
@@ -45,6 +49,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
   const metrics: Record<string, number> = {};
   const store = new EvidenceStore(ctx.runDir);
   const state: StepState = { observations: [], probeRecords: [] };
+  const agent = flannelAgent(plan.topology.flannel.agent);
+  const device = plan.topology.bigip ? bigipDevice(plan.topology.bigip.device) : undefined;
+  const units = device?.open(plan.topology, bigipTransport(ctx.provider));
   let error: Error | undefined;
   let tornDown = false;
   const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
@@ -66,7 +73,15 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     tornDown = true;
     await state.probe?.stop('SIGTERM', 500).catch(() => undefined);
     await stopCapturesOf({ state, ctx }).catch(() => undefined);
-    metrics.teardownMs = round(await phase('teardown', () => closeRun(ctx)));
+    metrics.teardownMs = round(
+      await phase('teardown', async () => {
+        // What the device configured on units the run did not create, then the run's own resources.
+        const unitFailures = (await units?.teardown()) ?? [];
+        const ms = await closeRun(ctx);
+        if (unitFailures.length) throw new AggregateError(unitFailures, `BIG-IP teardown left ${unitFailures.length} problem(s): ${unitFailures.map((f) => f.message).join('; ')}`);
+        return ms;
+      }),
+    );
   };
 
   const steps: StepSpec[] = options.keep ? ['boot', 'configure'] : (spec.steps ?? ['boot', 'configure', 'assert', 'teardown']);
@@ -78,7 +93,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
         if (!options.keep && !options.skipTeardown) await teardown();
         continue;
       }
-      await phase(name, () => runStep(step, { ctx, plan, spec, store, state, metrics, started, assertions, onAssertion: options.onAssertion }));
+      await phase(name, () => runStep(step, { ctx, plan, spec, store, state, metrics, started, assertions, agent, device, units, onAssertion: options.onAssertion }));
     }
   } catch (e) {
     error = ctx.signal.aborted ? new InterruptedError(String((ctx.signal.reason as Error)?.message ?? ctx.signal.reason)) : (e as Error);
@@ -112,7 +127,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
         underlayIp: u.underlayIp,
         tunnelMac: u.tunnelMac,
         tunnelSelfIp: u.tunnelSelfIp,
-        haState: (lastObs ? (activeUnit(lastObs, plan) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby') as 'active' | 'standby',
+        // As the units last said (their failover status); before any observation, the scenario's boot-time choice.
+        haState: (lastObs?.units.length ? (activeUnit(lastObs) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby') as 'active' | 'standby',
       })),
     },
     assertions,
@@ -124,6 +140,15 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
   };
   writeRunReport(report, plan, spec.description); // report.json, report.html, junit.xml
   return report;
+}
+
+/** How a BIG-IP device reaches the units the provider made (the stand-in's hosts). */
+function bigipTransport(provider: Provider): BigipTransport {
+  return {
+    node: (unit) => provider.node(unit),
+    nft: (unit, ruleset) => provider.nft(unit, ruleset),
+    spawnDetached: (unit, argv) => void provider.spawn(unit, argv),
+  };
 }
 
 function round(ms: number): number {

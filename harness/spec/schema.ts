@@ -58,6 +58,7 @@ export const FlannelSchema = Type.Object(
     bridged: Type.Boolean({ description: 'enslave flannel.<vni> to cni0 (the field report\'s step 3)' }),
     mtu: Type.Optional(Mtu),
     ipv6: Type.Optional(Type.Boolean({ description: 'generate IPv6 link-local addresses (off: link-local multicast hides learning problems)' })),
+    agent: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]*$', default: 'emulated', description: 'who programs flannel\'s state on the nodes: emulated (the harness plays flanneld, from an etcd-shaped registry in the run directory)' })),
   },
   { additionalProperties: false },
 );
@@ -107,6 +108,9 @@ export const VirtualServerSchema = Type.Object(
 
 export const BigipSchema = Type.Object(
   {
+    device: Type.Optional(
+      Type.String({ pattern: '^[a-z][a-z0-9-]*$', default: 'sim', description: 'what realises the units: sim (the Linux stand-in); see `overlab doctor`' }),
+    ),
     external: Type.Object({ cidr: Cidr }, { additionalProperties: false, description: 'the external VLAN where clients and virtual addresses live' }),
     units: Type.Array(UnitSchema, { minItems: 1, maxItems: 2 }),
     profile: Type.Object(
@@ -122,7 +126,9 @@ export const BigipSchema = Type.Object(
         name: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,14}$', description: 'net tunnels tunnel <name>; also the Linux device name, so at most 15 characters' }),
         key: Type.Integer({ minimum: 0, maximum: 16777215, description: 'the VNI' }),
         localAddress: Type.Union([Type.Literal('self'), Type.Literal('floating')], { description: 'self: each unit\'s non-floating underlay self IP; floating: a floating address in traffic-group-1' }),
-        trafficGroup: Type.Union([Type.Literal('traffic-group-local-only'), Type.Literal('traffic-group-1')]),
+        trafficGroup: Type.Union([Type.Literal('traffic-group-local-only'), Type.Literal('traffic-group-1'), Type.Literal('none')], {
+          description: 'traffic-group-local-only: active on both units (the field fix); traffic-group-1: on the active unit only, moves at failover; none: the BIG-IP default, which the field report says did not work',
+        }),
         mtu: Type.Optional(Mtu),
       },
       { additionalProperties: false },

@@ -3,6 +3,8 @@
 import type { ScenarioSpec } from './schema.js';
 import * as ip from '../core/ipv4.js';
 import { resolveTopology } from './topology.js';
+import { bigipDevice, bigipDeviceKinds } from '../devices/bigip/registry.js';
+import { flannelAgentKinds } from '../overlay/flannel/registry.js';
 
 export interface SemanticProblem {
   pointer: string;
@@ -23,6 +25,9 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
   if (underlay.length > 30) add('/underlay/cidr', `${spec.underlay.cidr} is too small for a testbed; use a /30 or larger prefix`);
   const device = `flannel.${spec.flannel.vni}`;
   if (device.length > IFNAMSIZ) add('/flannel/vni', `the VTEP name ${device} is ${device.length} characters and Linux interface names fit ${IFNAMSIZ}; use a VNI below 10000000`);
+
+  const agent = spec.flannel.agent ?? 'emulated';
+  if (!flannelAgentKinds().includes(agent)) add('/flannel/agent', `unknown flannel agent "${agent}"; available: ${flannelAgentKinds().join(', ')}`);
 
   const names = new Map<string, number>();
   spec.nodes.forEach((node, i) => {
@@ -131,6 +136,22 @@ function checkBigip(spec: ScenarioSpec, topology: ReturnType<typeof resolveTopol
     });
   });
   if (spec.client && !ip.contains(external, ip.parseIp(spec.client.ip))) add('/client/ip', `${spec.client.ip} is outside the external VLAN ${b.external.cidr}`);
+  if (b.tunnel.localAddress === 'floating') {
+    // BIG-IP itself requires this: a tunnel whose local-address floats belongs to the address's traffic group.
+    if (!(b.floatingSelfIps ?? []).some((f) => f.vlan === 'underlay')) add('/bigip/tunnel/localAddress', 'floating needs a floating self IP on the underlay VLAN to be the local-address: add one to bigip.floatingSelfIps with vlan: underlay');
+    if (b.tunnel.trafficGroup !== 'traffic-group-1') add('/bigip/tunnel/trafficGroup', `${b.tunnel.trafficGroup} cannot carry a floating local-address: a tunnel with localAddress floating must be in traffic-group-1`);
+  }
+  (b.floatingSelfIps ?? []).forEach((f, i) => {
+    const addr = ip.parseIp(f.address.split('/')[0] ?? '');
+    const within = f.vlan === 'underlay' ? underlay : f.vlan === 'external' ? external : network;
+    if (!ip.contains(within, addr)) add(`/bigip/floatingSelfIps/${i}/address`, `${f.address} is outside the ${f.vlan} VLAN's prefix ${ip.formatPrefix(within)}`);
+    const owner = taken.get(ip.formatIp(addr));
+    if (owner) add(`/bigip/floatingSelfIps/${i}/address`, `${f.address} is already the underlay address of ${owner}`);
+  });
+  // What the device that realises the units cannot honour is refused here, before anything is created.
+  const kind = b.device ?? 'sim';
+  if (!bigipDeviceKinds().includes(kind)) add('/bigip/device', `unknown BIG-IP device "${kind}"; available: ${bigipDeviceKinds().join(', ')}`);
+  else for (const u of bigipDevice(kind).unsupported(topology.bigip!)) add(u.pointer, u.message);
 }
 
 /** Host addresses of `p` from offset `first` up to the one before the broadcast, not in `taken`. */

@@ -59,6 +59,8 @@ export interface VirtualServerTopology {
 }
 
 export interface BigipTopology {
+  /** The BIG-IP device that realises the units (devices/bigip/registry.ts). */
+  device: string;
   external: { cidr: string; prefixLength: number };
   units: UnitTopology[];
   profile: { name: string; floodingType: 'none' | 'multipoint'; port: number };
@@ -76,7 +78,7 @@ export interface Topology {
   scenario: string;
   bigip?: BigipTopology;
   underlay: { cidr: string; prefixLength: number; mtu: number };
-  flannel: { network: string; vni: number; port: number; learning: boolean; bridged: boolean; mtu: number; ipv6: boolean; device: string };
+  flannel: { network: string; vni: number; port: number; learning: boolean; bridged: boolean; mtu: number; ipv6: boolean; device: string; agent: string };
   nodes: NodeTopology[];
 }
 
@@ -152,6 +154,7 @@ export function resolveTopology(spec: ScenarioSpec): Topology {
       mtu: flannelMtu,
       ipv6: spec.flannel.ipv6 ?? false,
       device: `flannel.${spec.flannel.vni}`,
+      agent: spec.flannel.agent ?? 'emulated',
     },
     nodes,
   };
@@ -177,6 +180,7 @@ function resolveBigip(spec: ScenarioSpec, nodes: NodeTopology[]): BigipTopology 
   });
   const clientIp = spec.client?.ip ?? ip.formatIp(ip.nth(external, 10));
   return {
+    device: b.device ?? 'sim',
     external: { cidr: ip.formatPrefix(external), prefixLength: external.length },
     units,
     profile: { name: b.profile.name, floodingType: b.profile.floodingType, port: b.profile.port ?? 8472 },

@@ -209,7 +209,9 @@ test('no switch port can share its peer ifindex: netns gives every switch-side v
   // (linkwatch batches it up to a second): the port stays disabled and the first ping is lost.
   const provider = new NetnsProvider({ runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
   for (const { name, plan } of allPlans()) {
-    const lines = provider.render(step(plan, 'wire').action).map((argv) => argv.join(' '));
+    const wire = step(plan, 'wire').action;
+    if (wire.type !== 'wire') throw new Error('the wire step wires');
+    const lines = provider.render(wire).map((argv) => argv.join(' '));
     const ports = lines.filter((l) => / name (swp|ext)\d+ /.test(l));
     t.true(ports.length > 0, name);
     const indexes = ports.map((l) => Number(/ index (\d+) type veth/.exec(l)?.[1]));

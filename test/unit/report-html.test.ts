@@ -14,6 +14,7 @@ import type { PingResult } from '../../harness/probes/ping.js';
 import type { ProbeRecord } from '../../harness/probes/vip-probe.js';
 import { renderRunFiles, readReport, writeReportJson } from '../../harness/report/write.js';
 import { diffFdb, nodeFdbRows, unitFdbRows } from '../../harness/report/fdb.js';
+import type { UnitFdbRecord, UnitState } from '../../harness/devices/bigip/types.js';
 import { loadEvidence } from '../../harness/report/evidence.js';
 import { renderHtml } from '../../harness/report/html.js';
 
@@ -31,18 +32,24 @@ function makeRun(): { dir: string; report: RunReport; remove: () => void } {
   const dir = join(root, 'failover', 'abc123');
   mkdirSync(join(dir, 'evidence'), { recursive: true });
   mkdirSync(join(dir, 'pcaps'), { recursive: true });
-  const unitLinks = [link('lo', 65536), link('eth0', 1500), link('flannel_vxlan', 1450, { kind: 'vxlan' })];
   const nodeLinks = [link('eth0', 1500), link('flannel.0', 1400, { kind: 'vxlan', master: 'cni0' }), link('cni0', 1450, { kind: 'bridge' })];
-  const before = [
-    host('bigip2', unitLinks, [fdb('02:0f:0a:a9:48:7f', 'flannel_vxlan', { dst: '10.169.72.127', permanent: true, learned: false, state: 'permanent' }), fdb(POD_W, 'flannel_vxlan', { dst: '10.169.72.127' })]),
-    host('master', nodeLinks, [fdb('33:33:00:00:00:01', 'eth0', { permanent: true, learned: false }), fdb('02:0f:0a:a9:48:24', 'flannel.0', { self: false, flags: [], master: 'cni0' })]),
-  ];
-  const after = [
-    host('bigip2', unitLinks, [fdb('02:0f:0a:a9:48:7f', 'flannel_vxlan', { dst: '10.169.72.127', permanent: true, learned: false, state: 'permanent' }), fdb(POD_W, 'flannel_vxlan', { dst: '10.169.72.128' }), fdb(POD_M, 'flannel_vxlan', { dst: '10.169.72.127' })]),
-    host('master', nodeLinks, [fdb('33:33:00:00:00:01', 'eth0', { permanent: true, learned: false }), fdb(BIGIP2, 'flannel.0', { self: false, flags: [], master: 'cni0' })]),
-  ];
+  // Units as their device reports them (UnitState), nodes as the kernel does (HostSnapshot).
+  const unit = (fdbRecords: UnitFdbRecord[], status: UnitState['failoverStatus']): UnitState => ({
+    unit: 'bigip2',
+    failoverStatus: status,
+    tunnels: [{ name: 'flannel_vxlan', mac: BIGIP2, key: 0, localAddress: '10.169.72.38', mtu: 1450 }],
+    vlans: [{ name: 'underlay', mtu: 1500 }],
+    fdb: fdbRecords,
+    arp: [],
+    selfIps: [],
+  });
+  const rec = (mac: string, endpoint: string, dynamic = true): UnitFdbRecord => ({ tunnel: 'flannel_vxlan', mac, endpoint, dynamic });
+  const before = [host('master', nodeLinks, [fdb('33:33:00:00:00:01', 'eth0', { permanent: true, learned: false }), fdb('02:0f:0a:a9:48:24', 'flannel.0', { self: false, flags: [], master: 'cni0' })])];
+  const after = [host('master', nodeLinks, [fdb('33:33:00:00:00:01', 'eth0', { permanent: true, learned: false }), fdb(BIGIP2, 'flannel.0', { self: false, flags: [], master: 'cni0' })])];
   writeFileSync(join(dir, 'evidence', 'snapshot-before.json'), JSON.stringify(before));
   writeFileSync(join(dir, 'evidence', 'snapshot-after.json'), JSON.stringify(after));
+  writeFileSync(join(dir, 'evidence', 'units-before.json'), JSON.stringify([unit([rec('02:0f:0a:a9:48:7f', '10.169.72.127', false), rec(POD_W, '10.169.72.127')], 'STANDBY')]));
+  writeFileSync(join(dir, 'evidence', 'units-after.json'), JSON.stringify([unit([rec('02:0f:0a:a9:48:7f', '10.169.72.127', false), rec(POD_W, '10.169.72.128'), rec(POD_M, '10.169.72.127')], 'ACTIVE')]));
   writeFileSync(join(dir, 'evidence', 'reachability-before.json'), JSON.stringify({ 'unit-to-pod': [ping('bigip2', '10.217.0.22', true), ping('bigip2', '10.217.1.30', true)] }));
   writeFileSync(join(dir, 'evidence', 'reachability-after.json'), JSON.stringify({ 'unit-to-pod': [ping('bigip2', '10.217.0.22', true), ping('bigip2', '10.217.1.30', false)] }));
   const t0 = 1_795_567_530_000;
@@ -87,14 +94,16 @@ function makeRun(): { dir: string; report: RunReport; remove: () => void } {
 }
 
 test('FDB diff: added, removed and changed entries, keyed the way tmsh and bridge show them', (t) => {
-  const b = unitFdbRows('flannel_vxlan', [fdb(POD_W, 'flannel_vxlan', { dst: '10.169.72.127' }), fdb('02:0f:0a:a9:48:24', 'flannel_vxlan', { dst: '10.169.72.36' })]);
-  const a = unitFdbRows('flannel_vxlan', [fdb(POD_W, 'flannel_vxlan', { dst: '10.169.72.128' }), fdb(POD_M, 'flannel_vxlan', { dst: '10.169.72.127' }), fdb('00:00:00:00:00:00', 'flannel_vxlan', { dst: '10.169.72.127' })]);
+  const rec = (mac: string, endpoint: string, dynamic = true) => ({ tunnel: 'flannel_vxlan', mac, endpoint, dynamic });
+  const b = unitFdbRows([rec(POD_W, '10.169.72.127'), rec('02:0f:0a:a9:48:24', '10.169.72.36')]);
+  const a = unitFdbRows([rec(POD_W, '10.169.72.128'), rec(POD_M, '10.169.72.127'), rec('02:0f:0a:a9:48:7f', '10.169.72.127', false)]);
   t.deepEqual(a.map((r) => r.cells), [
     ['flannel_vxlan', POD_W, 'endpoint:10.169.72.128', 'yes'],
     ['flannel_vxlan', POD_M, 'endpoint:10.169.72.127', 'yes'],
-  ], 'tmsh shape; the flood entry is not an FDB row on BIG-IP');
+    ['flannel_vxlan', '02:0f:0a:a9:48:7f', 'endpoint:10.169.72.127%0', 'no'],
+  ], 'tmsh shape: a static record carries the route domain, as seed 000 shows');
   const d = diffFdb(b, a);
-  t.is(d.added, 1);
+  t.is(d.added, 2);
   t.is(d.removed, 1);
   t.is(d.changed, 1);
   t.deepEqual(d.after.find((r) => r.change === 'changed')?.was, ['flannel_vxlan', POD_W, 'endpoint:10.169.72.127', 'yes']);

@@ -5,6 +5,7 @@
 import type { PlanStep } from '../../plan/types.js';
 import type { BigipTopology, Topology } from '../../spec/topology.js';
 import type { NodeHandle } from '../../providers/types.js';
+import type { PingResult } from '../../probes/ping.js';
 
 /** `show cm failover-status`: what the unit itself says it is. */
 export type FailoverStatus = 'ACTIVE' | 'STANDBY' | 'OFFLINE' | 'FORCED OFFLINE' | 'UNKNOWN';
@@ -17,6 +18,14 @@ export interface UnitTunnel {
   key?: number;
   localAddress?: string;
   mtu?: number;
+  /** Whether the tunnel carries traffic on this unit (a traffic-group-1 tunnel: on the active unit only). */
+  up?: boolean;
+}
+
+/** `list net vlan`: a VLAN and its MTU. */
+export interface UnitVlan {
+  name: string;
+  mtu: number;
 }
 
 /** One row of `show net fdb tunnel <t>`: Tunnel, Mac Address, Member (`endpoint:<ip>%<rd>`), Dynamic. */
@@ -52,6 +61,7 @@ export interface UnitState {
   unit: string;
   failoverStatus: FailoverStatus;
   tunnels: UnitTunnel[];
+  vlans: UnitVlan[];
   fdb: UnitFdbRecord[];
   arp: UnitArpEntry[];
   selfIps: UnitSelfIp[];
@@ -74,7 +84,8 @@ export interface FailoverTiming {
 
 /** A scenario field the device cannot honour: refused before anything is created (exit 2). */
 export interface Unsupported {
-  field: string;
+  /** JSON pointer into the scenario, e.g. /bigip/configsync (errors then name the file's line). */
+  pointer: string;
   message: string;
 }
 
@@ -83,8 +94,12 @@ export interface BigipPair {
   readonly device: string;
   /** Reads one unit's state from the unit itself. */
   observe(unit: string): Promise<UnitObservation>;
+  /** Only `show cm failover-status` (cheaper than observe). */
+  failoverStatus(unit: string): Promise<FailoverStatus>;
   /** `run sys failover standby` on `from`; resolves once the peer has taken traffic-group-1. */
   failover(from: string): Promise<FailoverTiming>;
+  /** One ICMP echo from the unit to each target (testbed addresses only), as the unit's own ping. */
+  reach(unit: string, targets: readonly string[]): Promise<PingResult[]>;
   /** Removes what configure created on units the run did not create (nothing for the stand-in). */
   teardown(): Promise<Error[]>;
 }
@@ -98,6 +113,14 @@ export interface BigipTransport {
   spawnDetached(unit: string, argv: readonly string[]): void;
 }
 
+export interface UnitAttachment {
+  unit: string;
+  segment: 'underlay' | 'external';
+  ifname: string;
+  mac: string;
+  ip: string;
+}
+
 /** A kind of BIG-IP device: plans the configuration (pure) and opens the runtime pair. */
 export interface BigipDevice {
   readonly kind: string;
@@ -107,5 +130,12 @@ export interface BigipDevice {
   unsupported(b: BigipTopology): Unsupported[];
   /** The steps that configure the units from the scenario's BIG-IP spec (pure, printed by `overlab plan`). */
   planSteps(topology: Topology): PlanStep[];
+  /**
+   * The hosts and interfaces the testbed must make for the units (a host per unit, wired to the
+   * underlay and the external VLAN), or none for units that already exist (a real VE).
+   */
+  attachments(topology: Topology): UnitAttachment[];
+  /** The interface of a unit that carries the underlay, for captures (tcpdump -i on a VE too). */
+  captureInterface(unit: string): string;
   open(topology: Topology, transport: BigipTransport): BigipPair;
 }

@@ -25,7 +25,7 @@ import type { LedgerEntry } from '../../core/ledger.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import * as ipv4 from '../../core/ipv4.js';
 import { ip, type IpLine } from '../../devices/linux/commands.js';
-import type { HostDecl, HostKind, LinkDecl, LinkEnd, SegmentDecl, StepAction } from '../../plan/types.js';
+import type { HostAction, HostDecl, HostKind, LinkDecl, LinkEnd, SegmentDecl, StepAction } from '../../plan/types.js';
 import { checkTools } from '../preflight.js';
 import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { dockerClient, engineInfo, fetchFromContainer, isNotFound, type EngineInfo } from './engine.js';
@@ -439,7 +439,7 @@ export class DockerProvider implements Provider {
     });
   }
 
-  render(action: StepAction): string[][] {
+  render(action: HostAction): string[][] {
     const run = this.ctx.runId;
     const inHost = (host: string, argv: string[], stdin = false): string[] => {
       const place = this.place(host);

@@ -8,7 +8,7 @@ import { LocalRunner, type CommandRunner, type RunOptions } from '../../core/com
 import { CommandError, tail } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger.js';
 import { ip, type IpLine } from '../../devices/linux/commands.js';
-import type { HostDecl, LinkEnd, StepAction } from '../../plan/types.js';
+import type { HostAction, HostDecl, LinkEnd, StepAction } from '../../plan/types.js';
 import type { BulkAction, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { spawnManaged } from './spawn.js';
 import { netnsName } from './names.js';
@@ -154,7 +154,7 @@ export class NetnsProvider implements Provider {
     return ['nsenter', `--net=/run/netns/${location}`, '--', ...argv];
   }
 
-  render(action: StepAction): string[][] {
+  render(action: HostAction): string[][] {
     switch (action.type) {
       case 'create-hosts':
         return action.hosts.map((h) => ['ip', ...ip.netnsAdd(this.locationOf(h.id))]);

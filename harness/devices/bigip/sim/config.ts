@@ -1,0 +1,137 @@
+// What the stand-in programs into a unit's kernel for the scenario's BIG-IP spec: pure functions
+// from the topology to iproute2 lines and nftables rulesets (see index.ts for what it reproduces).
+import type { BigipTopology, Topology, UnitTopology } from '../../../spec/topology.js';
+import { bridge, ip, type IpLine } from '../../linux/commands.js';
+
+export const UNIT_UNDERLAY_IF = 'eth0';
+export const UNIT_EXTERNAL_IF = 'ext0';
+/** traffic-group-1's virtual servers and SNAT: loaded on the unit that is active for it, only. */
+export const TG_TABLE = 'overlab_tg1';
+export const BASE_TABLE = 'overlab_unit';
+/** VXLAN over IPv4 adds 50 bytes: outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8. */
+const VXLAN_OVERHEAD = 50;
+
+/** The VLAN names the stand-in gives its interfaces, as `show net arp` and `list net self` print them. */
+export function vlanOf(b: BigipTopology, dev: string): string {
+  if (dev === b.tunnel.name) return b.tunnel.name;
+  if (dev === UNIT_UNDERLAY_IF) return 'underlay';
+  if (dev === UNIT_EXTERNAL_IF) return 'external';
+  return dev;
+}
+
+/** The floating self IP on the underlay that a `localAddress: floating` tunnel uses (semantics checks it exists). */
+export function floatingLocalAddress(b: BigipTopology): string | undefined {
+  return b.floatingSelfIps.find((f) => f.vlan === 'underlay')?.address.split('/')[0];
+}
+
+/** The tunnel's local-address: the unit's non-floating underlay self IP, or traffic-group-1's floating one. */
+export function tunnelLocalAddress(b: BigipTopology, unit: UnitTopology): string {
+  return b.tunnel.localAddress === 'floating' ? (floatingLocalAddress(b) ?? unit.underlayIp) : unit.underlayIp;
+}
+
+/** A tunnel in traffic-group-1 is up on the unit active for the group only, and moves with it. */
+export const tunnelFollowsTrafficGroup = (b: BigipTopology): boolean => b.tunnel.trafficGroup === 'traffic-group-1';
+
+export function unitBootLines(topology: Topology, unit: UnitTopology): IpLine[] {
+  const b = topology.bigip!;
+  const peers = [...topology.nodes.map((n) => ({ ip: n.underlayIp, mac: n.underlayMac })), ...b.units.filter((u) => u !== unit).map((u) => ({ ip: u.underlayIp, mac: u.underlayMac }))];
+  const lines: IpLine[] = [
+    ip.linkUp('lo'),
+    ip.addrGenNone(UNIT_UNDERLAY_IF),
+    ip.addrGenNone(UNIT_EXTERNAL_IF),
+    ip.linkUp(UNIT_UNDERLAY_IF),
+    ip.linkUp(UNIT_EXTERNAL_IF),
+    ip.addrAdd(`${unit.underlayIp}/${topology.underlay.prefixLength}`, UNIT_UNDERLAY_IF),
+    ip.addrAdd(`${unit.externalIp}/${b.external.prefixLength}`, UNIT_EXTERNAL_IF),
+    ...peers.map((p) => ip.neighPermanent(p.ip, p.mac, UNIT_UNDERLAY_IF)),
+    ip.addVxlan({
+      name: b.tunnel.name,
+      vni: b.tunnel.key,
+      port: b.profile.port,
+      // A floating local-address is traffic-group-1's: the kernel sends from it only on the unit
+      // that holds it, which is what BIG-IP does with such a tunnel.
+      local: tunnelLocalAddress(b, unit),
+      dev: b.tunnel.mtu + VXLAN_OVERHEAD <= topology.underlay.mtu ? UNIT_UNDERLAY_IF : undefined,
+      learning: true,
+      mtu: b.tunnel.mtu,
+      mac: unit.tunnelMac,
+    }),
+    ip.addrGenNone(b.tunnel.name),
+    ip.addrAdd(unit.tunnelSelfIp, b.tunnel.name),
+    ...(tunnelFollowsTrafficGroup(b) ? [] : [ip.linkUp(b.tunnel.name)]),
+  ];
+  if (b.cisStaticArp) {
+    // CIS's static ARP: pod IP -> the node's VTEP MAC (not the pod's own MAC), as the field report describes.
+    for (const vs of b.virtualServers) {
+      for (const m of vs.pool) {
+        const node = topology.nodes.find((n) => n.name === m.node);
+        if (node) lines.push(ip.neighPermanent(m.ip, node.vtepMac, b.tunnel.name));
+      }
+    }
+  }
+  return lines;
+}
+
+/** The FDB records the unit holds: CIS writes one per node VTEP (`Dynamic no`) when staticFdb is set. */
+export function unitFdbRecords(topology: Topology): { mac: string; endpoint: string }[] {
+  return topology.bigip!.staticFdb ? topology.nodes.map((n) => ({ mac: n.vtepMac, endpoint: n.underlayIp })) : [];
+}
+
+/**
+ * The unit's FDB records, and multipoint flooding to the endpoints it knows: BIG-IP replicates
+ * BUM frames to the VTEPs of its FDB records, so a unit that knows no VTEP floods nowhere.
+ */
+export function unitFdbLines(topology: Topology): IpLine[] {
+  const b = topology.bigip!;
+  const records = unitFdbRecords(topology);
+  const lines: IpLine[] = records.map((r) => bridge.fdbVtep(r.mac, b.tunnel.name, r.endpoint));
+  if (b.profile.floodingType === 'multipoint') for (const endpoint of new Set(records.map((r) => r.endpoint))) lines.push(bridge.fdbFlood(b.tunnel.name, endpoint));
+  return lines;
+}
+
+/** Always present: a unit never forwards traffic addressed to a virtual address it does not own. */
+export function unitBaseRuleset(b: BigipTopology): string {
+  const vips = b.virtualServers.map((v) => v.destination).join(', ');
+  return [
+    `table ip ${BASE_TABLE} {`,
+    `  chain forward {`,
+    `    type filter hook forward priority filter; policy accept;`,
+    `    ip daddr { ${vips} } drop`,
+    `  }`,
+    `}`,
+  ].join('\n') + '\n';
+}
+
+/** traffic-group-1 on the active unit: the virtual servers (DNAT to the pool) and SNAT automap. */
+export function trafficGroupRuleset(b: BigipTopology, unit: UnitTopology): string {
+  const out = [`table ip ${TG_TABLE} {`, `  chain prerouting {`, `    type nat hook prerouting priority dstnat; policy accept;`];
+  for (const vs of b.virtualServers) {
+    const map = vs.pool.map((m, i) => `${i} : ${m.ip}`).join(', ');
+    const target = vs.pool.length === 1 ? vs.pool[0]!.ip : `numgen inc mod ${vs.pool.length} map { ${map} }`;
+    out.push(`    ip daddr ${vs.destination} tcp dport ${vs.tcpPort} dnat to ${target}`);
+    out.push(`    ip daddr ${vs.destination} udp dport ${vs.udpPort} dnat to ${target}`);
+  }
+  out.push(`  }`, `  chain postrouting {`, `    type nat hook postrouting priority srcnat; policy accept;`);
+  // Automap prefers a floating self IP on the egress VLAN, as BIG-IP does; else the unit's own.
+  const floating = b.floatingSelfIps.find((f) => f.vlan === 'tunnel');
+  out.push(`    oifname "${b.tunnel.name}" ct status dnat snat to ${floating ? floating.address.split('/')[0] : unit.tunnelIp}`);
+  out.push(`  }`, `}`);
+  return out.join('\n') + '\n';
+}
+
+export interface TrafficGroupAddress {
+  cidr: string;
+  dev: string;
+  ip: string;
+  /** A virtual address (a virtual server's destination) rather than a floating self IP. */
+  virtual: boolean;
+}
+
+/** The addresses of traffic-group-1 and the device each lives on. */
+export function trafficGroupAddresses(b: BigipTopology): TrafficGroupAddress[] {
+  const devOf = { tunnel: b.tunnel.name, underlay: UNIT_UNDERLAY_IF, external: UNIT_EXTERNAL_IF } as const;
+  return [
+    ...b.virtualServers.map((v) => ({ cidr: `${v.destination}/32`, dev: UNIT_EXTERNAL_IF, ip: v.destination, virtual: true })),
+    ...b.floatingSelfIps.map((f) => ({ cidr: f.address, dev: devOf[f.vlan], ip: f.address.split('/')[0] ?? f.address, virtual: false })),
+  ];
+}

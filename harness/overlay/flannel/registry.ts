@@ -1,0 +1,17 @@
+// The overlay agent registry: adding an agent (upstream flanneld with etcd) is one folder and one
+// line here.
+import { SpecError } from '../../core/errors.js';
+import type { FlannelAgent } from './types.js';
+import { emulatedAgent } from './emulated/index.js';
+
+const AGENTS: Record<string, FlannelAgent> = {
+  emulated: emulatedAgent,
+};
+
+export const flannelAgentKinds = (): string[] => Object.keys(AGENTS);
+
+export function flannelAgent(kind = 'emulated'): FlannelAgent {
+  const agent = AGENTS[kind];
+  if (!agent) throw new SpecError([{ file: '--agent', field: 'flannel.agent', message: `unknown flannel agent "${kind}"; available: ${flannelAgentKinds().join(', ')}` }]);
+  return agent;
+}

@@ -1,0 +1,31 @@
+// Who programs flannel's state on the nodes: the harness itself (`emulated`) or upstream
+// flanneld with etcd (issue 2/7). Either way the rest of the harness sees one interface: the plan
+// steps that start it on every node and register the BIG-IP units as flannel nodes, and the
+// flannel nodes it knows, read back from its own source of truth (a registry), which is what the
+// flannel-control-plane check takes its expectation from.
+import type { PlanStep } from '../../plan/types.js';
+import type { Topology } from '../../spec/topology.js';
+
+/** One flannel node as the registry holds it: a subnet lease (seed 003's etcd value). */
+export interface FlannelLease {
+  /** The node's subnet (podCIDR), e.g. 10.217.0.0/24. */
+  subnet: string;
+  /** `PublicIP`: where its VTEP is reached (the underlay address). */
+  publicIp: string;
+  backendType: string;
+  vni: number;
+  /** `BackendData.VtepMAC`. */
+  vtepMac: string;
+}
+
+export interface AgentContext {
+  runDir: string;
+}
+
+export interface FlannelAgent {
+  readonly kind: string;
+  /** Pure: the steps that publish the nodes, register the units as flannel nodes and program every node. */
+  planSteps(topology: Topology): PlanStep[];
+  /** Every flannel node the agent knows, read back from its registry (never from the plan). */
+  listNodes(ctx: AgentContext): Promise<FlannelLease[]>;
+}

@@ -1,0 +1,98 @@
+// The assert step: the scenario's checks against what the run observed (snapshots, matrices, the
+// units' own state, the probe record, the captures), each with the evidence it read.
+import type { AssertionId } from '../../spec/schema.js';
+import type { AssertionResult } from '../../assert/types.js';
+import type { UnitState } from '../../devices/bigip/types.js';
+import { runChecks } from '../checks.js';
+import { activeUnit } from '../observe.js';
+import { computeOutage } from '../../probes/outage.js';
+import { assertFailover, assertNodeLearnedUnit, assertUnitLearnedPods } from '../../assert/bigip.js';
+import { assertReachability } from '../../assert/reachability.js';
+import { readCaptures } from '../../probes/pcap-evidence.js';
+import { assertPcapSizes, assertPcapVxlanHeaders, assertUnitArpFlooded, assertVipTrafficFromUnit } from '../../assert/pcap.js';
+import { stopCapturesOf } from './captures.js';
+import { round, type StepContext } from './context.js';
+
+export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
+  const { plan, spec, state } = c;
+  const topo = plan.topology;
+  const b = topo.bigip;
+  const ids: AssertionId[] = spec.assertions ?? ['reachability', 'mtu', 'pmtu', 'flannel-control-plane'];
+  const out: AssertionResult[] = [];
+  // With snapshots taken, reachability is judged on their matrices (before and after failover).
+  const haveObs = state.observations.length > 0;
+  const simple = ids.filter((id) => ['mtu', 'pmtu', 'flannel-control-plane'].includes(id) || (id === 'reachability' && !haveObs));
+  out.push(...(await runChecks(simple, { plan, provider: c.ctx.provider, store: c.store, agent: c.agent, runDir: c.ctx.runDir, units: c.units })));
+  if (ids.includes('reachability') && haveObs) {
+    for (const obs of state.observations) {
+      for (const [name, matrix] of Object.entries(obs.matrices)) {
+        out.push(assertReachability(`reachability[${name}@${obs.label}]`, `${name} reachability (${obs.label})`, matrix, obs.evidence));
+      }
+    }
+  }
+  const after = state.observations[state.observations.length - 1];
+  if (b && ids.includes('fdb-learning') && after) {
+    const active = activeUnit(after) ?? b.active;
+    const activeState = after.units.find((u) => u.unit === active);
+    const served = b.virtualServers.flatMap((v) => v.pool.map((m) => `${m.node}/${m.pod}`));
+    out.push(assertUnitLearnedPods(topo, active, activeState, served, after.evidence));
+    const servingNodes = [...new Set(b.virtualServers.flatMap((v) => v.pool.map((m) => m.node)))];
+    for (const node of servingNodes) out.push(assertNodeLearnedUnit(topo, node, activeState, after.snapshots, after.evidence, active));
+  }
+  if (b && ids.includes('failover') && state.failover) {
+    const interval = spec.traffic?.intervalMs ?? 10;
+    const outage = computeOutage(state.probeRecords, state.failover.startedAt, interval);
+    c.metrics.failoverOutageMs = round(outage.outageMs ?? -1);
+    c.metrics.probesSent = outage.probesSent;
+    c.metrics.probesLost = outage.probesLost;
+    c.metrics.probesLostInGap = outage.lostInGap;
+    const outageEv = c.store.write('outage', 'failover-outage', { ...outage, failover: state.failover, intervalMs: interval });
+    const servedAfter = state.probeRecords.filter((r) => r.proto === 'tcp' && r.sentAt > (outage.firstGoodAfter ?? Infinity) && r.server).map((r) => r.server!);
+    out.push(assertFailover(outage, spec.failover?.maxOutageMs ?? 1000, after ? activeUnit(after) : undefined, state.failover.to, servedAfter, [outageEv.path, 'evidence/probes.json']));
+  }
+  // The capture ends after the probes of the assertions above and before anything reads it.
+  await stopCapturesOf(c);
+  if (ids.includes('pcap') && state.pcaps?.length) out.push(...(await pcapAssertions(c)));
+  return out;
+}
+
+async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
+  const { plan, state } = c;
+  const topo = plan.topology;
+  const b = topo.bigip;
+  const vs = b?.virtualServers[0];
+  const ports = [...new Set([topo.flannel.port, ...(b ? [b.profile.port] : [])])];
+  const pcaps = await readCaptures(c.ctx.runDir, state.pcaps ?? [], c.store, ports, vs ? { podIps: vs.pool.map((m) => m.ip), udpPort: vs.udpPort } : undefined);
+  for (const p of pcaps) {
+    p.artifact.summary = p.evidencePath;
+    p.artifact.flows = p.summary.flows.map((f) => ({ src: f.src, dst: f.dst, packets: f.packets, bytes: f.bytes, vnis: f.vnis }));
+  }
+  const out = [assertPcapVxlanHeaders(topo, pcaps), assertPcapSizes(topo, pcaps)];
+  if (b) {
+    // Who must see a unit's flooded ARP: the flannel registry's nodes (not its units), by underlay address.
+    const leases = await c.agent.listNodes({ runDir: c.ctx.runDir });
+    const flannelNodes = topo.nodes.filter((n) => leases.some((l) => l.publicIp === n.underlayIp)).map((n) => ({ node: n.name, publicIp: n.underlayIp }));
+    const states = await unitStates(c);
+    const flooded = (unit: string) => assertUnitArpFlooded(unit, identityOf(states.find((s) => s.unit === unit), b.tunnel.name), flannelNodes, pcaps);
+    out.push(flooded(b.active));
+    if (state.failover) {
+      out.push(flooded(state.failover.to));
+      out.push(assertVipTrafficFromUnit(topo, state.failover.to, state.failover.startedAt, state.failover.durationMs + 50, pcaps));
+    }
+  }
+  return out;
+}
+
+/** The units' latest state: from the last observation, or read now. */
+async function unitStates(c: StepContext): Promise<UnitState[]> {
+  const last = c.state.observations[c.state.observations.length - 1];
+  if (last?.units.length) return last.units;
+  return Promise.all((c.plan.topology.bigip?.units ?? []).map(async (u) => (await c.units!.observe(u.name)).state));
+}
+
+/** A unit's tunnel MAC and its non-floating self IP on the tunnel, as the unit shows them. */
+function identityOf(state: UnitState | undefined, tunnel: string): { mac: string; ip: string } {
+  const mac = state?.tunnels.find((t) => t.name === tunnel)?.mac ?? '(no tunnel)';
+  const self = state?.selfIps.find((s) => s.vlan === tunnel && !s.floating)?.address.split('/')[0] ?? '(no tunnel self IP)';
+  return { mac, ip: self };
+}

@@ -1,0 +1,32 @@
+// boot and configure: the plan's steps of each phase, then the underlay captures.
+import { executePlan } from '../../plan/execute.js';
+import { startCaptures, type CaptureTarget } from '../../probes/capture.js';
+import { UNDERLAY_IF } from '../../plan/plan.js';
+import { round, type StepContext } from './context.js';
+
+export async function boot(c: StepContext): Promise<void> {
+  await executePlan(c.plan, c.ctx.provider, { signal: c.ctx.signal, phases: ['boot'], runDir: c.ctx.runDir });
+  c.metrics.bootMs = round(performance.now() - c.started);
+}
+
+export async function configure(c: StepContext): Promise<void> {
+  const { ctx, plan, state } = c;
+  const timings = await executePlan(plan, ctx.provider, { signal: ctx.signal, phases: ['configure', 'ready'], runDir: ctx.runDir });
+  const ready = timings.find((t) => t.id === 'ready');
+  if (ready) c.metrics.readyProbeMs = round(ready.durationMs);
+  c.metrics.testbedReadyMs = round(performance.now() - c.started);
+  if (c.spec.capture?.enabled !== false) {
+    const t0 = performance.now();
+    state.captures = await startCaptures(ctx.provider, ctx.runDir, captureTargets(c), c.spec.capture?.maxPackets ?? 200000, ctx.signal);
+    c.metrics.captureStartMs = round(performance.now() - t0);
+  }
+}
+
+/** Every node's underlay interface and each unit's (as its device names it), and what the scenario adds. */
+export function captureTargets(c: Pick<StepContext, 'plan' | 'spec' | 'device'>): CaptureTarget[] {
+  return [
+    ...c.plan.topology.nodes.map((n) => ({ host: n.name, ifname: UNDERLAY_IF })),
+    ...(c.device ? (c.plan.topology.bigip?.units ?? []).map((u) => ({ host: u.name, ifname: c.device!.captureInterface(u.name) })) : []),
+    ...(c.spec.capture?.extra ?? []).map((e) => ({ host: e.host, ifname: e.interface })),
+  ];
+}

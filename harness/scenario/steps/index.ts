@@ -1,0 +1,46 @@
+// The steps a scenario file lists (boot, configure, traffic-start, warmup, snapshot, failover,
+// converge, traffic-stop, assert; teardown is the runner's), each a function of its own file,
+// found by kind in one table.
+import type { StepSpec } from '../../spec/schema.js';
+import { delay } from '../../core/wait.js';
+import { observe } from '../observe.js';
+import { boot, configure } from './bring-up.js';
+import { trafficStart, trafficStop } from './traffic.js';
+import { converge, failover } from './failover.js';
+import { assertAll } from './assert.js';
+import type { StepContext } from './context.js';
+
+export type { StepContext, StepState } from './context.js';
+export { stopCapturesOf } from './captures.js';
+export { captureTargets } from './bring-up.js';
+
+type Named = Extract<StepSpec, string>;
+
+const NAMED: Record<Exclude<Named, 'teardown'>, (c: StepContext) => Promise<void>> = {
+  boot,
+  configure,
+  'traffic-start': trafficStart,
+  failover,
+  'traffic-stop': trafficStop,
+  assert: async (c) => {
+    for (const r of await assertAll(c)) {
+      c.assertions.push(r);
+      c.onAssertion?.(r);
+    }
+  },
+};
+
+export function stepName(step: StepSpec): string {
+  if (typeof step === 'string') return step;
+  if ('warmup' in step) return `warmup ${step.warmup} ms`;
+  if ('snapshot' in step) return `snapshot ${step.snapshot}`;
+  return 'converge';
+}
+
+export async function runStep(step: StepSpec, c: StepContext): Promise<void> {
+  if (typeof step === 'string') {
+    if (step !== 'teardown') await NAMED[step](c);
+  } else if ('warmup' in step) await delay(step.warmup, c.ctx.signal);
+  else if ('snapshot' in step) c.state.observations.push(await observe(step.snapshot, c.plan, c.ctx.provider, c.store, c.units));
+  else await converge(c, step.converge.timeoutMs);
+}
