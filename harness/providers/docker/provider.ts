@@ -15,7 +15,7 @@
 // this machine (about ten times faster; needs a local daemon). Long-running processes are always
 // Engine execs. Files a host writes for the harness (captures, probe records) are written inside
 // the container and copied out through the archive API (HostFiles).
-import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import PQueue from 'p-queue';
 import type Docker from 'dockerode';
@@ -31,7 +31,8 @@ import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, Pro
 import { dockerClient, engineInfo, fetchFromContainer, isNotFound, type EngineInfo } from './engine.js';
 import { execIn, spawnIn } from './exec.js';
 import { ensureImages, imageTags, type ImageName, type ImageTags } from './images.js';
-import { bridgeName, containerName, formatPlace, LABEL_HOST, LABEL_RUN, LABEL_SCENARIO, networkName, placeOf, runLabels, type HostPlace } from './names.js';
+import { bridgeName, containerName, formatPlace, LABEL_HOST, LABEL_SCENARIO, networkName, placeOf, runLabels, type HostPlace } from './names.js';
+import { teardown } from './teardown.js';
 
 const batchInput = (lines: readonly IpLine[]): string => lines.map((l) => l.join(' ')).join('\n') + '\n';
 
@@ -485,49 +486,8 @@ export class DockerProvider implements Provider {
     }
   }
 
-  /**
-   * Containers first (removing one ends every process in it and its pods' namespaces), then
-   * networks, then scratch directories. Objects carrying this run's label that the ledger does not
-   * list (none should exist) are removed too. Images are the cache: kept.
-   */
-  async teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
-    const failures: Error[] = [];
-    const containers = new Set(entries.flatMap((e) => (e.kind === 'docker-container' ? [e.name] : [])));
-    const networks = new Set(entries.flatMap((e) => (e.kind === 'docker-network' ? [e.name] : [])));
-    const scratch = entries.flatMap((e) => (e.kind === 'scratch-dir' ? [e.path] : []));
-    if (containers.size + networks.size === 0 && scratch.length === 0) return failures;
-    let reachable = true;
-    try {
-      const filters = JSON.stringify({ label: [`${LABEL_RUN}=${this.ctx.runId}`] });
-      for (const c of await this.docker.listContainers({ all: true, filters })) containers.add((c.Names[0] ?? c.Id).replace(/^\//, ''));
-      for (const n of await this.docker.listNetworks({ filters })) networks.add(n.Name);
-    } catch (e) {
-      reachable = false;
-      failures.push(new HarnessError(`cannot reach the Docker daemon to remove ${containers.size} container(s) and ${networks.size} network(s): ${(e as Error).message}`, {}, { cause: e }));
-    }
-    if (reachable) {
-      const queue = new PQueue({ concurrency: 4 });
-      await Promise.all(
-        [...containers].reverse().map((name) =>
-          queue.add(async () => {
-            try {
-              await this.docker.getContainer(name).remove({ force: true, v: true });
-            } catch (e) {
-              if (!isNotFound(e)) failures.push(new HarnessError(`container ${name}: ${(e as Error).message}`, {}, { cause: e }));
-            }
-          }),
-        ),
-      );
-      for (const name of [...networks].reverse()) {
-        try {
-          await this.docker.getNetwork(name).remove();
-        } catch (e) {
-          if (!isNotFound(e)) failures.push(new HarnessError(`network ${name}: ${(e as Error).message}`, {}, { cause: e }));
-        }
-      }
-    }
-    for (const path of scratch) rmSync(path, { recursive: true, force: true });
-    return failures;
+  teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
+    return teardown(this.docker, this.ctx.runId, entries);
   }
 }
 
