@@ -10,17 +10,13 @@
 // MTU, down, no address, no route), and its own ip/bridge lines (bridges and ports that the
 // Docker network already is) are not run. Pod links stay veth pairs, made inside the container.
 //
-// Commands reach hosts by `docker exec` through the Engine API (default), or, with
-// OVERLAB_DOCKER_EXEC=nsenter, by nsenter into the container's mount and network namespaces from
-// this machine (about ten times faster; needs a local daemon). Long-running processes are always
-// Engine execs. Files a host writes for the harness (captures, probe records) are written inside
-// the container and copied out through the archive API (HostFiles).
+// How commands and files reach hosts is transport.ts; which host is where, hosts.ts.
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type Docker from 'dockerode';
-import { LocalRunner, type CommandResult, type RunOptions } from '../../core/command.js';
-import { CommandError, HarnessError } from '../../core/errors.js';
+import { LocalRunner } from '../../core/command.js';
+import { HarnessError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import * as ipv4 from '../../core/ipv4.js';
@@ -28,19 +24,17 @@ import { ip, type IpLine } from '../../devices/linux/commands.js';
 import type { HostDecl, HostKind, LinkDecl, LinkEnd, SegmentDecl, StepAction } from '../../plan/types.js';
 import { checkTools } from '../preflight.js';
 import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
-import { dockerClient, engineInfo, fetchFromContainer, isNotFound, type EngineInfo } from './engine.js';
-import { execIn, spawnIn } from './exec.js';
+import { dockerClient, engineInfo, isNotFound, type EngineInfo } from './engine.js';
+import { Hosts } from './hosts.js';
 import { ensureImages, imageTags, type ImageName, type ImageTags } from './images.js';
-import { bridgeName, containerName, formatPlace, LABEL_HOST, LABEL_SCENARIO, networkName, placeOf, runLabels, type HostPlace } from './names.js';
+import { bridgeName, containerName, formatPlace, LABEL_HOST, LABEL_SCENARIO, networkName, placeOf, runDirOf, runLabels, scenarioOf, type HostPlace } from './names.js';
 import { teardown } from './teardown.js';
+import { batchInput, execArgv, inHost, Transport, type ExecMode } from './transport.js';
 
-const batchInput = (lines: readonly IpLine[]): string => lines.map((l) => l.join(' ')).join('\n') + '\n';
+export type { ExecMode } from './transport.js';
 
 /** Which image a host of each kind runs. Pods and the switch have none. */
 const IMAGE_OF: Partial<Record<HostKind, ImageName>> = { node: 'node', unit: 'bigip-sim', client: 'client' };
-
-/** Where files written for the harness live inside a container (made by every image). */
-const OUT_DIR = '/overlab/out';
 
 /**
  * Capabilities instead of --privileged: kernel devices, namespaces and nftables need NET_ADMIN,
@@ -52,8 +46,6 @@ const CAPS = ['NET_ADMIN', 'NET_RAW', 'SYS_ADMIN'];
 /** How long a run waits for another run's network on the same subnet to go. */
 const NETWORK_WAIT_MS = 10 * 60_000;
 
-export type ExecMode = 'api' | 'nsenter';
-
 export interface DockerProviderOptions {
   exec?: ExecMode;
   docker?: Docker;
@@ -63,12 +55,10 @@ export class DockerProvider implements Provider {
   readonly kind = 'docker';
   readonly files: HostFiles;
   private readonly docker: Docker;
-  private readonly execMode: ExecMode;
   private readonly runner = new LocalRunner();
-  private readonly parents = new Map<string, string>();
-  private readonly kinds = new Map<string, HostKind>();
+  private readonly hosts: Hosts;
+  private readonly transport: Transport;
   private readonly segments = new Map<string, SegmentDecl>();
-  private readonly initPids = new Map<string, number>();
   /** `<switch host>/<port>` (the plan's swpN) → ifindex of the host end of the container's veth. */
   private readonly switchPorts = new Map<string, number>();
   /** The highest ifindex in each container once its segments are attached. */
@@ -82,23 +72,10 @@ export class DockerProvider implements Provider {
     options: DockerProviderOptions = {},
   ) {
     this.docker = options.docker ?? dockerClient();
-    this.execMode = options.exec ?? (process.env.OVERLAB_DOCKER_EXEC === 'nsenter' ? 'nsenter' : 'api');
-    this.files = {
-      pathIn: (_host, localPath) => `${OUT_DIR}/${relative(this.runDir, localPath).split('/').filter((p) => p && p !== '..').join('__')}`,
-      fetch: async (host, pathIn, localPath) => {
-        const place = this.place(host);
-        if (!place) throw new HarnessError(`host ${host} has no container to copy ${pathIn} from`);
-        await fetchFromContainer(this.docker, place.container, pathIn, localPath);
-      },
-    };
-  }
-
-  private get runDir(): string {
-    return dirname(this.ctx.ledger.file);
-  }
-
-  private get scenario(): string {
-    return this.ctx.scenario ?? relative(dirname(dirname(this.runDir)), dirname(this.runDir));
+    this.hosts = new Hosts(ctx);
+    const mode = options.exec ?? (process.env.OVERLAB_DOCKER_EXEC === 'nsenter' ? 'nsenter' : 'api');
+    this.transport = new Transport(this.docker, mode, ctx, (host) => this.hosts.place(host), this.runner);
+    this.files = this.transport.files();
   }
 
   async preflight(): Promise<Prerequisite[]> {
@@ -123,24 +100,12 @@ export class DockerProvider implements Provider {
   }
 
   locationOf(hostId: string): string {
-    return formatPlace(this.place(hostId), this.ctx.runId);
-  }
-
-  private place(hostId: string): HostPlace | undefined {
-    if (this.kinds.get(hostId) === 'switch') return undefined;
-    return placeOf(this.ctx.runId, hostId, this.parents.get(hostId));
-  }
-
-  private isSwitch(hostId: string): boolean {
-    return this.kinds.get(hostId) === 'switch' || this.place(hostId) === undefined;
+    return formatPlace(this.hosts.place(hostId), this.ctx.runId);
   }
 
   async createHosts(hosts: readonly HostDecl[]): Promise<void> {
-    for (const h of hosts) {
-      this.kinds.set(h.id, h.kind);
-      if (h.parent) this.parents.set(h.id, h.parent);
-      for (const s of h.segments ?? []) this.segments.set(s.id, s);
-    }
+    this.hosts.learn(hosts);
+    for (const h of hosts) for (const s of h.segments ?? []) this.segments.set(s.id, s);
     this.engine ??= await engineInfo(this.docker);
     this.tags = (await ensureImages(this.docker, { ledger: this.ctx.ledger })).tags;
     const containers = hosts.filter((h) => h.kind !== 'switch' && !h.parent && h.kind !== 'pod');
@@ -151,10 +116,10 @@ export class DockerProvider implements Provider {
     // Pods: network namespaces inside their node's container, one `ip -batch` per container.
     const pods = new Map<string, string[]>();
     for (const h of hosts) {
-      const p = h.kind === 'pod' || h.parent ? this.place(h.id) : undefined;
+      const p = h.kind === 'pod' || h.parent ? this.hosts.place(h.id) : undefined;
       if (p?.netns) pods.set(p.container, [...(pods.get(p.container) ?? []), p.netns]);
     }
-    await settleAll([...pods].map(([container, names]) => this.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(names.map(ip.netnsAdd)), node: container })));
+    await settleAll([...pods].map(([container, names]) => this.transport.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(names.map(ip.netnsAdd)), node: container })));
   }
 
   private async startContainer(h: HostDecl): Promise<void> {
@@ -169,7 +134,7 @@ export class DockerProvider implements Provider {
       name,
       Image: this.tags![IMAGE_OF[h.kind]!],
       Hostname: h.id.slice(0, 63),
-      Labels: runLabels(this.ctx.runId, { [LABEL_SCENARIO]: this.scenario, [LABEL_HOST]: h.id }),
+      Labels: runLabels(this.ctx.runId, { [LABEL_SCENARIO]: scenarioOf(this.ctx), [LABEL_HOST]: h.id }),
       HostConfig: {
         NetworkMode: 'none',
         CapAdd: CAPS,
@@ -184,11 +149,11 @@ export class DockerProvider implements Provider {
       },
     });
     await container.start();
-    if (this.execMode === 'nsenter') this.initPids.set(name, (await container.inspect()).State.Pid);
+    await this.transport.started(name, container);
   }
 
   async wire(links: readonly LinkDecl[]): Promise<void> {
-    const attach = links.filter((l) => l.segment !== undefined && this.isSwitch(l.a.host));
+    const attach = links.filter((l) => l.segment !== undefined && this.hosts.isSwitch(l.a.host));
     const pairs = links.filter((l) => !attach.includes(l));
     await this.createNetworks(attach);
     const byHost = new Map<string, LinkDecl[]>();
@@ -203,15 +168,15 @@ export class DockerProvider implements Provider {
     // after boot (plan/plan.ts says the same of the netns switch ports).
     const byContainer = new Map<string, IpLine[]>();
     for (const l of pairs) {
-      const a = this.place(l.a.host);
-      const b = this.place(l.b.host);
+      const a = this.hosts.place(l.a.host);
+      const b = this.hosts.place(l.b.host);
       if (!a || !b || a.container !== b.container) {
         throw new HarnessError(`the docker provider wires veth pairs only inside one container (a node and its pods); ${l.a.host}/${l.a.ifname} - ${l.b.host}/${l.b.ifname} cross containers`);
       }
       const index = a.netns ? undefined : (this.maxIfindex.get(a.container) ?? 100) + 1 + (byContainer.get(a.container)?.length ?? 0);
       byContainer.set(a.container, [...(byContainer.get(a.container) ?? []), this.vethLine(l.a, a, l.b, b, index)]);
     }
-    await settleAll([...byContainer].map(([container, lines]) => this.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(lines), node: container })));
+    await settleAll([...byContainer].map(([container, lines]) => this.transport.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(lines), node: container })));
   }
 
   private vethLine(a: LinkEnd, pa: HostPlace, b: LinkEnd, pb: HostPlace, index?: number): IpLine {
@@ -267,7 +232,7 @@ export class DockerProvider implements Provider {
             'com.docker.network.bridge.inhibit_ipv4': 'true',
             'com.docker.network.driver.mtu': String(s.mtu),
           },
-          Labels: runLabels(this.ctx.runId, { [LABEL_SCENARIO]: this.scenario, 'overlab.segment': s.id }),
+          Labels: runLabels(this.ctx.runId, { [LABEL_SCENARIO]: scenarioOf(this.ctx), 'overlab.segment': s.id }),
         });
         // What the plan's switch bridge says of itself (no IPv6 address generation, no multicast
         // snooping), on the Docker bridge when this daemon is local; a remote one is left as it is.
@@ -294,23 +259,23 @@ export class DockerProvider implements Provider {
       });
     }
     const info = await this.docker.getContainer(name).inspect();
-    const links0 = JSON.parse((await this.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifname: string; address?: string }[];
+    const links0 = JSON.parse((await this.transport.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifname: string; address?: string }[];
     const found = links.map((l, i) => {
       const mac = info.NetworkSettings.Networks[networkName(this.ctx.runId, l.segment!)]?.MacAddress?.toLowerCase();
       const dev = links0.find((d) => d.address?.toLowerCase() === mac)?.ifname;
       if (!dev) throw new HarnessError(`[${host}] the interface Docker attached for segment ${l.segment} (MAC ${mac}) is not in the container`);
       return { dev, tmp: `oltmp${i}`, end: l.b };
     });
-    await this.execContainer(name, ['ip', '-batch', '-'], {
+    await this.transport.execContainer(name, ['ip', '-batch', '-'], {
       node: host,
       stdin: batchInput([
         ...found.flatMap((f) => [ip.linkDown(f.dev), ['addr', 'flush', 'dev', f.dev], ['link', 'set', 'dev', f.dev, 'name', f.tmp]]),
         ...found.map((f) => ['link', 'set', 'dev', f.tmp, 'name', f.end.ifname, 'address', f.end.mac, 'mtu', String(f.end.mtu)]),
       ]),
     });
-    await this.execContainer(name, ['sysctl', '-q', '-w', ...found.map((f) => `net.ipv6.conf.${f.end.ifname}.disable_ipv6=0`)], { node: host });
+    await this.transport.execContainer(name, ['sysctl', '-q', '-w', ...found.map((f) => `net.ipv6.conf.${f.end.ifname}.disable_ipv6=0`)], { node: host });
     // The switch port each link is: the host end of the container's veth (its peer ifindex).
-    const after = JSON.parse((await this.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifindex: number; ifname: string; link_index?: number }[];
+    const after = JSON.parse((await this.transport.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifindex: number; ifname: string; link_index?: number }[];
     this.maxIfindex.set(name, Math.max(...after.map((d) => d.ifindex)));
     links.forEach((l) => {
       const peer = after.find((d) => d.ifname === l.b.ifname)?.link_index;
@@ -335,7 +300,7 @@ export class DockerProvider implements Provider {
     // Docker's embedded DNS puts a nat table in every container on a user-defined network. A
     // testbed host resolves no names, and a nat hook would put all its traffic through conntrack,
     // which no host of the netns provider does: remove it.
-    await this.execContainer(name, ['nft', 'delete', 'table', 'ip', 'nat'], { node: host, allowFailure: true });
+    await this.transport.execContainer(name, ['nft', 'delete', 'table', 'ip', 'nat'], { node: host, allowFailure: true });
   }
 
   ip(host: string, lines: readonly IpLine[]): Promise<void> {
@@ -348,8 +313,8 @@ export class DockerProvider implements Provider {
 
   private async batch(host: string, argv: string[], lines: readonly IpLine[]): Promise<void> {
     if (lines.length === 0) return;
-    if (this.isSwitch(host)) return this.switchBatch(host, argv, lines);
-    await this.execHost(host, argv, { stdin: batchInput(lines) });
+    if (this.hosts.isSwitch(host)) return this.switchBatch(host, argv, lines);
+    await this.transport.execHost(host, argv, { stdin: batchInput(lines) });
   }
 
   /**
@@ -381,72 +346,37 @@ export class DockerProvider implements Provider {
   }
 
   async sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void> {
-    await this.execHost(host, ['sysctl', '-q', '-w', ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)]);
+    await this.transport.execHost(host, ['sysctl', '-q', '-w', ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)]);
   }
 
   node(hostId: string): NodeHandle {
-    return { id: hostId, location: this.locationOf(hostId), exec: (argv, options) => this.execHost(hostId, argv, options) };
+    return { id: hostId, location: this.locationOf(hostId), exec: (argv, options) => this.transport.execHost(hostId, argv, options) };
   }
 
   /** The ruleset is kept in the run directory as evidence and fed to `nft -f /dev/stdin`. */
   async nft(hostId: string, ruleset: string): Promise<void> {
-    const dir = join(this.runDir, 'nft');
+    const dir = join(runDirOf(this.ctx), 'nft');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${hostId}-${++this.nftCount}.nft`), ruleset);
-    await this.execHost(hostId, ['nft', '-f', '/dev/stdin'], { stdin: ruleset });
+    await this.transport.execHost(hostId, ['nft', '-f', '/dev/stdin'], { stdin: ruleset });
   }
 
   spawn(hostId: string, argv: readonly string[], options: SpawnOptions = {}): ManagedProcess {
-    const place = this.requirePlace(hostId);
-    return spawnIn(this.docker, place.container, hostId, this.inHost(place, argv), this.ctx.ledger, options);
+    return this.transport.spawn(hostId, argv, options);
   }
 
   /** For `overlab exec`: the docker CLI command that runs argv in a host, given its location. */
   execArgv(location: string, argv: readonly string[]): string[] {
-    const [container, netns] = location.split('/netns/') as [string, string | undefined];
-    return ['docker', 'exec', '-i', ...(process.stdin.isTTY ? ['-t'] : []), container, ...(netns ? ['nsenter', `--net=/run/netns/${netns}`, '--'] : []), ...argv];
-  }
-
-  private requirePlace(hostId: string): HostPlace {
-    const place = this.place(hostId);
-    if (!place) throw new HarnessError(`host ${hostId} is realised by Docker networks on the docker provider; it runs no commands`, { node: hostId });
-    return place;
-  }
-
-  private inHost(place: HostPlace, argv: readonly string[]): string[] {
-    return place.netns ? ['nsenter', `--net=/run/netns/${place.netns}`, '--', ...argv] : [...argv];
-  }
-
-  private execHost(hostId: string, argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const place = this.requirePlace(hostId);
-    return this.execContainer(place.container, this.inHost(place, argv), { node: hostId, ...options });
-  }
-
-  private async execContainer(container: string, argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    if (this.execMode === 'api') return execIn(this.docker, container, argv, options);
-    let pid = this.initPids.get(container);
-    if (pid === undefined) {
-      pid = (await this.docker.getContainer(container).inspect()).State.Pid;
-      this.initPids.set(container, pid);
-    }
-    const r = await this.runner.run(['nsenter', '-t', String(pid), '-m', '-n', '-p', '--', ...argv], { ...options, allowFailure: true });
-    const result = { ...r, argv };
-    if (r.exitCode === 0 || options.allowFailure) return result;
-    throw new CommandError(`${options.node ? `[${options.node}] ` : ''}${argv.join(' ')} exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-4).join(' ') || '(no stderr)'}`, {
-      argv,
-      node: options.node,
-      exitCode: r.exitCode,
-      stderrTail: r.stderr,
-    });
+    return execArgv(location, argv);
   }
 
   render(action: StepAction): string[][] {
     const run = this.ctx.runId;
-    const inHost = (host: string, argv: string[], stdin = false): string[] => {
-      const place = this.place(host);
+    const command = (host: string, argv: string[], stdin = false): string[] => {
+      const place = this.hosts.place(host);
       // `:` (the shell's no-op) marks what the docker provider does not run: the switch's bridges and ports are its networks.
       if (!place) return [':', 'not', 'run,', `${host}`, 'is', 'Docker', 'networks:', ...argv];
-      return ['docker', 'exec', ...(stdin ? ['-i'] : []), place.container, ...this.inHost(place, argv)];
+      return ['docker', 'exec', ...(stdin ? ['-i'] : []), place.container, ...inHost(place, argv)];
     };
     switch (action.type) {
       case 'create-hosts':
@@ -465,24 +395,24 @@ export class DockerProvider implements Provider {
             const net = networkName(run, l.segment);
             const first = action.links.findIndex((x) => x.segment === l.segment) === action.links.indexOf(l);
             const create = first ? [['docker', 'network', 'create', '--internal', '--subnet', this.segments.get(l.segment)?.cidr ?? 'CIDR', '-o', 'com.docker.network.bridge.inhibit_ipv4=true', '--label', `overlab.run=${run}`, net]] : [];
-            return [...create, ['docker', 'network', 'connect', ...(l.b.ip ? ['--ip', l.b.ip] : []), net, containerName(run, l.b.host)], inHost(l.b.host, ['ip', 'link', 'set', 'dev', 'ethN', 'name', l.b.ifname, 'address', l.b.mac, 'mtu', String(l.b.mtu)])];
+            return [...create, ['docker', 'network', 'connect', ...(l.b.ip ? ['--ip', l.b.ip] : []), net, containerName(run, l.b.host)], command(l.b.host, ['ip', 'link', 'set', 'dev', 'ethN', 'name', l.b.ifname, 'address', l.b.mac, 'mtu', String(l.b.mtu)])];
           }
-          const a = placeOf(run, l.a.host, this.parents.get(l.a.host));
-          const b = placeOf(run, l.b.host, this.parents.get(l.b.host));
+          const a = placeOf(run, l.a.host, this.hosts.parentOf(l.a.host));
+          const b = placeOf(run, l.b.host, this.hosts.parentOf(l.b.host));
           return [['docker', 'exec', a?.container ?? '?', 'ip', ...ip.addVethPair({ name: l.a.ifname, mac: l.a.mac, mtu: l.a.mtu, netns: a?.netns }, { name: l.b.ifname, mac: l.b.mac, mtu: l.b.mtu, netns: b?.netns })]];
         });
       case 'ip':
-        return action.lines.map((l) => inHost(action.host, ['ip', ...l]));
+        return action.lines.map((l) => command(action.host, ['ip', ...l]));
       case 'bridge':
-        return action.lines.map((l) => inHost(action.host, ['bridge', ...l]));
+        return action.lines.map((l) => command(action.host, ['bridge', ...l]));
       case 'sysctl':
-        return [inHost(action.host, ['sysctl', '-q', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
+        return [command(action.host, ['sysctl', '-q', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
       case 'nft':
-        return [inHost(action.host, ['nft', '-f', '/dev/stdin'], true), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
+        return [command(action.host, ['nft', '-f', '/dev/stdin'], true), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
       case 'spawn':
-        return [inHost(action.host, action.argv)];
+        return [command(action.host, action.argv)];
       case 'wait-ping':
-        return [inHost(action.from, ['ping', '-c', '1', '-W', '1', action.to])];
+        return [command(action.from, ['ping', '-c', '1', '-W', '1', action.to])];
     }
   }
 
