@@ -11,37 +11,28 @@
 // Docker network already is) are not run. Pod links stay veth pairs, made inside the container.
 //
 // How commands and files reach hosts is transport.ts; which host is where, hosts.ts.
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type Docker from 'dockerode';
 import { LocalRunner } from '../../core/command.js';
 import { HarnessError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger.js';
-import { PROJECT_ROOT } from '../../core/paths.js';
 import * as ipv4 from '../../core/ipv4.js';
 import { ip, type IpLine } from '../../devices/linux/commands.js';
-import type { HostDecl, HostKind, LinkDecl, LinkEnd, SegmentDecl, StepAction } from '../../plan/types.js';
+import type { HostDecl, LinkDecl, SegmentDecl, StepAction } from '../../plan/types.js';
 import { checkTools } from '../preflight.js';
 import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { dockerClient, engineInfo, isNotFound, type EngineInfo } from './engine.js';
+import { CAPS, Containers, IMAGE_OF } from './containers.js';
 import { Hosts } from './hosts.js';
-import { ensureImages, imageTags, type ImageName, type ImageTags } from './images.js';
-import { bridgeName, containerName, formatPlace, LABEL_HOST, LABEL_SCENARIO, networkName, placeOf, runDirOf, runLabels, scenarioOf, type HostPlace } from './names.js';
+import { imageTags } from './images.js';
+import { bridgeName, containerName, formatPlace, LABEL_SCENARIO, networkName, placeOf, runDirOf, runLabels, scenarioOf } from './names.js';
+import { settleAll } from './settle.js';
 import { teardown } from './teardown.js';
 import { batchInput, execArgv, inHost, Transport, type ExecMode } from './transport.js';
 
 export type { ExecMode } from './transport.js';
-
-/** Which image a host of each kind runs. Pods and the switch have none. */
-const IMAGE_OF: Partial<Record<HostKind, ImageName>> = { node: 'node', unit: 'bigip-sim', client: 'client' };
-
-/**
- * Capabilities instead of --privileged: kernel devices, namespaces and nftables need NET_ADMIN,
- * NET_RAW and SYS_ADMIN (mount, setns for `ip netns`). --privileged also asks for every other
- * capability, and fails where the daemon's own bounding set lacks one (CAP_SYS_RESOURCE here).
- */
-const CAPS = ['NET_ADMIN', 'NET_RAW', 'SYS_ADMIN'];
 
 /** How long a run waits for another run's network on the same subnet to go. */
 const NETWORK_WAIT_MS = 10 * 60_000;
@@ -58,13 +49,13 @@ export class DockerProvider implements Provider {
   private readonly runner = new LocalRunner();
   private readonly hosts: Hosts;
   private readonly transport: Transport;
+  private readonly containers: Containers;
   private readonly segments = new Map<string, SegmentDecl>();
   /** `<switch host>/<port>` (the plan's swpN) → ifindex of the host end of the container's veth. */
   private readonly switchPorts = new Map<string, number>();
   /** The highest ifindex in each container once its segments are attached. */
   private readonly maxIfindex = new Map<string, number>();
   private engine?: EngineInfo;
-  private tags?: ImageTags;
   private nftCount = 0;
 
   constructor(
@@ -75,6 +66,7 @@ export class DockerProvider implements Provider {
     this.hosts = new Hosts(ctx);
     const mode = options.exec ?? (process.env.OVERLAB_DOCKER_EXEC === 'nsenter' ? 'nsenter' : 'api');
     this.transport = new Transport(this.docker, mode, ctx, (host) => this.hosts.place(host), this.runner);
+    this.containers = new Containers(this.docker, ctx, this.hosts, this.transport);
     this.files = this.transport.files();
   }
 
@@ -107,49 +99,7 @@ export class DockerProvider implements Provider {
     this.hosts.learn(hosts);
     for (const h of hosts) for (const s of h.segments ?? []) this.segments.set(s.id, s);
     this.engine ??= await engineInfo(this.docker);
-    this.tags = (await ensureImages(this.docker, { ledger: this.ctx.ledger })).tags;
-    const containers = hosts.filter((h) => h.kind !== 'switch' && !h.parent && h.kind !== 'pod');
-    for (const h of containers) if (!IMAGE_OF[h.kind]) throw new HarnessError(`the docker provider has no image for a host of kind ${h.kind} (${h.id})`);
-    this.ctx.ledger.record(...containers.map((h): LedgerEntry => ({ kind: 'docker-container', name: containerName(this.ctx.runId, h.id), host: h.id })));
-    const queue = new PQueue({ concurrency: 3 });
-    await settleAll(containers.map((h) => queue.add(() => this.startContainer(h))));
-    // Pods: network namespaces inside their node's container, one `ip -batch` per container.
-    const pods = new Map<string, string[]>();
-    for (const h of hosts) {
-      const p = h.kind === 'pod' || h.parent ? this.hosts.place(h.id) : undefined;
-      if (p?.netns) pods.set(p.container, [...(pods.get(p.container) ?? []), p.netns]);
-    }
-    await settleAll([...pods].map(([container, names]) => this.transport.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(names.map(ip.netnsAdd)), node: container })));
-  }
-
-  private async startContainer(h: HostDecl): Promise<void> {
-    const name = containerName(this.ctx.runId, h.id);
-    const binds: string[] = [];
-    if (h.kind === 'client') {
-      // The traffic probe is this harness's own vip-probe.js run by this node binary, at the same paths.
-      const node = realpathSync(process.execPath);
-      binds.push(`${node}:${process.execPath}:ro`, `${join(PROJECT_ROOT, 'dist')}:${join(PROJECT_ROOT, 'dist')}:ro`, `${join(PROJECT_ROOT, 'package.json')}:${join(PROJECT_ROOT, 'package.json')}:ro`);
-    }
-    const container = await this.docker.createContainer({
-      name,
-      Image: this.tags![IMAGE_OF[h.kind]!],
-      Hostname: h.id.slice(0, 63),
-      Labels: runLabels(this.ctx.runId, { [LABEL_SCENARIO]: scenarioOf(this.ctx), [LABEL_HOST]: h.id }),
-      HostConfig: {
-        NetworkMode: 'none',
-        CapAdd: CAPS,
-        SecurityOpt: ['seccomp=unconfined', ...(this.engine?.apparmor ? ['apparmor=unconfined'] : [])],
-        // --security-opt systempaths=unconfined: /proc/sys writable (sysctl in the plan), nothing masked.
-        MaskedPaths: [],
-        ReadonlyPaths: [],
-        // A fresh network namespace has IPv6 on; the plan turns address generation off per link.
-        Sysctls: { 'net.ipv6.conf.all.disable_ipv6': '0', 'net.ipv6.conf.default.disable_ipv6': '0' },
-        Binds: binds,
-        Init: false,
-      },
-    });
-    await container.start();
-    await this.transport.started(name, container);
+    await this.containers.create(hosts, this.engine);
   }
 
   async wire(links: readonly LinkDecl[]): Promise<void> {
@@ -160,30 +110,7 @@ export class DockerProvider implements Provider {
     for (const l of attach) byHost.set(l.b.host, [...(byHost.get(l.b.host) ?? []), l]);
     const queue = new PQueue({ concurrency: 3 });
     await settleAll([...byHost].map(([host, ls]) => queue.add(() => this.attach(host, ls))));
-    // veth pairs between a container and its pods, created inside the container. The container's
-    // end gets an explicit ifindex above every one in the container: left to the kernel it would
-    // be 2 (Docker's eth0 came in with a large one), like its peer in the fresh pod namespace, and
-    // a veth whose ifindex equals its peer's gets its carrier changes batched by linkwatch at most
-    // once a second: cni0's port stays disabled and the pod is unreachable for up to a second
-    // after boot (plan/plan.ts says the same of the netns switch ports).
-    const byContainer = new Map<string, IpLine[]>();
-    for (const l of pairs) {
-      const a = this.hosts.place(l.a.host);
-      const b = this.hosts.place(l.b.host);
-      if (!a || !b || a.container !== b.container) {
-        throw new HarnessError(`the docker provider wires veth pairs only inside one container (a node and its pods); ${l.a.host}/${l.a.ifname} - ${l.b.host}/${l.b.ifname} cross containers`);
-      }
-      const index = a.netns ? undefined : (this.maxIfindex.get(a.container) ?? 100) + 1 + (byContainer.get(a.container)?.length ?? 0);
-      byContainer.set(a.container, [...(byContainer.get(a.container) ?? []), this.vethLine(l.a, a, l.b, b, index)]);
-    }
-    await settleAll([...byContainer].map(([container, lines]) => this.transport.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(lines), node: container })));
-  }
-
-  private vethLine(a: LinkEnd, pa: HostPlace, b: LinkEnd, pb: HostPlace, index?: number): IpLine {
-    const line = ip.addVethPair({ name: a.ifname, mac: a.mac, mtu: a.mtu, netns: pa.netns }, { name: b.ifname, mac: b.mac, mtu: b.mtu, netns: pb.netns });
-    if (index === undefined) return line;
-    const at = line.indexOf('type');
-    return [...line.slice(0, at), 'index', String(index), ...line.slice(at)];
+    await this.containers.wirePods(pairs, (container) => this.maxIfindex.get(container));
   }
 
   /** One internal network per segment in use; recorded, then created; its host bridge made quiet. */
@@ -419,17 +346,6 @@ export class DockerProvider implements Provider {
   teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
     return teardown(this.docker, this.ctx.runId, entries);
   }
-}
-
-/**
- * Like Promise.all, but rejects only once every promise settled: a failed create must not start
- * the teardown while other creates are still in flight (they would outlive it).
- */
-async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 /** The segment's gateway for Docker's IPAM (held by no interface): its highest free host address. */
