@@ -10,24 +10,27 @@
 // MTU, down, no address, no route), and its own ip/bridge lines (bridges and ports that the
 // Docker network already is) are not run. Pod links stay veth pairs, made inside the container.
 //
-// How commands and files reach hosts is transport.ts; which host is where, hosts.ts.
+// This class composes the parts, one job a file: hosts.ts (which host is where), containers.ts
+// (images to containers, pods), segments.ts (the switch as Docker networks), transport.ts (how
+// commands and files reach hosts), render.ts (`overlab plan`) and teardown.ts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { LocalRunner } from '../../core/command.js';
 import type { LedgerEntry } from '../../core/ledger.js';
-import { ip, type IpLine } from '../../devices/linux/commands.js';
+import type { IpLine } from '../../devices/linux/commands.js';
 import type { HostDecl, LinkDecl, StepAction } from '../../plan/types.js';
 import { checkTools } from '../preflight.js';
 import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
+import { Containers } from './containers.js';
 import { dockerClient, engineInfo, type EngineInfo } from './engine.js';
-import { CAPS, Containers, IMAGE_OF } from './containers.js';
 import { Hosts } from './hosts.js';
 import { imageTags } from './images.js';
-import { containerName, formatPlace, networkName, placeOf, runDirOf } from './names.js';
+import { formatPlace, runDirOf } from './names.js';
+import { renderAction } from './render.js';
 import { Segments } from './segments.js';
 import { teardown } from './teardown.js';
-import { batchInput, execArgv, inHost, Transport, type ExecMode } from './transport.js';
+import { batchInput, execArgv, Transport, type ExecMode } from './transport.js';
 
 export type { ExecMode } from './transport.js';
 export { gatewayFor } from './segments.js';
@@ -142,49 +145,7 @@ export class DockerProvider implements Provider {
   }
 
   render(action: StepAction): string[][] {
-    const run = this.ctx.runId;
-    const command = (host: string, argv: string[], stdin = false): string[] => {
-      const place = this.hosts.place(host);
-      // `:` (the shell's no-op) marks what the docker provider does not run: the switch's bridges and ports are its networks.
-      if (!place) return [':', 'not', 'run,', `${host}`, 'is', 'Docker', 'networks:', ...argv];
-      return ['docker', 'exec', ...(stdin ? ['-i'] : []), place.container, ...inHost(place, argv)];
-    };
-    switch (action.type) {
-      case 'create-hosts':
-        this.segments.learn(action.hosts);
-        return action.hosts.flatMap((h): string[][] => {
-          if (h.kind === 'switch') return (h.segments ?? []).map((s) => [':', `${h.id}:`, 'segment', s.id, s.cidr, 'becomes', 'docker', 'network', networkName(run, s.id), 'when', 'wired']);
-          const place = placeOf(run, h.id, h.parent);
-          if (!place) return [];
-          if (place.netns) return [['docker', 'exec', place.container, 'ip', 'netns', 'add', place.netns]];
-          const image = IMAGE_OF[h.kind] ?? h.kind;
-          return [['docker', 'run', '-d', '--name', place.container, '--network', 'none', ...CAPS.flatMap((c) => ['--cap-add', c]), '--security-opt', 'systempaths=unconfined', '--label', `overlab.run=${run}`, `overlab/${image}:HASH`]];
-        });
-      case 'wire':
-        return action.links.flatMap((l): string[][] => {
-          if (l.segment !== undefined && placeOf(run, l.a.host, undefined) === undefined) {
-            const net = networkName(run, l.segment);
-            const first = action.links.findIndex((x) => x.segment === l.segment) === action.links.indexOf(l);
-            const create = first ? [['docker', 'network', 'create', '--internal', '--subnet', this.segments.cidrOf(l.segment) ?? 'CIDR', '-o', 'com.docker.network.bridge.inhibit_ipv4=true', '--label', `overlab.run=${run}`, net]] : [];
-            return [...create, ['docker', 'network', 'connect', ...(l.b.ip ? ['--ip', l.b.ip] : []), net, containerName(run, l.b.host)], command(l.b.host, ['ip', 'link', 'set', 'dev', 'ethN', 'name', l.b.ifname, 'address', l.b.mac, 'mtu', String(l.b.mtu)])];
-          }
-          const a = placeOf(run, l.a.host, this.hosts.parentOf(l.a.host));
-          const b = placeOf(run, l.b.host, this.hosts.parentOf(l.b.host));
-          return [['docker', 'exec', a?.container ?? '?', 'ip', ...ip.addVethPair({ name: l.a.ifname, mac: l.a.mac, mtu: l.a.mtu, netns: a?.netns }, { name: l.b.ifname, mac: l.b.mac, mtu: l.b.mtu, netns: b?.netns })]];
-        });
-      case 'ip':
-        return action.lines.map((l) => command(action.host, ['ip', ...l]));
-      case 'bridge':
-        return action.lines.map((l) => command(action.host, ['bridge', ...l]));
-      case 'sysctl':
-        return [command(action.host, ['sysctl', '-q', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
-      case 'nft':
-        return [command(action.host, ['nft', '-f', '/dev/stdin'], true), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
-      case 'spawn':
-        return [command(action.host, action.argv)];
-      case 'wait-ping':
-        return [command(action.from, ['ping', '-c', '1', '-W', '1', action.to])];
-    }
+    return renderAction(action, this.ctx.runId, this.hosts, this.segments);
   }
 
   teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
