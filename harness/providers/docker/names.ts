@@ -2,8 +2,10 @@
 // netns provider's namespaces (`ol-<run>.<host>`, `ol-<run>.<segment>`) and carry labels, so
 // `overlab clean` finds them by label, never by a name pattern. Pods are network namespaces
 // inside their node's container, named after the pod.
+import { dirname, relative } from 'node:path';
 import { UNDERLAY_HOST } from '../../plan/plan.js';
 import { REGISTRY_DIR } from '../../core/registry.js';
+import type { ProviderContext } from '../types.js';
 
 export const LABEL = 'overlab';
 export const LABEL_RUN = 'overlab.run';
@@ -19,6 +21,16 @@ export const LABEL_CACHE = 'overlab.cache';
 
 export function runLabels(runId: string, extra: Record<string, string> = {}): Record<string, string> {
   return { [LABEL]: '1', [LABEL_RUN]: runId, [LABEL_OWNER]: String(process.pid), [LABEL_STATE]: REGISTRY_DIR, ...extra };
+}
+
+/** The run directory: the ledger's. */
+export function runDirOf(ctx: ProviderContext): string {
+  return dirname(ctx.ledger.file);
+}
+
+/** The overlab.scenario label: the scenario's name, or else the run directory's parent's (<reports>/<scenario>/<run>). */
+export function scenarioOf(ctx: ProviderContext): string {
+  return ctx.scenario ?? relative(dirname(dirname(runDirOf(ctx))), dirname(runDirOf(ctx)));
 }
 
 export function containerName(runId: string, hostId: string): string {

@@ -10,48 +10,30 @@
 // MTU, down, no address, no route), and its own ip/bridge lines (bridges and ports that the
 // Docker network already is) are not run. Pod links stay veth pairs, made inside the container.
 //
-// Commands reach hosts by `docker exec` through the Engine API (default), or, with
-// OVERLAB_DOCKER_EXEC=nsenter, by nsenter into the container's mount and network namespaces from
-// this machine (about ten times faster; needs a local daemon). Long-running processes are always
-// Engine execs. Files a host writes for the harness (captures, probe records) are written inside
-// the container and copied out through the archive API (HostFiles).
-import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import PQueue from 'p-queue';
+// This class composes the parts, one job a file: hosts.ts (which host is where), containers.ts
+// (images to containers, pods), segments.ts (the switch as Docker networks), transport.ts (how
+// commands and files reach hosts), render.ts (`overlab plan`) and teardown.ts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { LocalRunner, type CommandResult, type RunOptions } from '../../core/command.js';
-import { CommandError, HarnessError } from '../../core/errors.js';
+import { LocalRunner } from '../../core/command.js';
 import type { LedgerEntry } from '../../core/ledger.js';
-import { PROJECT_ROOT } from '../../core/paths.js';
-import * as ipv4 from '../../core/ipv4.js';
-import { ip, type IpLine } from '../../devices/linux/commands.js';
-import type { HostAction, HostDecl, HostKind, LinkDecl, LinkEnd, SegmentDecl, StepAction } from '../../plan/types.js';
+import type { IpLine } from '../../devices/linux/commands.js';
+import type { HostAction, HostDecl, LinkDecl } from '../../plan/types.js';
 import { checkTools } from '../preflight.js';
 import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
-import { dockerClient, engineInfo, fetchFromContainer, isNotFound, type EngineInfo } from './engine.js';
-import { execIn, spawnIn } from './exec.js';
-import { ensureImages, imageTags, type ImageName, type ImageTags } from './images.js';
-import { bridgeName, containerName, formatPlace, LABEL_HOST, LABEL_RUN, LABEL_SCENARIO, networkName, placeOf, runLabels, type HostPlace } from './names.js';
+import { Containers } from './containers.js';
+import { dockerClient, engineInfo, type EngineInfo } from './engine.js';
+import { Hosts } from './hosts.js';
+import { imageTags } from './images.js';
+import { formatPlace, runDirOf } from './names.js';
+import { renderAction } from './render.js';
+import { Segments } from './segments.js';
+import { teardown } from './teardown.js';
+import { batchInput, execArgv, Transport, type ExecMode } from './transport.js';
 
-const batchInput = (lines: readonly IpLine[]): string => lines.map((l) => l.join(' ')).join('\n') + '\n';
-
-/** Which image a host of each kind runs. Pods and the switch have none. */
-const IMAGE_OF: Partial<Record<HostKind, ImageName>> = { node: 'node', unit: 'bigip-sim', client: 'client' };
-
-/** Where files written for the harness live inside a container (made by every image). */
-const OUT_DIR = '/overlab/out';
-
-/**
- * Capabilities instead of --privileged: kernel devices, namespaces and nftables need NET_ADMIN,
- * NET_RAW and SYS_ADMIN (mount, setns for `ip netns`). --privileged also asks for every other
- * capability, and fails where the daemon's own bounding set lacks one (CAP_SYS_RESOURCE here).
- */
-const CAPS = ['NET_ADMIN', 'NET_RAW', 'SYS_ADMIN'];
-
-/** How long a run waits for another run's network on the same subnet to go. */
-const NETWORK_WAIT_MS = 10 * 60_000;
-
-export type ExecMode = 'api' | 'nsenter';
+export type { ExecMode } from './transport.js';
+export { gatewayFor } from './segments.js';
 
 export interface DockerProviderOptions {
   exec?: ExecMode;
@@ -62,18 +44,11 @@ export class DockerProvider implements Provider {
   readonly kind = 'docker';
   readonly files: HostFiles;
   private readonly docker: Docker;
-  private readonly execMode: ExecMode;
-  private readonly runner = new LocalRunner();
-  private readonly parents = new Map<string, string>();
-  private readonly kinds = new Map<string, HostKind>();
-  private readonly segments = new Map<string, SegmentDecl>();
-  private readonly initPids = new Map<string, number>();
-  /** `<switch host>/<port>` (the plan's swpN) → ifindex of the host end of the container's veth. */
-  private readonly switchPorts = new Map<string, number>();
-  /** The highest ifindex in each container once its segments are attached. */
-  private readonly maxIfindex = new Map<string, number>();
+  private readonly hosts: Hosts;
+  private readonly transport: Transport;
+  private readonly containers: Containers;
+  private readonly segments: Segments;
   private engine?: EngineInfo;
-  private tags?: ImageTags;
   private nftCount = 0;
 
   constructor(
@@ -81,23 +56,13 @@ export class DockerProvider implements Provider {
     options: DockerProviderOptions = {},
   ) {
     this.docker = options.docker ?? dockerClient();
-    this.execMode = options.exec ?? (process.env.OVERLAB_DOCKER_EXEC === 'nsenter' ? 'nsenter' : 'api');
-    this.files = {
-      pathIn: (_host, localPath) => `${OUT_DIR}/${relative(this.runDir, localPath).split('/').filter((p) => p && p !== '..').join('__')}`,
-      fetch: async (host, pathIn, localPath) => {
-        const place = this.place(host);
-        if (!place) throw new HarnessError(`host ${host} has no container to copy ${pathIn} from`);
-        await fetchFromContainer(this.docker, place.container, pathIn, localPath);
-      },
-    };
-  }
-
-  private get runDir(): string {
-    return dirname(this.ctx.ledger.file);
-  }
-
-  private get scenario(): string {
-    return this.ctx.scenario ?? relative(dirname(dirname(this.runDir)), dirname(this.runDir));
+    const runner = new LocalRunner();
+    this.hosts = new Hosts(ctx);
+    const mode = options.exec ?? (process.env.OVERLAB_DOCKER_EXEC === 'nsenter' ? 'nsenter' : 'api');
+    this.transport = new Transport(this.docker, mode, ctx, (host) => this.hosts.place(host), runner);
+    this.containers = new Containers(this.docker, ctx, this.hosts, this.transport);
+    this.segments = new Segments(this.docker, ctx, runner, this.transport);
+    this.files = this.transport.files();
   }
 
   async preflight(): Promise<Prerequisite[]> {
@@ -122,219 +87,22 @@ export class DockerProvider implements Provider {
   }
 
   locationOf(hostId: string): string {
-    return formatPlace(this.place(hostId), this.ctx.runId);
-  }
-
-  private place(hostId: string): HostPlace | undefined {
-    if (this.kinds.get(hostId) === 'switch') return undefined;
-    return placeOf(this.ctx.runId, hostId, this.parents.get(hostId));
-  }
-
-  private isSwitch(hostId: string): boolean {
-    return this.kinds.get(hostId) === 'switch' || this.place(hostId) === undefined;
+    return formatPlace(this.hosts.place(hostId), this.ctx.runId);
   }
 
   async createHosts(hosts: readonly HostDecl[]): Promise<void> {
-    for (const h of hosts) {
-      this.kinds.set(h.id, h.kind);
-      if (h.parent) this.parents.set(h.id, h.parent);
-      for (const s of h.segments ?? []) this.segments.set(s.id, s);
-    }
+    this.hosts.learn(hosts);
+    this.segments.learn(hosts);
     this.engine ??= await engineInfo(this.docker);
-    this.tags = (await ensureImages(this.docker, { ledger: this.ctx.ledger })).tags;
-    const containers = hosts.filter((h) => h.kind !== 'switch' && !h.parent && h.kind !== 'pod');
-    for (const h of containers) if (!IMAGE_OF[h.kind]) throw new HarnessError(`the docker provider has no image for a host of kind ${h.kind} (${h.id})`);
-    this.ctx.ledger.record(...containers.map((h): LedgerEntry => ({ kind: 'docker-container', name: containerName(this.ctx.runId, h.id), host: h.id })));
-    const queue = new PQueue({ concurrency: 3 });
-    await settleAll(containers.map((h) => queue.add(() => this.startContainer(h))));
-    // Pods: network namespaces inside their node's container, one `ip -batch` per container.
-    const pods = new Map<string, string[]>();
-    for (const h of hosts) {
-      const p = h.kind === 'pod' || h.parent ? this.place(h.id) : undefined;
-      if (p?.netns) pods.set(p.container, [...(pods.get(p.container) ?? []), p.netns]);
-    }
-    await settleAll([...pods].map(([container, names]) => this.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(names.map(ip.netnsAdd)), node: container })));
+    await this.containers.create(hosts, this.engine);
   }
 
-  private async startContainer(h: HostDecl): Promise<void> {
-    const name = containerName(this.ctx.runId, h.id);
-    const binds: string[] = [];
-    if (h.kind === 'client') {
-      // The traffic probe is this harness's own vip-probe.js run by this node binary, at the same paths.
-      const node = realpathSync(process.execPath);
-      binds.push(`${node}:${process.execPath}:ro`, `${join(PROJECT_ROOT, 'dist')}:${join(PROJECT_ROOT, 'dist')}:ro`, `${join(PROJECT_ROOT, 'package.json')}:${join(PROJECT_ROOT, 'package.json')}:ro`);
-    }
-    const container = await this.docker.createContainer({
-      name,
-      Image: this.tags![IMAGE_OF[h.kind]!],
-      Hostname: h.id.slice(0, 63),
-      Labels: runLabels(this.ctx.runId, { [LABEL_SCENARIO]: this.scenario, [LABEL_HOST]: h.id }),
-      HostConfig: {
-        NetworkMode: 'none',
-        CapAdd: CAPS,
-        SecurityOpt: ['seccomp=unconfined', ...(this.engine?.apparmor ? ['apparmor=unconfined'] : [])],
-        // --security-opt systempaths=unconfined: /proc/sys writable (sysctl in the plan), nothing masked.
-        MaskedPaths: [],
-        ReadonlyPaths: [],
-        // A fresh network namespace has IPv6 on; the plan turns address generation off per link.
-        Sysctls: { 'net.ipv6.conf.all.disable_ipv6': '0', 'net.ipv6.conf.default.disable_ipv6': '0' },
-        Binds: binds,
-        Init: false,
-      },
-    });
-    await container.start();
-    if (this.execMode === 'nsenter') this.initPids.set(name, (await container.inspect()).State.Pid);
-  }
-
+  /** The switch's links become network attachments; the others are veth pairs inside a container. */
   async wire(links: readonly LinkDecl[]): Promise<void> {
-    const attach = links.filter((l) => l.segment !== undefined && this.isSwitch(l.a.host));
+    const attach = links.filter((l) => l.segment !== undefined && this.hosts.isSwitch(l.a.host));
     const pairs = links.filter((l) => !attach.includes(l));
-    await this.createNetworks(attach);
-    const byHost = new Map<string, LinkDecl[]>();
-    for (const l of attach) byHost.set(l.b.host, [...(byHost.get(l.b.host) ?? []), l]);
-    const queue = new PQueue({ concurrency: 3 });
-    await settleAll([...byHost].map(([host, ls]) => queue.add(() => this.attach(host, ls))));
-    // veth pairs between a container and its pods, created inside the container. The container's
-    // end gets an explicit ifindex above every one in the container: left to the kernel it would
-    // be 2 (Docker's eth0 came in with a large one), like its peer in the fresh pod namespace, and
-    // a veth whose ifindex equals its peer's gets its carrier changes batched by linkwatch at most
-    // once a second: cni0's port stays disabled and the pod is unreachable for up to a second
-    // after boot (plan/plan.ts says the same of the netns switch ports).
-    const byContainer = new Map<string, IpLine[]>();
-    for (const l of pairs) {
-      const a = this.place(l.a.host);
-      const b = this.place(l.b.host);
-      if (!a || !b || a.container !== b.container) {
-        throw new HarnessError(`the docker provider wires veth pairs only inside one container (a node and its pods); ${l.a.host}/${l.a.ifname} - ${l.b.host}/${l.b.ifname} cross containers`);
-      }
-      const index = a.netns ? undefined : (this.maxIfindex.get(a.container) ?? 100) + 1 + (byContainer.get(a.container)?.length ?? 0);
-      byContainer.set(a.container, [...(byContainer.get(a.container) ?? []), this.vethLine(l.a, a, l.b, b, index)]);
-    }
-    await settleAll([...byContainer].map(([container, lines]) => this.execContainer(container, ['ip', '-batch', '-'], { stdin: batchInput(lines), node: container })));
-  }
-
-  private vethLine(a: LinkEnd, pa: HostPlace, b: LinkEnd, pb: HostPlace, index?: number): IpLine {
-    const line = ip.addVethPair({ name: a.ifname, mac: a.mac, mtu: a.mtu, netns: pa.netns }, { name: b.ifname, mac: b.mac, mtu: b.mtu, netns: pb.netns });
-    if (index === undefined) return line;
-    const at = line.indexOf('type');
-    return [...line.slice(0, at), 'index', String(index), ...line.slice(at)];
-  }
-
-  /** One internal network per segment in use; recorded, then created; its host bridge made quiet. */
-  private async createNetworks(attach: readonly LinkDecl[]): Promise<void> {
-    const used = [...new Set(attach.map((l) => l.segment!))];
-    const decls = used.map((id) => {
-      const s = this.segments.get(id);
-      if (!s) throw new HarnessError(`no segment "${id}" on the switch host: the plan's create-hosts step must list the switch's segments`);
-      return s;
-    });
-    this.ctx.ledger.record(...decls.map((s): LedgerEntry => ({ kind: 'docker-network', name: networkName(this.ctx.runId, s.id) })));
-    // Docker refuses a subnet that overlaps another network's, so two runs whose scenarios share
-    // an underlay take turns here: all of this run's networks or none, then try again.
-    const started = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.createNetworksOnce(decls, attach);
-      } catch (e) {
-        if (!/overlaps/i.test((e as Error).message)) throw e;
-        await Promise.all(decls.map((s) => this.docker.getNetwork(networkName(this.ctx.runId, s.id)).remove().catch(() => undefined)));
-        if (performance.now() - started > NETWORK_WAIT_MS) {
-          throw new HarnessError(`waited ${NETWORK_WAIT_MS / 1000} s for another run's Docker network on ${decls.map((s) => s.cidr).join(', ')} to go: ${(e as Error).message}`, {}, { cause: e });
-        }
-        await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
-      }
-    }
-  }
-
-  private async createNetworksOnce(decls: readonly SegmentDecl[], attach: readonly LinkDecl[]): Promise<void> {
-    // Settled, not Promise.all: a failed attempt removes its networks only after every create answered.
-    const results = await Promise.allSettled(
-      decls.map(async (s, i) => {
-        const taken = new Set(attach.filter((l) => l.segment === s.id).flatMap((l) => (l.b.ip ? [l.b.ip] : [])));
-        const bridge = bridgeName(this.ctx.runId, i);
-        await this.docker.createNetwork({
-          Name: networkName(this.ctx.runId, s.id),
-          Driver: 'bridge',
-          CheckDuplicate: true,
-          // Internal: no gateway route, no masquerading; nothing of the testbed leaves this machine.
-          Internal: true,
-          EnableIPv6: false,
-          IPAM: { Driver: 'default', Config: [{ Subnet: s.cidr, Gateway: gatewayFor(s.cidr, taken) }] },
-          Options: {
-            'com.docker.network.bridge.name': bridge,
-            // The host's end of the segment holds no address: the host is not on the testbed.
-            'com.docker.network.bridge.inhibit_ipv4': 'true',
-            'com.docker.network.driver.mtu': String(s.mtu),
-          },
-          Labels: runLabels(this.ctx.runId, { [LABEL_SCENARIO]: this.scenario, 'overlab.segment': s.id }),
-        });
-        // What the plan's switch bridge says of itself (no IPv6 address generation, no multicast
-        // snooping), on the Docker bridge when this daemon is local; a remote one is left as it is.
-        await this.runner.run(['ip', '-batch', '-'], { stdin: batchInput([ip.addrGenNone(bridge), ['link', 'set', 'dev', bridge, 'type', 'bridge', 'mcast_snooping', '0'], ['addr', 'flush', 'dev', bridge]]), allowFailure: true });
-      }),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
-
-  /**
-   * Plugs a container into its segments, then makes each new interface what a fresh veth end of
-   * the netns provider is: the plan's name, MAC and MTU, down, no address, no route, IPv6 on.
-   */
-  private async attach(host: string, links: readonly LinkDecl[]): Promise<void> {
-    const name = containerName(this.ctx.runId, host);
-    await this.docker.getNetwork('none').disconnect({ Container: name, Force: true }).catch((e: unknown) => {
-      if (!isNotFound(e) && !/is not connected/.test((e as Error).message)) throw e;
-    });
-    for (const l of links) {
-      await this.docker.getNetwork(networkName(this.ctx.runId, l.segment!)).connect({
-        Container: name,
-        EndpointConfig: { IPAMConfig: l.b.ip ? { IPv4Address: l.b.ip } : undefined, MacAddress: l.b.mac },
-      });
-    }
-    const info = await this.docker.getContainer(name).inspect();
-    const links0 = JSON.parse((await this.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifname: string; address?: string }[];
-    const found = links.map((l, i) => {
-      const mac = info.NetworkSettings.Networks[networkName(this.ctx.runId, l.segment!)]?.MacAddress?.toLowerCase();
-      const dev = links0.find((d) => d.address?.toLowerCase() === mac)?.ifname;
-      if (!dev) throw new HarnessError(`[${host}] the interface Docker attached for segment ${l.segment} (MAC ${mac}) is not in the container`);
-      return { dev, tmp: `oltmp${i}`, end: l.b };
-    });
-    await this.execContainer(name, ['ip', '-batch', '-'], {
-      node: host,
-      stdin: batchInput([
-        ...found.flatMap((f) => [ip.linkDown(f.dev), ['addr', 'flush', 'dev', f.dev], ['link', 'set', 'dev', f.dev, 'name', f.tmp]]),
-        ...found.map((f) => ['link', 'set', 'dev', f.tmp, 'name', f.end.ifname, 'address', f.end.mac, 'mtu', String(f.end.mtu)]),
-      ]),
-    });
-    await this.execContainer(name, ['sysctl', '-q', '-w', ...found.map((f) => `net.ipv6.conf.${f.end.ifname}.disable_ipv6=0`)], { node: host });
-    // The switch port each link is: the host end of the container's veth (its peer ifindex).
-    const after = JSON.parse((await this.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifindex: number; ifname: string; link_index?: number }[];
-    this.maxIfindex.set(name, Math.max(...after.map((d) => d.ifindex)));
-    links.forEach((l) => {
-      const peer = after.find((d) => d.ifname === l.b.ifname)?.link_index;
-      if (peer !== undefined) this.switchPorts.set(`${l.a.host}/${l.a.ifname}`, peer);
-    });
-    // What the plan says of every switch port (`addrgenmode none`), on the host ends now, before
-    // their IPv6 link-local addresses send more MLD reports and router solicitations into the
-    // testbed; the switch's own step later finds nothing left to do. Local daemon only.
-    const ports = await this.hostPorts([...this.switchPorts.values()]);
-    const silence = links.flatMap((l) => {
-      const dev = ports.get(this.switchPorts.get(`${l.a.host}/${l.a.ifname}`) ?? -1);
-      return dev ? [ip.addrGenNone(dev), ['addr', 'flush', 'dev', dev]] : [];
-    });
-    if (silence.length > 0) {
-      await this.runner.run(['ip', '-batch', '-'], { stdin: batchInput(silence), node: 'underlay', allowFailure: true });
-      // Docker brought the port up with an address before we could say anything: IPv6 off on it
-      // too, which also stops the retransmissions of the MLD report its address removal queued
-      // (sent now, they die at the container's end, which is down until the plan brings it up).
-      const devs = links.flatMap((l) => ports.get(this.switchPorts.get(`${l.a.host}/${l.a.ifname}`) ?? -1) ?? []);
-      await this.runner.run(['sysctl', '-q', '-w', ...devs.map((d) => `net.ipv6.conf.${d}.disable_ipv6=1`)], { allowFailure: true });
-    }
-    // Docker's embedded DNS puts a nat table in every container on a user-defined network. A
-    // testbed host resolves no names, and a nat hook would put all its traffic through conntrack,
-    // which no host of the netns provider does: remove it.
-    await this.execContainer(name, ['nft', 'delete', 'table', 'ip', 'nat'], { node: host, allowFailure: true });
+    await this.segments.wire(attach);
+    await this.containers.wirePods(pairs, (container) => this.segments.highestIfindex(container));
   }
 
   ip(host: string, lines: readonly IpLine[]): Promise<void> {
@@ -347,208 +115,40 @@ export class DockerProvider implements Provider {
 
   private async batch(host: string, argv: string[], lines: readonly IpLine[]): Promise<void> {
     if (lines.length === 0) return;
-    if (this.isSwitch(host)) return this.switchBatch(host, argv, lines);
-    await this.execHost(host, argv, { stdin: batchInput(lines) });
-  }
-
-  /**
-   * The switch's ip lines make the bridges and ports its Docker networks already are: not run.
-   * Its static FDB entries (`bridge fdb ... dev swpN master static`) are run on the Docker
-   * bridge, with each port translated to the host end of that container's veth, when the daemon
-   * is local (the host's ifindex is known); otherwise the bridge learns them.
-   */
-  private async switchBatch(host: string, argv: readonly string[], lines: readonly IpLine[]): Promise<void> {
-    if (argv[0] !== 'bridge' || this.switchPorts.size === 0) return;
-    const byIndex = await this.hostPorts([...this.switchPorts.values()]);
-    const translated = lines.flatMap((l): IpLine[] => {
-      const at = l.indexOf('dev');
-      const port = at >= 0 ? l[at + 1] : undefined;
-      const index = port ? this.switchPorts.get(`${host}/${port}`) : undefined;
-      const dev = index !== undefined ? byIndex.get(index) : undefined;
-      return dev && l.includes('master') ? [[...l.slice(0, at + 1), dev, ...l.slice(at + 2)]] : [];
-    });
-    if (translated.length > 0) await this.runner.run(['bridge', '-batch', '-'], { stdin: batchInput(translated), node: host });
-  }
-
-  /** Names of this machine's interfaces with these ifindexes (the host ends of containers' veths). */
-  private async hostPorts(indexes: readonly number[]): Promise<Map<number, string>> {
-    if (indexes.length === 0) return new Map();
-    const r = await this.runner.run(['ip', '-j', 'link', 'show'], { allowFailure: true });
-    if (r.exitCode !== 0) return new Map();
-    const wanted = new Set(indexes);
-    return new Map((JSON.parse(r.stdout) as { ifindex: number; ifname: string }[]).filter((d) => wanted.has(d.ifindex)).map((d) => [d.ifindex, d.ifname]));
+    if (this.hosts.isSwitch(host)) return this.segments.switchBatch(host, argv, lines);
+    await this.transport.execHost(host, argv, { stdin: batchInput(lines) });
   }
 
   async sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void> {
-    await this.execHost(host, ['sysctl', '-q', '-w', ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)]);
+    await this.transport.execHost(host, ['sysctl', '-q', '-w', ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)]);
   }
 
   node(hostId: string): NodeHandle {
-    return { id: hostId, location: this.locationOf(hostId), exec: (argv, options) => this.execHost(hostId, argv, options) };
+    return { id: hostId, location: this.locationOf(hostId), exec: (argv, options) => this.transport.execHost(hostId, argv, options) };
   }
 
   /** The ruleset is kept in the run directory as evidence and fed to `nft -f /dev/stdin`. */
   async nft(hostId: string, ruleset: string): Promise<void> {
-    const dir = join(this.runDir, 'nft');
+    const dir = join(runDirOf(this.ctx), 'nft');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${hostId}-${++this.nftCount}.nft`), ruleset);
-    await this.execHost(hostId, ['nft', '-f', '/dev/stdin'], { stdin: ruleset });
+    await this.transport.execHost(hostId, ['nft', '-f', '/dev/stdin'], { stdin: ruleset });
   }
 
   spawn(hostId: string, argv: readonly string[], options: SpawnOptions = {}): ManagedProcess {
-    const place = this.requirePlace(hostId);
-    return spawnIn(this.docker, place.container, hostId, this.inHost(place, argv), this.ctx.ledger, options);
+    return this.transport.spawn(hostId, argv, options);
   }
 
   /** For `overlab exec`: the docker CLI command that runs argv in a host, given its location. */
   execArgv(location: string, argv: readonly string[]): string[] {
-    const [container, netns] = location.split('/netns/') as [string, string | undefined];
-    return ['docker', 'exec', '-i', ...(process.stdin.isTTY ? ['-t'] : []), container, ...(netns ? ['nsenter', `--net=/run/netns/${netns}`, '--'] : []), ...argv];
-  }
-
-  private requirePlace(hostId: string): HostPlace {
-    const place = this.place(hostId);
-    if (!place) throw new HarnessError(`host ${hostId} is realised by Docker networks on the docker provider; it runs no commands`, { node: hostId });
-    return place;
-  }
-
-  private inHost(place: HostPlace, argv: readonly string[]): string[] {
-    return place.netns ? ['nsenter', `--net=/run/netns/${place.netns}`, '--', ...argv] : [...argv];
-  }
-
-  private execHost(hostId: string, argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const place = this.requirePlace(hostId);
-    return this.execContainer(place.container, this.inHost(place, argv), { node: hostId, ...options });
-  }
-
-  private async execContainer(container: string, argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    if (this.execMode === 'api') return execIn(this.docker, container, argv, options);
-    let pid = this.initPids.get(container);
-    if (pid === undefined) {
-      pid = (await this.docker.getContainer(container).inspect()).State.Pid;
-      this.initPids.set(container, pid);
-    }
-    const r = await this.runner.run(['nsenter', '-t', String(pid), '-m', '-n', '-p', '--', ...argv], { ...options, allowFailure: true });
-    const result = { ...r, argv };
-    if (r.exitCode === 0 || options.allowFailure) return result;
-    throw new CommandError(`${options.node ? `[${options.node}] ` : ''}${argv.join(' ')} exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-4).join(' ') || '(no stderr)'}`, {
-      argv,
-      node: options.node,
-      exitCode: r.exitCode,
-      stderrTail: r.stderr,
-    });
+    return execArgv(location, argv);
   }
 
   render(action: HostAction): string[][] {
-    const run = this.ctx.runId;
-    const inHost = (host: string, argv: string[], stdin = false): string[] => {
-      const place = this.place(host);
-      // `:` (the shell's no-op) marks what the docker provider does not run: the switch's bridges and ports are its networks.
-      if (!place) return [':', 'not', 'run,', `${host}`, 'is', 'Docker', 'networks:', ...argv];
-      return ['docker', 'exec', ...(stdin ? ['-i'] : []), place.container, ...this.inHost(place, argv)];
-    };
-    switch (action.type) {
-      case 'create-hosts':
-        for (const h of action.hosts) for (const seg of h.segments ?? []) this.segments.set(seg.id, seg);
-        return action.hosts.flatMap((h): string[][] => {
-          if (h.kind === 'switch') return (h.segments ?? []).map((s) => [':', `${h.id}:`, 'segment', s.id, s.cidr, 'becomes', 'docker', 'network', networkName(run, s.id), 'when', 'wired']);
-          const place = placeOf(run, h.id, h.parent);
-          if (!place) return [];
-          if (place.netns) return [['docker', 'exec', place.container, 'ip', 'netns', 'add', place.netns]];
-          const image = IMAGE_OF[h.kind] ?? h.kind;
-          return [['docker', 'run', '-d', '--name', place.container, '--network', 'none', ...CAPS.flatMap((c) => ['--cap-add', c]), '--security-opt', 'systempaths=unconfined', '--label', `overlab.run=${run}`, `overlab/${image}:HASH`]];
-        });
-      case 'wire':
-        return action.links.flatMap((l): string[][] => {
-          if (l.segment !== undefined && placeOf(run, l.a.host, undefined) === undefined) {
-            const net = networkName(run, l.segment);
-            const first = action.links.findIndex((x) => x.segment === l.segment) === action.links.indexOf(l);
-            const create = first ? [['docker', 'network', 'create', '--internal', '--subnet', this.segments.get(l.segment)?.cidr ?? 'CIDR', '-o', 'com.docker.network.bridge.inhibit_ipv4=true', '--label', `overlab.run=${run}`, net]] : [];
-            return [...create, ['docker', 'network', 'connect', ...(l.b.ip ? ['--ip', l.b.ip] : []), net, containerName(run, l.b.host)], inHost(l.b.host, ['ip', 'link', 'set', 'dev', 'ethN', 'name', l.b.ifname, 'address', l.b.mac, 'mtu', String(l.b.mtu)])];
-          }
-          const a = placeOf(run, l.a.host, this.parents.get(l.a.host));
-          const b = placeOf(run, l.b.host, this.parents.get(l.b.host));
-          return [['docker', 'exec', a?.container ?? '?', 'ip', ...ip.addVethPair({ name: l.a.ifname, mac: l.a.mac, mtu: l.a.mtu, netns: a?.netns }, { name: l.b.ifname, mac: l.b.mac, mtu: l.b.mtu, netns: b?.netns })]];
-        });
-      case 'ip':
-        return action.lines.map((l) => inHost(action.host, ['ip', ...l]));
-      case 'bridge':
-        return action.lines.map((l) => inHost(action.host, ['bridge', ...l]));
-      case 'sysctl':
-        return [inHost(action.host, ['sysctl', '-q', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
-      case 'nft':
-        return [inHost(action.host, ['nft', '-f', '/dev/stdin'], true), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
-      case 'spawn':
-        return [inHost(action.host, action.argv)];
-      case 'wait-ping':
-        return [inHost(action.from, ['ping', '-c', '1', '-W', '1', action.to])];
-    }
+    return renderAction(action, this.ctx.runId, this.hosts, this.segments);
   }
 
-  /**
-   * Containers first (removing one ends every process in it and its pods' namespaces), then
-   * networks, then scratch directories. Objects carrying this run's label that the ledger does not
-   * list (none should exist) are removed too. Images are the cache: kept.
-   */
-  async teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
-    const failures: Error[] = [];
-    const containers = new Set(entries.flatMap((e) => (e.kind === 'docker-container' ? [e.name] : [])));
-    const networks = new Set(entries.flatMap((e) => (e.kind === 'docker-network' ? [e.name] : [])));
-    const scratch = entries.flatMap((e) => (e.kind === 'scratch-dir' ? [e.path] : []));
-    if (containers.size + networks.size === 0 && scratch.length === 0) return failures;
-    let reachable = true;
-    try {
-      const filters = JSON.stringify({ label: [`${LABEL_RUN}=${this.ctx.runId}`] });
-      for (const c of await this.docker.listContainers({ all: true, filters })) containers.add((c.Names[0] ?? c.Id).replace(/^\//, ''));
-      for (const n of await this.docker.listNetworks({ filters })) networks.add(n.Name);
-    } catch (e) {
-      reachable = false;
-      failures.push(new HarnessError(`cannot reach the Docker daemon to remove ${containers.size} container(s) and ${networks.size} network(s): ${(e as Error).message}`, {}, { cause: e }));
-    }
-    if (reachable) {
-      const queue = new PQueue({ concurrency: 4 });
-      await Promise.all(
-        [...containers].reverse().map((name) =>
-          queue.add(async () => {
-            try {
-              await this.docker.getContainer(name).remove({ force: true, v: true });
-            } catch (e) {
-              if (!isNotFound(e)) failures.push(new HarnessError(`container ${name}: ${(e as Error).message}`, {}, { cause: e }));
-            }
-          }),
-        ),
-      );
-      for (const name of [...networks].reverse()) {
-        try {
-          await this.docker.getNetwork(name).remove();
-        } catch (e) {
-          if (!isNotFound(e)) failures.push(new HarnessError(`network ${name}: ${(e as Error).message}`, {}, { cause: e }));
-        }
-      }
-    }
-    for (const path of scratch) rmSync(path, { recursive: true, force: true });
-    return failures;
+  teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
+    return teardown(this.docker, this.ctx.runId, entries);
   }
-}
-
-/**
- * Like Promise.all, but rejects only once every promise settled: a failed create must not start
- * the teardown while other creates are still in flight (they would outlive it).
- */
-async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
-
-/** The segment's gateway for Docker's IPAM (held by no interface): its highest free host address. */
-export function gatewayFor(cidr: string, taken: ReadonlySet<string>): string {
-  const p = ipv4.parsePrefix(cidr);
-  const last = ipv4.size(p) - 2;
-  for (let off = last; off >= 1; off--) {
-    const candidate = ipv4.formatIp(ipv4.nth(p, off));
-    if (!taken.has(candidate)) return candidate;
-  }
-  throw new HarnessError(`segment ${cidr} has no free address left for Docker's gateway`);
 }

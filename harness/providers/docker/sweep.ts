@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { isAlive, REGISTRY_DIR } from '../../core/registry.js';
 import { dockerClient, isNotFound } from './engine.js';
 import { LABEL, LABEL_IMAGE, LABEL_OWNER, LABEL_RUN, LABEL_STATE } from './names.js';
+import { containerNameOf, removeContainer, removeNetwork } from './teardown.js';
 
 export interface DockerRunSweep {
   runId: string;
@@ -78,21 +79,19 @@ export async function sweepDocker(options: SweepOptions = {}): Promise<DockerSwe
     }
     await Promise.all(
       found.containers.map(async (c) => {
-        const name = (c.Names[0] ?? c.Id).replace(/^\//, '');
+        const name = containerNameOf(c);
         try {
-          await docker.getContainer(c.Id).remove({ force: true, v: true });
-          result.containers.push(name);
+          if (await removeContainer(docker, c.Id)) result.containers.push(name);
         } catch (e) {
-          if (!isNotFound(e)) result.errors.push(`container ${name}: ${(e as Error).message}`);
+          result.errors.push(`container ${name}: ${(e as Error).message}`);
         }
       }),
     );
     for (const n of found.networks) {
       try {
-        await docker.getNetwork(n.Id).remove();
-        result.networks.push(n.Name);
+        if (await removeNetwork(docker, n.Id)) result.networks.push(n.Name);
       } catch (e) {
-        if (!isNotFound(e)) result.errors.push(`network ${n.Name}: ${(e as Error).message}`);
+        result.errors.push(`network ${n.Name}: ${(e as Error).message}`);
       }
     }
   }
