@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalRunner } from '../../harness/core/command.js';
-import { createVxlanPair, hasTool, startTcpdump, type Started, type VxlanPair } from '../../harness/pcap/bench.js';
+import { createVxlanPair, hasTool, startTcpdump, type Started, type VxlanPair } from '../../bench/pcap.js';
 import { forEachPacket } from '../../harness/pcap/reader.js';
 import { summarizePcap, type PcapSummary } from '../../harness/pcap/summary.js';
 

@@ -18,20 +18,20 @@ import { availableParallelism, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { loadScenario } from '../scenario/resolve.js';
-import { validateSpec } from '../spec/load.js';
-import type { ScenarioSpec } from '../spec/schema.js';
-import { planScenario } from '../plan/plan.js';
-import { executePlan, type StepTiming } from '../plan/execute.js';
-import { closeRun, openRun, type RunContext } from '../core/run-context.js';
-import { REPORTS_DIR } from '../core/paths.js';
-import { HarnessError, PreflightError } from '../core/errors.js';
-import { createProvider } from '../providers/registry.js';
-import { ResourceLedger } from '../core/ledger.js';
-import { delay } from '../core/wait.js';
-import { runScenario } from '../scenario/run.js';
-import { benchPcap, makeVxlanCapture } from '../pcap/bench.js';
-import { netnsAddon } from '../netlink/addon.js';
+import { loadScenario } from '../harness/scenario/resolve.js';
+import { validateSpec } from '../harness/spec/load.js';
+import type { ScenarioSpec } from '../harness/spec/schema.js';
+import { planScenario } from '../harness/plan/plan.js';
+import { executePlan, type StepTiming } from '../harness/plan/execute.js';
+import { closeRun, openRun, type RunContext } from '../harness/core/run-context.js';
+import { REPORTS_DIR } from '../harness/core/paths.js';
+import { HarnessError, PreflightError } from '../harness/core/errors.js';
+import { createProvider } from '../harness/providers/registry.js';
+import { ResourceLedger } from '../harness/core/ledger.js';
+import { delay } from '../harness/core/wait.js';
+import { runScenario } from '../harness/scenario/run.js';
+import { benchPcap, makeVxlanCapture } from './pcap.js';
+import { netnsAddon } from '../harness/netlink/addon.js';
 
 /** How the netns provider configured the namespaces measured here (OVERLAB_NETNS_CONFIG=iproute2 compares). */
 function netnsConfigPath(): string {

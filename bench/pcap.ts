@@ -11,9 +11,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalRunner, describeArgv, toolEnv, type CommandRunner } from '../core/command.js';
-import { CommandError, WaitTimeoutError } from '../core/errors.js';
-import { summarizePcap, type PcapSummary } from './summary.js';
+import { LocalRunner, describeArgv, toolEnv, type CommandRunner } from '../harness/core/command.js';
+import { CommandError, WaitTimeoutError } from '../harness/core/errors.js';
+import { summarizePcap, type PcapSummary } from '../harness/pcap/summary.js';
 
 // ---------------------------------------------------------------------------------------------
 // Throwaway testbed
