@@ -1,4 +1,5 @@
 // The bench's tables: each result against its target.
+import { tableLines } from '../harness/core/table.js';
 import type { BenchResult } from './boot.js';
 import type { ScenarioBench } from './scenario.js';
 import type { Stats } from './stats.js';
@@ -23,10 +24,7 @@ export function formatTable(results: readonly BenchResult[]): string {
     }
     rows.push([`${r.name} (${r.nodes}n/${r.pods}p/${r.hosts} ns)`, String(r.runs), cell(r.boot), cell(r.ready), cell(r.teardown), cell(r.kernelCleanup), verdicts.join(', ')]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  const lines = rows.map((row) => row.map((v, c) => v.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
-  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  return [...lines, '(min / median / max; ready = from boot done to the first cross-node ping answered)'].join('\n');
+  return [...tableLines(rows, { rule: true }), '(min / median / max; ready = from boot done to the first cross-node ping answered)'].join('\n');
 }
 
 export function formatScenarioTable(results: readonly ScenarioBench[]): string {
@@ -35,8 +33,5 @@ export function formatScenarioTable(results: readonly ScenarioBench[]): string {
     const verdict = `boot < 150 ${r.testbedBoot.median < 150 ? 'ok' : 'MISSED'}, wall - waits < 5000 ${r.wallWithoutWaits.median < 5000 ? 'ok' : 'MISSED'}`;
     rows.push([r.name, String(r.runs), cell(r.testbedBoot), cell(r.wall), cell(r.wallWithoutWaits), cell(r.outage), cell(r.probesLost), verdict]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  const lines = rows.map((row) => row.map((v, c) => v.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
-  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  return [...lines, '(min / median / max; outage resolution = the probe interval, 10 ms)'].join('\n');
+  return [...tableLines(rows, { rule: true }), '(min / median / max; outage resolution = the probe interval, 10 ms)'].join('\n');
 }
