@@ -93,3 +93,10 @@ test('spawnManaged: the exit code; an empty argv is refused', async (t) => {
   t.is(await spawnManaged('h', ['sh', '-c', 'exit 4'], ledger).exited, 4);
   t.throws(() => spawnManaged('h', [], ledger), { instanceOf: CommandError, message: 'empty argv' });
 });
+
+test('spawnManaged: a program that cannot start throws and is not recorded (and its error event is handled)', async (t) => {
+  const ledger = withLedger(t);
+  t.throws(() => spawnManaged('h', ['overlab-no-such-tool', 'x'], ledger), { instanceOf: CommandError, message: 'cannot start overlab-no-such-tool x' });
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the child's 'error' event, had nobody listened, would crash this worker
+  t.deepEqual(ledger.entries(), []);
+});
