@@ -1,28 +1,26 @@
 // Processes in the throwaway namespaces: tcpdump writing a capture, and UDP senders that fill
 // it with about a million VXLAN packets in a few seconds.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { describeArgv, toolEnv } from '../harness/core/command.js';
+import { describeArgv, exitError, startProcess, type Exit } from '../harness/core/process.js';
 import { CommandError, WaitTimeoutError } from '../harness/core/errors.js';
 import { findTool } from '../harness/providers/preflight.js';
 import { createVxlanPair } from './vxlan-pair.js';
 
+/** A process of core/process.ts that keeps its output, to wait for a line and read its stderr. */
 export interface Started {
-  child: ChildProcess;
-  argv: string[];
+  argv: readonly string[];
   /** Everything written to stderr so far. */
   stderr(): string;
   stdoutLines: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** When it has ended and its output is read. */
+  exited: Promise<Exit>;
   /** Resolves when a stdout or stderr line matches (including lines already printed). */
   waitForLine(re: RegExp, what: string, timeoutMs: number): Promise<string>;
   /** Sends `signal` (default SIGINT) and waits for the exit (SIGKILL after `timeoutMs`). */
-  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
 }
 
-export function startProcess(argv: readonly string[], options: { captureStdout?: boolean } = {}): Started {
-  const [file, ...args] = argv;
-  if (!file) throw new CommandError('empty argv', { argv });
-  const child = spawn(file, args, { env: toolEnv(), stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'] });
+export function startWatched(argv: readonly string[], options: { captureStdout?: boolean } = {}): Started {
+  const p = startProcess(argv, { stdout: options.captureStdout ? 'pipe' : 'ignore', stderr: 'pipe' });
   let err = '';
   const stdoutLines: string[] = [];
   const watchers: { re: RegExp; resolve: (l: string) => void }[] = [];
@@ -34,33 +32,17 @@ export function startProcess(argv: readonly string[], options: { captureStdout?:
       }
     }
   };
-  let errPartial = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-    err += s;
-    errPartial += s;
-    const lines = errPartial.split('\n');
-    errPartial = lines.pop() ?? '';
-    lines.forEach(check);
+  p.onStderrLine((l) => {
+    err += l + '\n';
+    check(l);
   });
-  let outPartial = '';
-  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
-    outPartial += s;
-    const lines = outPartial.split('\n');
-    outPartial = lines.pop() ?? '';
-    for (const l of lines) {
-      stdoutLines.push(l);
-      check(l);
-    }
+  p.onLine((l) => {
+    stdoutLines.push(l);
+    check(l);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal }));
-    child.on('error', () => resolve({ code: -1, signal: null }));
-  });
-  let done = false;
-  void exited.then(() => (done = true));
+  const exited = p.closed;
   return {
-    child,
-    argv: [...argv],
+    argv,
     stderr: () => err,
     stdoutLines,
     exited,
@@ -90,12 +72,8 @@ export function startProcess(argv: readonly string[], options: { captureStdout?:
       });
     },
     async stop(signal = 'SIGINT', timeoutMs = 5000) {
-      if (done || child.pid === undefined) return exited;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      const r = await exited;
-      clearTimeout(timer);
-      return r;
+      await p.stop(signal, timeoutMs);
+      return exited;
     },
   };
 }
@@ -123,7 +101,7 @@ export async function startTcpdump(inNs: (argv: string[]) => string[], dev: stri
   if (options.bufferKiB !== undefined) argv.push('-B', String(options.bufferKiB));
   // If we die without stopping it (SIGKILL), the kernel sends it SIGTERM: no capture outlives us.
   const guarded = findTool('setpriv') ? ['setpriv', '--pdeathsig', 'TERM', ...argv] : argv;
-  const p = startProcess(inNs(guarded), { captureStdout: options.print ?? false });
+  const p = startWatched(inNs(guarded), { captureStdout: options.print ?? false });
   try {
     await p.waitForLine(/listening on/, 'tcpdump\'s "listening on"', 10_000);
   } catch (e) {
@@ -198,8 +176,8 @@ export async function makeVxlanCapture(file: string, packets = 1_000_000, option
     const size = String(options.payloadBytes ?? 64);
     const timeoutMs = options.timeoutMs ?? Math.max(60_000, packets / 10);
     const seconds = String(Math.ceil(timeoutMs / 1000) + 5);
-    procs.push(startProcess(pair.inNs(pair.nsA, [process.execPath, '-e', SENDER, pair.overlayB, '9', size, seconds])));
-    procs.push(startProcess(pair.inNs(pair.nsB, [process.execPath, '-e', SENDER, pair.overlayA, '9', size, seconds])));
+    procs.push(startWatched(pair.inNs(pair.nsA, [process.execPath, '-e', SENDER, pair.overlayB, '9', size, seconds])));
+    procs.push(startWatched(pair.inNs(pair.nsB, [process.execPath, '-e', SENDER, pair.overlayA, '9', size, seconds])));
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const timedOut = new Promise<'timeout' | 'aborted'>((resolve) => {
@@ -215,7 +193,7 @@ export async function makeVxlanCapture(file: string, packets = 1_000_000, option
       await capture.stop('SIGINT');
       throw new WaitTimeoutError(`tcpdump to capture ${packets} packets`, timeoutMs, capture.stderr().trim() || '(no output)');
     }
-    if (r.code !== 0) throw new CommandError(`${describeArgv(capture.argv)} exited ${r.code ?? r.signal}: ${capture.stderr().trim()}`, { argv: capture.argv, exitCode: r.code });
+    if (r.code !== 0) throw exitError(capture.argv, r, capture.stderr());
     const stats = tcpdumpStats(capture.stderr());
     return { file, packets: stats.captured ?? packets, dropped: stats.dropped ?? 0, durationMs: performance.now() - started };
   } finally {

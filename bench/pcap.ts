@@ -1,26 +1,20 @@
 // Reader benchmark (issue 4, deliverable 5): our reader + decoder + summary against `tshark -r`
 // (decode-as VXLAN on 8472) and `tcpdump -q -r` on the same file (made by capture.ts).
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { describeArgv, toolEnv } from '../harness/core/command.js';
-import { CommandError } from '../harness/core/errors.js';
+import { exitError, startProcess } from '../harness/core/process.js';
 import { summarizePcap, type PcapSummary } from '../harness/pcap/summary.js';
 import { findTool } from '../harness/providers/preflight.js';
 
 /** Runs argv with stdout to /dev/null (so the tool's text output costs it, not us); returns ms. */
 async function timeTool(argv: readonly string[]): Promise<number> {
-  const [file, ...args] = argv;
   const devnull = openSync('/dev/null', 'w');
   const started = performance.now();
   try {
-    const child = spawn(file!, args, { env: toolEnv(), stdio: ['ignore', devnull, 'pipe'] });
+    const p = startProcess(argv, { stdout: devnull, stderr: 'pipe' });
     let err = '';
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => (err = (err + s).slice(-4000)));
-    const code = await new Promise<number>((resolve, reject) => {
-      child.on('error', (cause) => reject(new CommandError(`cannot run ${describeArgv(argv)}: ${cause.message}`, { argv }, { cause })));
-      child.on('close', (c) => resolve(c ?? -1));
-    });
-    if (code !== 0) throw new CommandError(`${describeArgv(argv)} exited ${code}: ${err.trim()}`, { argv, exitCode: code, stderrTail: err });
+    p.onStderrLine((l) => (err = (err + l + '\n').slice(-4000)));
+    const exit = await p.closed;
+    if (exit.code !== 0) throw exitError(argv, exit, err);
     return performance.now() - started;
   } finally {
     closeSync(devnull);
