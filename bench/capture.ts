@@ -20,7 +20,7 @@ export interface Started {
 }
 
 export function startWatched(argv: readonly string[], options: { captureStdout?: boolean } = {}): Started {
-  const p = startProcess(argv, { stdout: options.captureStdout ? 'pipe' : 'ignore', stderr: 'pipe' });
+  const p = startProcess(argv, { stdout: options.captureStdout ? 'lines' : 'ignore', stderr: 'lines' });
   let err = '';
   const stdoutLines: string[] = [];
   const watchers: { re: RegExp; resolve: (l: string) => void }[] = [];

@@ -10,7 +10,7 @@ async function timeTool(argv: readonly string[]): Promise<number> {
   const devnull = openSync('/dev/null', 'w');
   const started = performance.now();
   try {
-    const p = startProcess(argv, { stdout: devnull, stderr: 'pipe' });
+    const p = startProcess(argv, { stdout: devnull, stderr: 'lines' });
     let err = '';
     p.onStderrLine((l) => (err = (err + l + '\n').slice(-4000)));
     const exit = await p.closed;

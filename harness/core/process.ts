@@ -2,8 +2,9 @@
 // shell (design.md §3) with the tools' PATH (toolEnv), and every failure is a CommandError with
 // the argv, the node, the exit code, the stderr tail and the cause. Two shapes on one spawn:
 // runProcess runs to the end with its output buffered (LocalRunner), startProcess keeps a
-// long-running one (servers, captures, probes: lines as they come, stop with a bounded wait).
-import { spawn, type ChildProcess, type StdioNull, type StdioPipe } from 'node:child_process';
+// long-running one (servers, captures, probes: lines as they come, stop with a bounded wait),
+// and runOnTerminal hands our terminal to one (overlab exec).
+import { spawn, spawnSync, type ChildProcess, type StdioNull, type StdioPipe } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { CommandResult, RunOptions } from './command.js';
 import { CommandError, tail } from './errors.js';
@@ -32,12 +33,18 @@ export interface Exit {
   error?: Error;
 }
 
+/**
+ * Where a child's output goes: 'lines' (default) is read line by line for onLine/onStderrLine,
+ * 'pipe' is child.stdout/stderr for the caller to read (a stream to hand on), 'ignore', or a
+ * file descriptor it writes to.
+ */
+export type OutputTo = 'lines' | 'pipe' | 'ignore' | number;
+
 export interface StartOptions {
   /** 'pipe' to write to child.stdin; default 'ignore'. */
   stdin?: 'pipe' | 'ignore';
-  /** 'pipe' (default) to read it, 'ignore', or a file descriptor it writes to. */
-  stdout?: 'pipe' | 'ignore' | number;
-  stderr?: 'pipe' | 'ignore' | number;
+  stdout?: OutputTo;
+  stderr?: OutputTo;
   /** Its own process group, so a terminal's Ctrl-C reaches only overlab, which stops it in order. */
   detached?: boolean;
   /** SIGKILL after this long (runProcess names the timeout in its error). */
@@ -53,7 +60,7 @@ export interface Started {
   readonly exited: Promise<Exit>;
   /** Resolves when it has ended and its piped output is read to the end; never rejects. */
   readonly closed: Promise<Exit>;
-  /** Each stdout line as it comes (when stdout is piped; lines before the call are not replayed). */
+  /** Each stdout line as it comes (stdout 'lines'; lines before the call are not replayed). */
   onLine(listener: (line: string) => void): void;
   onStderrLine(listener: (line: string) => void): void;
   /** Sends `signal` (default SIGTERM), SIGKILL after `timeoutMs` (default 2000), and waits for the end. */
@@ -64,7 +71,8 @@ export interface Started {
 function spawnTool(argv: readonly string[], options: StartOptions): { child: ChildProcess; exited: Promise<Exit>; closed: Promise<Exit> } {
   const [file, ...args] = argv;
   if (!file) throw new CommandError('empty argv', { argv });
-  const stdio: [StdioPipe | StdioNull, StdioPipe | StdioNull | number, StdioPipe | StdioNull | number] = [options.stdin ?? 'ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe'];
+  const to = (o: OutputTo | undefined): StdioPipe | StdioNull | number => (o === undefined || o === 'lines' ? 'pipe' : o);
+  const stdio: [StdioPipe | StdioNull, StdioPipe | StdioNull | number, StdioPipe | StdioNull | number] = [options.stdin ?? 'ignore', to(options.stdout), to(options.stderr)];
   const child = spawn(file, args, { env: toolEnv(), stdio, detached: options.detached, timeout: options.timeoutMs, killSignal: 'SIGKILL' });
   // A program that cannot start emits 'error' (then 'close', never 'exit'); listening here means
   // that is never an unhandled error event.
@@ -81,14 +89,14 @@ export function startProcess(argv: readonly string[], options: StartOptions = {}
   const { child, exited, closed } = spawnTool(argv, options);
   let ended = false;
   void exited.then(() => (ended = true));
-  // Piped output is always read (a full pipe would block the child), line by line.
-  const lines = (stream: NodeJS.ReadableStream | null) => {
+  // Output sent to 'lines' is always read, listeners or not: a full pipe would block the child.
+  const lines = (stream: NodeJS.ReadableStream | null, to: OutputTo | undefined) => {
     const listeners: ((line: string) => void)[] = [];
-    if (stream) createInterface({ input: stream }).on('line', (line) => listeners.forEach((l) => l(line)));
+    if (stream && (to ?? 'lines') === 'lines') createInterface({ input: stream }).on('line', (line) => listeners.forEach((l) => l(line)));
     return listeners;
   };
-  const outListeners = lines(child.stdout);
-  const errListeners = lines(child.stderr);
+  const outListeners = lines(child.stdout, options.stdout);
+  const errListeners = lines(child.stderr, options.stderr);
   const kill = (signal: NodeJS.Signals) => {
     try {
       // By pid, not child.kill: a pid that is gone throws, and then there is nothing to wait for.
@@ -136,7 +144,7 @@ export function exitError(argv: readonly string[], exit: Exit, stderr: string, o
 /** Runs argv to the end with stdin written and stdout/stderr collected; rejects unless it exits 0 (or allowFailure). */
 export async function runProcess(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
   const started = performance.now();
-  const { child, closed } = spawnTool(argv, { stdin: 'pipe', timeoutMs: options.timeoutMs });
+  const { child, closed } = spawnTool(argv, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', timeoutMs: options.timeoutMs });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (b: Buffer) => out.push(b));
@@ -153,4 +161,15 @@ export async function runProcess(argv: readonly string[], options: RunOptions = 
   };
   if (result.exitCode === 0 || options.allowFailure) return result;
   throw exitError(argv, exit, result.stderr, { node: options.node, timeoutMs: options.timeoutMs });
+}
+
+/**
+ * Runs argv on our own terminal (stdin, stdout and stderr inherited) and blocks until it ends:
+ * `overlab exec`, where the user types to it and its Ctrl-C is theirs, not ours.
+ */
+export function runOnTerminal(argv: readonly string[]): Exit {
+  const [file, ...args] = argv;
+  if (!file) throw new CommandError('empty argv', { argv });
+  const r = spawnSync(file, args, { stdio: 'inherit', env: toolEnv() });
+  return r.error ? { code: null, signal: null, error: r.error } : { code: r.status, signal: r.signal };
 }

@@ -5,7 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError } from '../../harness/core/errors.js';
-import { describeArgv, exitError, runProcess, startError, startProcess } from '../../harness/core/process.js';
+import { describeArgv, exitError, runOnTerminal, runProcess, startError, startProcess } from '../../harness/core/process.js';
 
 test('startProcess: a program that cannot start resolves exited and closed with the error; stop does nothing', async (t) => {
   const p = startProcess(['overlab-no-such-tool']);
@@ -66,4 +66,21 @@ test('exitError and startError: argv, node, how it ended, the last stderr lines'
 test('runProcess: what LocalRunner runs, an empty argv rejects', async (t) => {
   t.is((await runProcess(['cat'], { stdin: 'x' })).stdout, 'x');
   await t.throwsAsync(runProcess([]), { instanceOf: CommandError, message: 'empty argv' });
+});
+
+test("startProcess: stdout 'pipe' is the raw stream for the caller (a tar to hand on), not split into lines", async (t) => {
+  const p = startProcess(['printf', 'a\\nb'], { stdout: 'pipe', stderr: 'ignore' });
+  const lines: string[] = [];
+  p.onLine((l) => lines.push(l));
+  const chunks: Buffer[] = [];
+  for await (const chunk of p.child.stdout!) chunks.push(chunk as Buffer);
+  t.is(Buffer.concat(chunks).toString(), 'a\nb');
+  t.deepEqual(await p.closed, { code: 0, signal: null });
+  t.deepEqual(lines, []);
+});
+
+test('runOnTerminal: the exit code, or why it could not start', (t) => {
+  t.deepEqual(runOnTerminal(['sh', '-c', 'exit 3']), { code: 3, signal: null });
+  t.is((runOnTerminal(['overlab-no-such-tool']).error as NodeJS.ErrnoException).code, 'ENOENT');
+  t.throws(() => runOnTerminal([]), { message: 'empty argv' });
 });

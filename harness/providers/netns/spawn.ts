@@ -12,7 +12,7 @@ export function spawnManaged(host: string, fullArgv: readonly string[], ledger: 
   if (fullArgv.length === 0) throw new CommandError('empty argv', { argv: fullArgv, node: host });
   // Always detached, in its own process group, so a terminal's Ctrl-C reaches only overlab,
   // which then tears down in order.
-  const p = startProcess(fullArgv, { detached: true, stdout: options.captureStdout ? 'pipe' : 'ignore', stderr: options.captureStderr ? 'pipe' : 'ignore' });
+  const p = startProcess(fullArgv, { detached: true, stdout: options.captureStdout ? 'lines' : 'ignore', stderr: options.captureStderr ? 'lines' : 'ignore' });
   if (p.pid === undefined) throw new CommandError(`cannot start ${fullArgv.join(' ')}`, { argv: fullArgv, node: host });
   // The namespace it lives in is already in the ledger (teardown kills everything inside it);
   // the pid is recorded too, for the report and for a clean after a crash.
