@@ -36,7 +36,7 @@ function newest(dir) {
 // Our own stamp: tsc leaves .tsbuildinfo untouched when its output would not change.
 const stamp = join(root, 'dist', '.build-stamp');
 const started = Date.now();
-const sources = Math.max(newest(join(root, 'harness')), newest(join(root, 'test')), mtime(join(root, 'tsconfig.json')), mtime(join(root, 'package.json')));
+const sources = Math.max(...['harness', 'bench', 'test'].map((dir) => newest(join(root, dir))), mtime(join(root, 'tsconfig.json')), mtime(join(root, 'package.json')));
 if (mtime(stamp) < 0 || sources > mtime(stamp)) {
   run([join(root, 'node_modules', '.bin', 'tsc'), '-p', join(root, 'tsconfig.json')]);
   // Dated when tsc started: a file saved while it ran is newer, and is compiled next time.

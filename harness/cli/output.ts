@@ -8,6 +8,7 @@ import { expectedFailure } from '../report/verdict.js';
 import { join } from 'node:path';
 import type { ScenarioSpec } from '../spec/schema.js';
 import { stepName } from '../scenario/steps/index.js';
+import { pad, tableLines, visibleLength } from '../core/table.js';
 
 export interface OutputOptions {
   /** Where to write (default process.stdout). */
@@ -67,7 +68,7 @@ export function createProgress(title: string, steps: readonly string[], options:
     const head = `${col.cyan(SPINNER[frame++ % SPINNER.length]!)} ${col.dim(`[${Math.min(index + 1, steps.length)}/${steps.length}]`)} ${col.bold(truncate(name, 40))}  ${secs(now - phaseStart)}${counts}`;
     const tail = `  ${col.dim(`${title} · ${secs(now - t0)}`)}`;
     // Never wrap: a wrapped status line cannot be redrawn in place.
-    out.write(`\r\x1b[2K${visible(head + tail).length <= width() ? head + tail : head}`);
+    out.write(`\r\x1b[2K${visibleLength(head + tail) <= width() ? head + tail : head}`);
     shown = true;
   };
   const print = (line: string) => {
@@ -89,7 +90,7 @@ export function createProgress(title: string, steps: readonly string[], options:
       const at = steps.indexOf(p.name, index);
       index = (at >= 0 ? at : index) + 1;
       phaseStart = performance.now();
-      print(`${word} ${live ? '' : 'phase '}${p.name.padEnd(18)} ${fmt(p.durationMs).padStart(9)}${p.status !== 'passed' && p.status !== 'skipped' ? `  ${col.red(p.status)}` : ''}  ${col.dim(`t+${secs(elapsed)}`)}`);
+      print(`${word} ${live ? '' : 'phase '}${pad(p.name, 18)} ${pad(fmt(p.durationMs), 9, 'right')}${p.status !== 'passed' && p.status !== 'skipped' ? `  ${col.red(p.status)}` : ''}  ${col.dim(`t+${secs(elapsed)}`)}`);
     },
     assertion(a) {
       if (a.status === 'passed') passed++;
@@ -114,14 +115,16 @@ export function formatSummary(r: RunReport, options: { color?: boolean; width?: 
   const lines: string[] = [];
   const rows = summaryRows(r);
   if (rows.length) {
+    // Ids are cut to 44 characters, so what was found keeps most of a narrow terminal.
     const idW = Math.min(44, Math.max(9, ...rows.map((x) => x.id.length)));
-    lines.push('', col.dim(`${'RESULT'.padEnd(6)}  ${'ASSERTION'.padEnd(idW)}  ACTUAL`));
-    for (const row of rows) {
-      const word = row.status === 'PASS' ? col.green('PASS  ') : row.status === 'XFAIL' ? col.magenta('XFAIL ') : col.red('FAIL  ');
-      const actualW = Math.max(20, width - idW - 10);
-      lines.push(`${word}  ${truncate(row.id, idW).padEnd(idW)}  ${truncate(row.actual, actualW)}`);
+    const actualW = Math.max(20, width - idW - 10);
+    const word = (s: Row['status']) => (s === 'PASS' ? col.green('PASS') : s === 'XFAIL' ? col.magenta('XFAIL') : col.red('FAIL'));
+    const [head, ...body] = tableLines([['RESULT', 'ASSERTION', 'ACTUAL'], ...rows.map((row) => [word(row.status), truncate(row.id, idW), truncate(row.actual, actualW)])]);
+    lines.push('', col.dim(head!));
+    rows.forEach((row, i) => {
+      lines.push(body[i]!);
       if (row.status === 'FAIL') lines.push(`${' '.repeat(8 + idW)}${col.dim(truncate(`expected: ${row.expected}`, actualW))}`);
-    }
+    });
   }
   lines.push('');
   if (r.error) lines.push(col.red(`error: ${r.error.name}: ${r.error.message}`));
@@ -139,11 +142,13 @@ export function formatSummary(r: RunReport, options: { color?: boolean; width?: 
   lines.push(
     `${col.bold(r.scenario)} ${verdict}: ${passed}/${r.assertions.length} assertions passed; boot ${m.bootMs !== undefined ? round(m.bootMs) : '-'} ms, teardown ${m.teardownMs !== undefined ? round(m.teardownMs) : '-'} ms, total ${round(r.durationMs)} ms${extra.length ? `; ${extra.join(', ')}` : ''}; run ${r.runId}`,
   );
-  const where = (label: string, file: string | undefined) => file && lines.push(`${col.dim(label.padEnd(7))} ${file}`);
-  where('html:', r.artifacts.html ? join(r.runDir, r.artifacts.html) : undefined);
-  where('junit:', r.artifacts.junit ? join(r.runDir, r.artifacts.junit) : undefined);
-  where('report:', join(r.runDir, 'report.json'));
-  where('bundle:', r.artifacts.bundle ? join(r.runDir, r.artifacts.bundle) : undefined);
+  const files: [string, string | undefined][] = [
+    ['html:', r.artifacts.html ? join(r.runDir, r.artifacts.html) : undefined],
+    ['junit:', r.artifacts.junit ? join(r.runDir, r.artifacts.junit) : undefined],
+    ['report:', join(r.runDir, 'report.json')],
+    ['bundle:', r.artifacts.bundle ? join(r.runDir, r.artifacts.bundle) : undefined],
+  ];
+  lines.push(...tableLines(files.flatMap(([label, file]) => (file ? [[col.dim(label), file]] : [])), { gap: ' ' }));
   return lines.join('\n');
 }
 
@@ -199,12 +204,6 @@ function round(ms: number): number {
 
 function fmt(ms: number): string {
   return ms < 1000 ? `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-function visible(s: string): string {
-  return s.replace(ANSI, '');
 }
 
 /** Cuts a plain (uncoloured) string to n characters. */

@@ -4,6 +4,7 @@ import PQueue from 'p-queue';
 import { loadScenario, scenarioNames } from '../scenario/resolve.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
 import type { RunReport } from '../report/types.js';
+import { formatTable, pad } from '../core/table.js';
 
 const GROUP_ORDER = ['reference', 'baseline', 'reproduction', 'other'];
 
@@ -16,18 +17,19 @@ export async function runAll(options: { parallel: number; provider?: string; sig
     specs.map((spec) =>
       queue.add(async () => {
         const report = await runScenario(spec, { provider: options.provider, signal: options.signal });
-        console.log(`${report.status.padEnd(16)} ${spec.name} (${(report.durationMs / 1000).toFixed(1)} s)`);
+        console.log(`${pad(report.status, 16)} ${spec.name} (${(report.durationMs / 1000).toFixed(1)} s)`);
         return report;
       }),
     ),
   )) as RunReport[];
-  printTable(reports, specs.map((s) => s.group ?? 'other'));
+  console.log('\n' + formatRunTable(reports, specs.map((s) => s.group ?? 'other')));
   console.log(`${reports.length} scenarios in ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${options.parallel} at once`);
   const codes = reports.map((r) => exitCodeOf(r.status));
   return { reports, code: codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0 };
 }
 
-function printTable(reports: readonly RunReport[], groups: readonly string[]): void {
+/** One row per run; a verdict or error longer than 60 characters does not widen its column. */
+export function formatRunTable(reports: readonly RunReport[], groups: readonly string[]): string {
   const rows = reports.map((r, i) => {
     const passed = r.assertions.filter((a) => a.status === 'passed').length;
     const outage = r.metrics.failoverOutageMs;
@@ -41,10 +43,5 @@ function printTable(reports: readonly RunReport[], groups: readonly string[]): v
       r.error ? `${r.error.name}: ${r.error.message.split('\n')[0]}` : (r.reproduction?.verdict ?? ''),
     ];
   });
-  const head = ['group', 'scenario', 'status', 'passed', 'outage', 'wall', 'verdict'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => Math.min(60, (r[i] ?? '').length))));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  console.log('\n' + fmt(head));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(fmt(r));
+  return formatTable([['group', 'scenario', 'status', 'passed', 'outage', 'wall', 'verdict'], ...rows], { rule: true, maxWidth: 60 });
 }

@@ -15,6 +15,7 @@
 //                         (including inner IP fragments after the first)
 import { forEachPacket, forEachPacketInBuffer, linkTypeName, type CaptureInterface, type PcapPacket, type ReadOptions, type ReadResult } from './reader.js';
 import { ipDstString, ipSrcString, ipv4String, macAt, PacketDecoder, type ArpHeader, type DecodedPacket, type DecoderOptions } from './decode.js';
+import { tableLines } from '../core/table.js';
 
 export interface ArpSender {
   ip: string;
@@ -340,14 +341,9 @@ export function summarizePcapBuffer(data: Uint8Array, options: Omit<SummaryOptio
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
+/** A table nested under its heading, counts right-aligned. */
 function table(headers: string[], rows: string[][], rightAlign: boolean[]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (rightAlign[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)];
+  return tableLines([headers, ...rows], { align: rightAlign.map((r) => (r ? 'right' : 'left')), indent: '  ' });
 }
 
 function arpLines(title: string, a: ArpCounts): string[] {
@@ -358,7 +354,7 @@ function arpLines(title: string, a: ArpCounts): string[] {
         ['sender IP', 'sender MAC(s)', 'requests', 'replies'],
         a.senders.map((s) => [s.ip, s.macs.join(' '), n(s.requests), n(s.replies)]),
         [false, false, true, true],
-      ).map((l) => '  ' + l),
+      ),
     );
   }
   return out;
@@ -391,7 +387,7 @@ export function formatSummary(s: PcapSummary): string {
         ['source', 'destination', 'packets', 'bytes', 'VNIs', 'dst ports', 'max outer IP len', 'max inner frame', 'fragments'],
         s.flows.map((f) => [f.src, f.dst, n(f.packets), n(f.bytes), f.vnis.join(','), f.dstPorts.join(','), String(f.maxOuterIpTotalLength), String(f.maxInnerFrameLength), n(f.outerFragments)]),
         [false, false, true, true, false, false, true, true, true],
-      ).map((l) => '  ' + l),
+      ),
     );
   } else {
     lines.push('VXLAN flows: none');

@@ -10,7 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalRunner } from '../../harness/core/command.js';
-import { createVxlanPair, hasTool, startTcpdump, type Started, type VxlanPair } from '../../harness/pcap/bench.js';
+import { startTcpdump, type Started } from '../../bench/capture.js';
+import { createVxlanPair, type VxlanPair } from '../../bench/vxlan-pair.js';
+import { findTool } from '../../harness/providers/preflight.js';
 import { forEachPacket } from '../../harness/pcap/reader.js';
 import { summarizePcap, type PcapSummary } from '../../harness/pcap/summary.js';
 
@@ -97,7 +99,7 @@ function ourView(s: PcapSummary, timestamps: string[]): TsharkView {
 }
 
 test.serial('pcap reader: summary matches tshark on live VXLAN captures (pcap µs/ns, pcapng)', async (t) => {
-  const missing = [!isRoot && 'root (network namespaces)', ...['tcpdump', 'tshark', 'ip'].filter((tool) => !hasTool(tool)).map((tool) => `${tool} (apt-get install ${tool === 'ip' ? 'iproute2' : tool})`)].filter(Boolean);
+  const missing = [!isRoot && 'root (network namespaces)', ...['tcpdump', 'tshark', 'ip'].filter((tool) => !findTool(tool)).map((tool) => `${tool} (apt-get install ${tool === 'ip' ? 'iproute2' : tool})`)].filter(Boolean);
   if (missing.length) {
     if (inCi) t.fail(`CI=true but missing: ${missing.join(', ')}`);
     else {
@@ -142,7 +144,7 @@ test.serial('pcap reader: summary matches tshark on live VXLAN captures (pcap µ
     }
 
     const files = [fileA, fileB];
-    if (hasTool('editcap')) {
+    if (findTool('editcap')) {
       for (const f of [fileA, fileB]) {
         await runner.run(['editcap', '-F', 'pcapng', f, `${f}ng`]);
         files.push(`${f}ng`);
@@ -188,7 +190,7 @@ test.serial('pcap reader: summary matches tshark on live VXLAN captures (pcap µ
 
 // A capture that dies before it listens is reported with tcpdump's own words (no namespace needed).
 test.serial('startTcpdump: a capture that cannot start says why', async (t) => {
-  if (!isRoot || !hasTool('tcpdump')) {
+  if (!isRoot || !findTool('tcpdump')) {
     if (inCi) t.fail('CI=true but not root or no tcpdump');
     else {
       t.log('skipped: needs root and tcpdump');

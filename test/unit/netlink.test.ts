@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { planScenario } from '../../harness/plan/plan.js';
 import { loadScenarioFile } from '../../harness/spec/load.js';
 import { SCENARIOS_DIR } from '../../harness/core/paths.js';
-import { generatedSpec } from '../../harness/cli/bench.js';
+import { generatedSpec } from '../../bench/topology.js';
 import * as C from '../../harness/netlink/constants.js';
 import { netnsAddon } from '../../harness/netlink/addon.js';
 import { attributes, BodyWriter, parseReplies } from '../../harness/netlink/message.js';

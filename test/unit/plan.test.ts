@@ -12,7 +12,7 @@ import { formatPlan } from '../../harness/cli/print-plan.js';
 import { NetnsProvider } from '../../harness/providers/netns/provider.js';
 import { ResourceLedger } from '../../harness/core/ledger.js';
 import { PROJECT_ROOT, SCENARIOS_DIR } from '../../harness/core/paths.js';
-import { generatedSpec } from '../../harness/cli/bench.js';
+import { generatedSpec } from '../../bench/topology.js';
 
 const IFNAMSIZ = 15;
 const GOLDEN = join(PROJECT_ROOT, 'test/fixtures/golden/baseline.plan.txt');

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// `npm run bench`: boot and teardown times (min/median/max over N runs) for the baseline scenario
+// and a generated 50-node x 4-pod topology (boot.ts), whole failover scenario runs (testbed boot,
+// wall time with and without its waits, outage: scenario.ts), and the pcap reader's packets/s
+// next to tshark and tcpdump -q on a ~1M-packet VXLAN capture (pcap.ts). Prints a table and
+// writes reports/bench/<timestamp>.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { HarnessError, PreflightError } from '../harness/core/errors.js';
+import { ResourceLedger } from '../harness/core/ledger.js';
+import { REPORTS_DIR } from '../harness/core/paths.js';
+import { netnsAddon } from '../harness/netlink/addon.js';
+import { createProvider } from '../harness/providers/registry.js';
+import { loadScenario } from '../harness/scenario/resolve.js';
+import type { ScenarioSpec } from '../harness/spec/schema.js';
+import { measureBoot, type BenchResult } from './boot.js';
+import { makeVxlanCapture } from './capture.js';
+import { benchPcap } from './pcap.js';
+import { measureScenario, type ScenarioBench } from './scenario.js';
+import { formatScenarioTable, formatTable, TARGETS } from './tables.js';
+import { generatedSpec } from './topology.js';
+
+/** How the netns provider configured the namespaces measured here (OVERLAB_NETNS_CONFIG=iproute2 compares). */
+function netnsConfigPath(): string {
+  const { addon, why } = netnsAddon();
+  return addon ? 'netlink, in-process' : `ip -batch processes (${why})`;
+}
+
+async function main(): Promise<number> {
+  const args = await yargs(hideBin(process.argv))
+    .scriptName('overlab-bench')
+    .usage('$0 [options]: boot and teardown times for baseline and a generated 50-node x 4-pod topology')
+    .option('runs', { type: 'number', describe: 'runs per topology (default: 7 for baseline, 5 for 50x4)' })
+    .option('only', { type: 'string', choices: ['baseline', '50x4', 'failover', 'pcap'], describe: 'measure one case only' })
+    .option('pcap-packets', { type: 'number', default: 1_000_000, describe: 'packets in the capture the pcap reader is measured on' })
+    .option('concurrency', { type: 'number', describe: 'steps at once (executePlan default: 6)' })
+    .option('out', { type: 'string', describe: 'where to write the JSON (default: reports/bench/<timestamp>.json)' })
+    .strict()
+    .help()
+    .parseAsync();
+
+  const probe = createProvider('netns', { runId: 'bench', ledger: new ResourceLedger('/nonexistent') });
+  const missing = (await probe.preflight()).filter((p) => !p.ok);
+  if (missing.length > 0) throw new PreflightError(missing.map((m) => ({ what: m.what, fix: m.fix })));
+
+  const controller = new AbortController();
+  let received: string | undefined;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (received) return;
+      received = sig;
+      process.stderr.write(`bench: ${sig}: stopping after tearing down the current run\n`);
+      controller.abort(new Error(sig));
+    });
+  }
+
+  const runsDir = mkdtempSync(join(tmpdir(), 'overlab-bench-'));
+  const startedAt = new Date();
+  const results: BenchResult[] = [];
+  const scenarioResults: ScenarioBench[] = [];
+  let pcapResult: { packets: number; oursPerS: number; tsharkPerS?: number; tcpdumpPerS?: number } | undefined;
+  const log = (line: string) => console.log(line);
+  try {
+    const cases: { name: string; spec: () => ScenarioSpec; runs: number }[] = [
+      { name: 'baseline', spec: () => loadScenario('baseline'), runs: args.runs ?? 7 },
+      { name: '50x4', spec: () => generatedSpec(50, 4), runs: args.runs ?? 5 },
+    ];
+    for (const c of cases) {
+      if (args.only && args.only !== c.name) continue;
+      results.push(await measureBoot(c.name, c.spec(), c.runs, { concurrency: args.concurrency, signal: controller.signal, runsDir, log }));
+    }
+    if (!args.only || args.only === 'failover') scenarioResults.push(await measureScenario('failover', args.runs ?? 5, { signal: controller.signal, log }));
+    if (!args.only || args.only === 'pcap') {
+      // A capture of real VXLAN traffic made on a throwaway two-namespace testbed, then the same
+      // file through our reader (read + decode + summary), tshark and tcpdump -q.
+      const file = join(runsDir, 'vxlan.pcap');
+      log(`  pcap: capturing ${args.pcapPackets} VXLAN packets...`);
+      const made = await makeVxlanCapture(file, args.pcapPackets, { signal: controller.signal });
+      log(`  pcap: ${made.packets} packets captured in ${(made.durationMs / 1000).toFixed(1)} s; reading...`);
+      const r = await benchPcap(file);
+      pcapResult = { packets: r.packets, oursPerS: Math.round(r.ours), tsharkPerS: r.tshark && Math.round(r.tshark), tcpdumpPerS: r.tcpdump && Math.round(r.tcpdump) };
+    }
+  } catch (e) {
+    if (received) {
+      process.stderr.write(`bench: interrupted by ${received}; every run was torn down\n`);
+      return received === 'SIGINT' ? 130 : 143;
+    }
+    throw e;
+  } finally {
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+
+  console.log('');
+  console.log(`netns configuration: ${netnsConfigPath()}\n`);
+  if (results.length) console.log(formatTable(results));
+  if (scenarioResults.length) console.log('\n' + formatScenarioTable(scenarioResults));
+  if (pcapResult) {
+    const x = (v?: number) => (v ? `${Math.round(v).toLocaleString('en-US')}/s` : 'n/a');
+    const ratio = pcapResult.tcpdumpPerS ? (pcapResult.oursPerS / pcapResult.tcpdumpPerS).toFixed(1) : 'n/a';
+    console.log(`\npcap reader on ${pcapResult.packets.toLocaleString('en-US')} VXLAN packets: ours ${x(pcapResult.oursPerS)}, tcpdump -q ${x(pcapResult.tcpdumpPerS)}, tshark ${x(pcapResult.tsharkPerS)}; ours / tcpdump -q = ${ratio}x (target >= 5x)`);
+  }
+  const out = args.out ?? join(REPORTS_DIR, 'bench', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  const report = {
+    schemaVersion: 1,
+    startedAt: startedAt.toISOString(),
+    host: { cpus: availableParallelism(), kernel: release(), node: process.version },
+    netnsConfiguration: netnsConfigPath(),
+    concurrency: args.concurrency ?? 6,
+    targets: TARGETS,
+    results,
+    scenarios: scenarioResults,
+    pcap: pcapResult,
+  };
+  writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nwrote ${out}`);
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`bench: ${e instanceof HarnessError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
+      process.exit(e instanceof HarnessError ? e.exitCode : 2);
+    },
+  );
+}

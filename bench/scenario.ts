@@ -1,0 +1,47 @@
+// Whole scenario runs (the failover scenario by default) through runScenario, as a user runs
+// them: wall time, the testbed's boot, the outage the scenario measured.
+import { loadScenario } from '../harness/scenario/resolve.js';
+import { runScenario } from '../harness/scenario/run.js';
+import { waitKernelCleanup } from './kernel.js';
+import { round, stats, type Stats } from './stats.js';
+
+export interface ScenarioBench {
+  name: string;
+  runs: number;
+  /** boot + configure, until the testbed answers its readiness ping. */
+  testbedBoot: Stats;
+  wall: Stats;
+  /** The waits the scenario file asks for (warm-ups, converge) taken out of the wall time. */
+  wallWithoutWaits: Stats;
+  outage: Stats;
+  probesLost: Stats;
+  statuses: string[];
+}
+
+export async function measureScenario(name: string, runs: number, options: { signal: AbortSignal; log: (line: string) => void }): Promise<ScenarioBench> {
+  const samples: { boot: number; wall: number; waits: number; outage: number; lost: number; status: string }[] = [];
+  for (let i = 0; i < runs; i++) {
+    await waitKernelCleanup(options.signal);
+    const report = await runScenario(loadScenario(name), { signal: options.signal });
+    const waits = report.phases.filter((p) => p.name.startsWith('warmup') || p.name === 'converge').reduce((n, p) => n + p.durationMs, 0);
+    samples.push({
+      boot: report.metrics.testbedReadyMs ?? NaN,
+      wall: report.durationMs,
+      waits,
+      outage: report.metrics.failoverOutageMs ?? NaN,
+      lost: report.metrics.probesLostInGap ?? NaN,
+      status: report.status,
+    });
+    options.log(`  ${name} run ${i + 1}/${runs}: ${report.status}, testbed ${report.metrics.testbedReadyMs} ms, wall ${report.durationMs} ms (waits ${waits.toFixed(0)} ms), outage ${report.metrics.failoverOutageMs} ms`);
+  }
+  return {
+    name,
+    runs,
+    testbedBoot: stats(samples.map((x) => x.boot)),
+    wall: stats(samples.map((x) => x.wall)),
+    wallWithoutWaits: stats(samples.map((x) => round(x.wall - x.waits))),
+    outage: stats(samples.map((x) => x.outage)),
+    probesLost: stats(samples.map((x) => x.lost)),
+    statuses: samples.map((x) => x.status),
+  };
+}
