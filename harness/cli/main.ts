@@ -6,7 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { HarnessError } from '../core/errors.js';
 import { loadScenario, scenarioNames } from '../scenario/resolve.js';
 import { planScenario } from '../plan/plan.js';
-import { createProvider } from '../providers/registry.js';
+import { createProvider, providerKinds } from '../providers/registry.js';
 import { ResourceLedger } from '../core/ledger.js';
 import { formatPlan } from './print-plan.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'plan <scenario>',
       'print the plan: every name, address and MAC, and the argv of every step (no root needed)',
-      (y) => y.positional('scenario', { type: 'string', demandOption: true, describe: 'a name from `overlab list` or a path to a .yaml file' }).option('provider', { type: 'string', default: 'netns' }),
+      (y) => y.positional('scenario', { type: 'string', demandOption: true, describe: 'a name from `overlab list` or a path to a .yaml file' }).option('provider', { type: 'string', default: 'netns', choices: providerKinds() }),
       (args) => {
         const plan = planScenario(loadScenario(args.scenario));
         const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('scenario', { type: 'string', describe: 'a name from `overlab list` or a path to a .yaml file' })
-          .option('provider', { type: 'string' })
+          .option('provider', { type: 'string', choices: providerKinds() })
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
           .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
           .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' }),
@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'up <scenario>',
       'boot the testbed and keep it (explore with `overlab exec`, remove with `overlab down`)',
-      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string' }),
+      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string', choices: providerKinds() }),
       async (args) => {
         const spec = loadScenario(args.scenario);
         const { signal } = abortOnSignals();
@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
         const command = [...(args.argv ?? []), ...((args['--'] as string[] | undefined) ?? [])].map(String);
         const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
         const node = provider.node(args.host);
-        const full = 'execArgv' in provider ? (provider as unknown as { execArgv(l: string, a: string[]): string[] }).execArgv(node.location, command.length ? command : ['bash']) : command;
+        const full = provider.execArgv(node.location, command.length ? command : ['bash']);
         const r = spawnSync(full[0] ?? 'true', full.slice(1), { stdio: 'inherit', env: toolEnv() });
         code = r.status ?? 2;
       },
@@ -152,16 +152,16 @@ async function main(argv: string[]): Promise<number> {
         for (const r of results) {
           removed += r.removed;
           if (r.skipped) console.log(`run ${r.runId}: skipped, ${r.skipped}`);
-          else console.log(`run ${r.runId}: removed ${r.removed} ${r.what ?? 'namespace(s)'}${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
+          else console.log(`run ${r.runId}: removed ${r.removed} ${r.what}${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
           if (r.errors.length) code = 2;
         }
-        console.log(removed === 0 && results.length === 0 ? 'nothing of ours to clean' : `clean: ${removed} ${results.every((r) => !r.what) ? 'namespace(s)' : 'resource(s)'} removed`);
+        console.log(removed === 0 && results.length === 0 ? 'nothing of ours to clean' : `clean: ${removed} ${results.every((r) => r.what === 'namespace(s)') ? 'namespace(s)' : 'resource(s)'} removed`);
       },
     )
     .command(
       'doctor',
       'check every prerequisite and say how to fix what is missing',
-      (y) => y.option('provider', { type: 'string', default: 'netns' }),
+      (y) => y.option('provider', { type: 'string', default: 'netns', choices: providerKinds() }),
       async (args) => {
         const checks = await doctor(args.provider);
         for (const c of checks) console.log(`${c.ok ? 'ok     ' : 'MISSING'} ${c.what.padEnd(50)} ${c.ok ? c.detail : `${c.detail}\n        fix: ${c.fix}`}`);

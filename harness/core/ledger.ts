@@ -4,17 +4,39 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type LedgerEntry =
-  | { kind: 'netns'; name: string }
+/** The entries every provider shares; their undo is the core's (closeRun) or the transport's. */
+export type CoreLedgerEntry =
   | { kind: 'process'; host: string; pid: number; argv: string[]; startTicks?: string }
   | { kind: 'run-dir'; path: string }
-  // Docker provider: every object also carries labels (overlab=1, overlab.run=<run id>, ...).
-  | { kind: 'docker-network'; name: string }
-  | { kind: 'docker-container'; name: string; host: string }
-  /** An image of the content-addressed cache: kept at teardown, removed by `overlab clean --images`. */
-  | { kind: 'docker-image'; tag: string; cached: true }
   /** A scratch directory (a root filesystem being built), removed at teardown if still there. */
-  | { kind: 'scratch-dir'; path: string };
+  | { kind: 'scratch-dir'; path: string }
+  /**
+   * A change made on a host the run did not create (a route, an FDB entry, a device on an
+   * existing machine), with the argv that undoes it there, run over the provider's transport at
+   * teardown (newest first). Nothing else about the host is touched.
+   */
+  | { kind: 'host-change'; host: string; what: string; undo: string[] };
+
+/**
+ * A provider's own kind of entry (`netns`, `docker-container`, ...): the provider module that
+ * lists the kind in its `ledgerKinds` writes it, undoes it at teardown and cleans it after a kill.
+ */
+export interface ProviderLedgerEntry {
+  kind: string;
+  [field: string]: unknown;
+}
+
+export type LedgerEntry = CoreLedgerEntry | ProviderLedgerEntry;
+
+/** Narrows to one kind of entry by its kind and the string fields it must carry. */
+export function entriesOf<T extends { kind: string }>(entries: readonly LedgerEntry[], kind: T['kind'], ...fields: (keyof T & string)[]): (LedgerEntry & T)[] {
+  return entries.filter((e): e is LedgerEntry & T => e.kind === kind && fields.every((f) => typeof (e as ProviderLedgerEntry)[f] === 'string'));
+}
+
+export type HostChangeEntry = Extract<CoreLedgerEntry, { kind: 'host-change' }>;
+
+export const isHostChange = (e: LedgerEntry): e is HostChangeEntry =>
+  e.kind === 'host-change' && typeof (e as ProviderLedgerEntry).host === 'string' && Array.isArray((e as ProviderLedgerEntry).undo);
 
 export const LEDGER_FILE = 'ledger.jsonl';
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResourceLedger } from './ledger.js';
+import { ResourceLedger, isHostChange, type LedgerEntry } from './ledger.js';
 import { registerRun, unregisterRun, type RunRecord } from './registry.js';
 import { REPORTS_DIR } from './paths.js';
 import { TeardownError } from './errors.js';
@@ -46,10 +46,27 @@ export function openRun(plan: Plan, options: { provider: string; kept?: boolean;
   return { runId, scenario: plan.scenario, runDir, ledger, provider, plan, startedAt: new Date(record.startedAt), signal: options.signal ?? new AbortController().signal };
 }
 
+/**
+ * Undoes the ledger's changes on hosts the run did not create, newest first, over the provider's
+ * transport; keeps going past a failure and returns every failure.
+ */
+export async function undoHostChanges(provider: Pick<Provider, 'node'>, entries: readonly LedgerEntry[]): Promise<Error[]> {
+  const failures: Error[] = [];
+  for (const change of entries.filter(isHostChange).reverse()) {
+    try {
+      await provider.node(change.host).exec(change.undo);
+    } catch (e) {
+      failures.push(new Error(`undoing ${change.what} on ${change.host} (${change.undo.join(' ')}): ${(e as Error).message}`, { cause: e }));
+    }
+  }
+  return failures;
+}
+
 /** Tears everything down in reverse ledger order; throws TeardownError listing every failure. */
 export async function closeRun(ctx: Pick<RunContext, 'runId' | 'ledger' | 'provider'>): Promise<number> {
   const started = performance.now();
-  const failures = await ctx.provider.teardown(ctx.ledger.entries());
+  const entries = ctx.ledger.entries();
+  const failures = [...(await undoHostChanges(ctx.provider, entries)), ...(await ctx.provider.teardown(entries))];
   if (failures.length > 0) throw new TeardownError(failures);
   unregisterRun(ctx.runId);
   return performance.now() - started;

@@ -1,18 +1,30 @@
-// The provider registry: adding a provider is one folder and one line here.
-import type { Provider, ProviderContext } from './types.js';
-import { NetnsProvider } from './netns/provider.js';
-import { DockerProvider } from './docker/provider.js';
+// The provider registry: adding a provider is one folder exporting a ProviderModule and one line
+// here. The CLI (run, up, exec, down, clean, doctor) works from these modules only.
+import type { Provider, ProviderContext, ProviderModule } from './types.js';
+import { netnsModule } from './netns/module.js';
+import { dockerModule } from './docker/module.js';
 import { SpecError } from '../core/errors.js';
 
-const PROVIDERS: Record<string, (ctx: ProviderContext) => Provider> = {
-  netns: (ctx) => new NetnsProvider(ctx),
-  docker: (ctx) => new DockerProvider(ctx),
-};
+const MODULES: readonly ProviderModule[] = [
+  netnsModule,
+  dockerModule,
+];
 
-export const providerKinds = (): string[] => Object.keys(PROVIDERS);
+export const providerKinds = (): string[] => MODULES.map((m) => m.kind);
+
+export const providerModules = (): readonly ProviderModule[] => MODULES;
+
+export function providerModule(kind: string): ProviderModule {
+  const module = MODULES.find((m) => m.kind === kind);
+  if (!module) throw new SpecError([{ file: '--provider', field: 'provider', message: `unknown provider "${kind}"; available: ${providerKinds().join(', ')}` }]);
+  return module;
+}
 
 export function createProvider(kind: string, ctx: ProviderContext): Provider {
-  const make = PROVIDERS[kind];
-  if (!make) throw new SpecError([{ file: '--provider', field: 'provider', message: `unknown provider "${kind}"; available: ${providerKinds().join(', ')}` }]);
-  return make(ctx);
+  return providerModule(kind).create(ctx);
+}
+
+/** The provider whose own ledger kinds a run's ledger holds (for runs only known from their ledger). */
+export function moduleOfLedger(kinds: readonly string[]): ProviderModule | undefined {
+  return MODULES.find((m) => kinds.some((k) => m.ledgerKinds.includes(k)));
 }

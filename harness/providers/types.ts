@@ -51,6 +51,45 @@ export interface ProviderContext {
   scenario?: string;
 }
 
+/** What `overlab clean` hands a provider module for one run whose owner is gone (or forced). */
+export interface CleanTarget {
+  runId: string;
+  runDir: string;
+  /** The run's ledger (entries of every kind; the module undoes its own and the core's). */
+  entries: LedgerEntry[];
+}
+
+/** What a clean removed of one run, and what it could not. */
+export interface CleanOutcome {
+  runId: string;
+  removed: number;
+  /** What `removed` counts: `namespace(s)`, `container(s) and network(s)`, ... */
+  what: string;
+  skipped?: string;
+  errors: string[];
+}
+
+/**
+ * A provider as it is registered (providers/registry.ts): how to make one for a run, the ledger
+ * kinds it writes, and its parts of `overlab clean` and `overlab doctor`. A new provider is one
+ * folder exporting one of these, and one line in the registry; the CLI and the core know none
+ * of its kinds.
+ */
+export interface ProviderModule {
+  readonly kind: string;
+  /** One line for help texts: where hosts come from. */
+  readonly summary: string;
+  /** The ledger entry kinds only this provider writes; a ledger holding one is this provider's run. */
+  readonly ledgerKinds: readonly string[];
+  create(ctx: ProviderContext): Provider;
+  /** `overlab doctor`: checks beyond preflight (kernel features, daemons), each with its fix. */
+  doctor?(): Promise<Prerequisite[]>;
+  /** `overlab clean`: removes what one run left, from its ledger and from the marks its objects carry. */
+  clean(run: CleanTarget): Promise<CleanOutcome>;
+  /** `overlab clean`: runs of ours that no ledger here knows, found by their marks (labels); `known` are handled. */
+  sweep?(options: { force?: boolean; runId?: string; images?: boolean; known: ReadonlySet<string> }): Promise<CleanOutcome[]>;
+}
+
 export interface Provider {
   readonly kind: string;
   /** Every prerequisite, met or not, with the command that fixes it. */
@@ -81,6 +120,8 @@ export interface Provider {
   render(action: HostAction): string[][];
   /** Undoes ledger entries in reverse; keeps going on failure and returns every failure. */
   teardown(entries: readonly LedgerEntry[]): Promise<Error[]>;
+  /** For `overlab exec`: the argv that runs `argv` interactively in a host, given its location. */
+  execArgv(location: string, argv: readonly string[]): string[];
   /** Present when hosts do not share the harness's filesystem (containers): see HostFiles. */
   readonly files?: HostFiles;
 }

@@ -4,7 +4,15 @@ import { rmSync } from 'node:fs';
 import PQueue from 'p-queue';
 import type Docker from 'dockerode';
 import { HarnessError } from '../../core/errors.js';
-import type { LedgerEntry } from '../../core/ledger.js';
+import { entriesOf, type LedgerEntry } from '../../core/ledger.js';
+
+/** The docker provider's own ledger entries (its module lists these kinds). */
+export interface DockerNamedEntry {
+  kind: 'docker-container' | 'docker-network';
+  name: string;
+  host?: string;
+}
+export const DOCKER_LEDGER_KINDS = ['docker-container', 'docker-network', 'docker-image'] as const;
 import { isNotFound } from './engine.js';
 import { LABEL_RUN } from './names.js';
 
@@ -40,9 +48,9 @@ export function containerNameOf(c: Docker.ContainerInfo): string {
  */
 export async function teardown(docker: Docker, runId: string, entries: readonly LedgerEntry[]): Promise<Error[]> {
   const failures: Error[] = [];
-  const containers = new Set(entries.flatMap((e) => (e.kind === 'docker-container' ? [e.name] : [])));
-  const networks = new Set(entries.flatMap((e) => (e.kind === 'docker-network' ? [e.name] : [])));
-  const scratch = entries.flatMap((e) => (e.kind === 'scratch-dir' ? [e.path] : []));
+  const containers = new Set(entriesOf<DockerNamedEntry>(entries, 'docker-container', 'name').map((e) => e.name));
+  const networks = new Set(entriesOf<DockerNamedEntry>(entries, 'docker-network', 'name').map((e) => e.name));
+  const scratch = entriesOf<{ kind: 'scratch-dir'; path: string }>(entries, 'scratch-dir', 'path').map((e) => e.path);
   if (containers.size + networks.size === 0 && scratch.length === 0) return failures;
   let reachable = true;
   try {

@@ -10,3 +10,9 @@ export function netnsName(runId: string, hostId: string): string {
 export function belongsToRun(name: string, runId: string): boolean {
   return name === `${NETNS_PREFIX}${runId}` || name.startsWith(`${NETNS_PREFIX}${runId}.`);
 }
+
+/** The netns provider's own ledger entry: a named namespace (deleting it removes everything inside). */
+export interface NetnsEntry {
+  kind: 'netns';
+  name: string;
+}

@@ -6,12 +6,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LocalRunner, type CommandRunner, type RunOptions } from '../../core/command.js';
 import { CommandError, tail } from '../../core/errors.js';
-import type { LedgerEntry } from '../../core/ledger.js';
+import { entriesOf, type LedgerEntry } from '../../core/ledger.js';
 import { ip, type IpLine } from '../../devices/linux/commands.js';
 import type { HostAction, HostDecl, LinkEnd, StepAction } from '../../plan/types.js';
 import type { BulkAction, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { spawnManaged } from './spawn.js';
-import { netnsName } from './names.js';
+import { netnsName, type NetnsEntry } from './names.js';
 import { UNDERLAY_HOST } from '../../plan/plan.js';
 import { killAll, netnsInode, pidsByNetns } from './processes.js';
 import { checkTools } from '../preflight.js';
@@ -177,7 +177,7 @@ export class NetnsProvider implements Provider {
 
   async teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
     const failures: Error[] = [];
-    const namespaces = [...new Set(entries.filter((e) => e.kind === 'netns').map((e) => e.name))].reverse();
+    const namespaces = [...new Set(entriesOf<NetnsEntry>(entries, 'netns', 'name').map((e) => e.name))].reverse();
     const present = namespaces.filter((n) => existsSync(`/run/netns/${n}`));
     // Processes first: a namespace with a process in it outlives `ip netns del`. Every process
     // we start lives in one of our namespaces, so this also covers the ledger's process entries.
