@@ -55,17 +55,17 @@ export function assertPcapSizes(topo: Topology, pcaps: readonly PcapEvidence[]):
 }
 
 /**
- * Multipoint flooding: a unit's ARP requests (inner, from its tunnel MAC and self IP) reach every
+ * Multipoint flooding: a unit's ARP requests (inner, from its tunnel MAC and a tunnel self IP it held) reach every
  * flannel node's VTEP. The nodes expected come from the flannel registry (the agent's listing),
  * the unit's MAC and address from the unit's own state: neither from what configured the unit,
  * so a unit that floods nowhere (it knows no VTEP) fails here.
  */
-export function assertUnitArpFlooded(unit: string, identity: { mac: string; ip: string }, flannelNodes: readonly { node: string; publicIp: string }[], pcaps: readonly PcapEvidence[]): AssertionResult {
+export function assertUnitArpFlooded(unit: string, identity: { mac: string; ips: readonly string[] }, flannelNodes: readonly { node: string; publicIp: string }[], pcaps: readonly PcapEvidence[]): AssertionResult {
   const missing: string[] = [];
   const counts: string[] = [];
   for (const { node } of flannelNodes) {
     const p = pcaps.find((x) => x.artifact.node === node);
-    const requests = p?.summary.arp.inner.senders.filter((s) => s.ip === identity.ip && s.macs.includes(identity.mac)).reduce((n, s) => n + s.requests, 0) ?? 0;
+    const requests = p?.summary.arp.inner.senders.filter((s) => identity.ips.includes(s.ip) && s.macs.includes(identity.mac)).reduce((n, s) => n + s.requests, 0) ?? 0;
     if (!p) missing.push(`${node} (not captured)`);
     else if (requests === 0) missing.push(node);
     counts.push(`${node} ${requests}`);
@@ -75,7 +75,7 @@ export function assertUnitArpFlooded(unit: string, identity: { mac: string; ip: 
     `pcap-arp-flooding[${unit}]`,
     `${unit}'s ARP requests for pods reach every node VTEP (multipoint flooding)`,
     flannelNodes.length > 0 && missing.length === 0,
-    `ARP requests from ${identity.ip} (${identity.mac}) on the underlay of every flannel node (${nodes.join(', ') || 'the registry lists none'})`,
+    `ARP requests from ${identity.ips.join(' or ') || 'its tunnel self IP'} (${identity.mac}) on the underlay of every flannel node (${nodes.join(', ') || 'the registry lists none'})`,
     missing.length ? `none seen on ${missing.join(', ')} (requests per node: ${counts.join(', ')})` : `requests per node: ${counts.join(', ')}`,
     pcaps.filter((p) => nodes.includes(p.artifact.node)).map((p) => p.evidencePath),
   );

@@ -73,7 +73,7 @@ async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
     const leases = await c.agent.listNodes({ runDir: c.ctx.runDir });
     const flannelNodes = topo.nodes.filter((n) => leases.some((l) => l.publicIp === n.underlayIp)).map((n) => ({ node: n.name, publicIp: n.underlayIp }));
     const states = await unitStates(c);
-    const flooded = (unit: string) => assertUnitArpFlooded(unit, identityOf(states.find((s) => s.unit === unit), b.tunnel.name), flannelNodes, pcaps);
+    const flooded = (unit: string) => assertUnitArpFlooded(unit, identityOf(states.filter((s) => s.unit === unit), b.tunnel.name), flannelNodes, pcaps);
     out.push(flooded(b.active));
     if (state.failover) {
       out.push(flooded(state.failover.to));
@@ -83,16 +83,16 @@ async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
   return out;
 }
 
-/** The units' latest state: from the last observation, or read now. */
+/** Every state the units showed at the run's observations, or their state read now. */
 async function unitStates(c: StepContext): Promise<UnitState[]> {
-  const last = c.state.observations[c.state.observations.length - 1];
-  if (last?.units.length) return last.units;
+  const seen = c.state.observations.flatMap((o) => o.units);
+  if (seen.length) return seen;
   return Promise.all((c.plan.topology.bigip?.units ?? []).map(async (u) => (await c.units!.observe(u.name)).state));
 }
 
-/** A unit's tunnel MAC and its non-floating self IP on the tunnel, as the unit shows them. */
-function identityOf(state: UnitState | undefined, tunnel: string): { mac: string; ip: string } {
-  const mac = state?.tunnels.find((t) => t.name === tunnel)?.mac ?? '(no tunnel)';
-  const self = state?.selfIps.find((s) => s.vlan === tunnel && !s.floating)?.address.split('/')[0] ?? '(no tunnel self IP)';
-  return { mac, ip: self };
+/** A unit's tunnel MAC and every self IP it held on the tunnel (a floating one while active), as the unit showed them. */
+function identityOf(states: readonly UnitState[], tunnel: string): { mac: string; ips: string[] } {
+  const mac = states.flatMap((s) => s.tunnels).find((t) => t.name === tunnel)?.mac ?? '(no tunnel)';
+  const ips = [...new Set(states.flatMap((s) => s.selfIps.filter((x) => x.vlan === tunnel).map((x) => x.address.split('/')[0]!)))];
+  return { mac, ips };
 }
