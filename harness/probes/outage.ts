@@ -26,14 +26,16 @@ export function computeOutage(records: readonly ProbeRecord[], failoverAt: numbe
     const before = [...udp].reverse().find((r) => r.sentAt < failoverAt && r.rttMs !== null);
     return { ...base, lastGoodBefore: before?.sentAt, firstGoodAfter: after?.sentAt, outageMs: after ? 0 : undefined, lostInGap: 0, recovered: after !== undefined };
   }
-  let before: ProbeRecord | undefined;
-  for (let i = firstLostIndex - 1; i >= 0; i--) if (udp[i]!.rttMs !== null) { before = udp[i]; break; }
-  let after: ProbeRecord | undefined;
-  let lostInGap = 0;
-  for (let i = firstLostIndex; i < udp.length; i++) {
-    if (udp[i]!.rttMs !== null) { after = udp[i]; break; }
-    lostInGap++;
-  }
+  // The gap runs from the last answered probe before it to the first answered one after it, and
+  // lostInGap counts every probe in between: the same span outageMs measures, even when the
+  // losses began a little before the failover moment.
+  let beforeIndex = -1;
+  for (let i = firstLostIndex - 1; i >= 0; i--) if (udp[i]!.rttMs !== null) { beforeIndex = i; break; }
+  let afterIndex = -1;
+  for (let i = firstLostIndex; i < udp.length; i++) if (udp[i]!.rttMs !== null) { afterIndex = i; break; }
+  const before = beforeIndex >= 0 ? udp[beforeIndex] : undefined;
+  const after = afterIndex >= 0 ? udp[afterIndex] : undefined;
+  const lostInGap = (afterIndex >= 0 ? afterIndex : udp.length) - beforeIndex - 1;
   return {
     ...base,
     lastGoodBefore: before?.sentAt,

@@ -2,7 +2,7 @@
 // and the VIP traffic each node saw arriving over VXLAN, for the failover checks.
 import { join } from 'node:path';
 import { forEachPacket } from '../pcap/reader.js';
-import { decodePacket } from '../pcap/decode.js';
+import { DEFAULT_VXLAN_PORTS, decodePacket } from '../pcap/decode.js';
 import { summarizePcap, type PcapSummary } from '../pcap/summary.js';
 import type { PcapArtifact } from '../report/types.js';
 import type { EvidenceStore } from './evidence.js';
@@ -21,6 +21,14 @@ export interface PcapEvidence {
   evidencePath: string;
   /** VXLAN packets toward a pool member's UDP port (the client's probes after DNAT/SNAT). */
   vipPackets: VipPacket[];
+}
+
+/**
+ * The UDP ports captures are decoded as VXLAN on: the scenario's own, and the well-known ones
+ * (8472, 4789), so that VXLAN on a port the scenario does not use is seen, and can fail a check.
+ */
+export function vxlanDecodePorts(scenarioPorts: readonly number[]): number[] {
+  return [...new Set([...scenarioPorts, ...DEFAULT_VXLAN_PORTS])];
 }
 
 export async function readCaptures(runDir: string, pcaps: readonly PcapArtifact[], store: EvidenceStore, vxlanPorts: number[], vip?: { podIps: string[]; udpPort: number }): Promise<PcapEvidence[]> {

@@ -8,7 +8,7 @@ import { activeUnit } from '../observe.js';
 import { computeOutage } from '../../probes/outage.js';
 import { assertFailover, assertNodeLearnedUnit, assertUnitLearnedPods } from '../../assert/bigip.js';
 import { assertReachability } from '../../assert/reachability.js';
-import { readCaptures } from '../../probes/pcap-evidence.js';
+import { readCaptures, vxlanDecodePorts } from '../../probes/pcap-evidence.js';
 import { assertPcapSizes, assertPcapVxlanHeaders, assertUnitArpFlooded, assertVipTrafficFromUnit } from '../../assert/pcap.js';
 import { stopCapturesOf } from './captures.js';
 import { round, type StepContext } from './context.js';
@@ -62,7 +62,7 @@ async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
   const b = topo.bigip;
   const vs = b?.virtualServers[0];
   const ports = [...new Set([topo.flannel.port, ...(b ? [b.profile.port] : [])])];
-  const pcaps = await readCaptures(c.ctx.runDir, state.pcaps ?? [], c.store, ports, vs ? { podIps: vs.pool.map((m) => m.ip), udpPort: vs.udpPort } : undefined);
+  const pcaps = await readCaptures(c.ctx.runDir, state.pcaps ?? [], c.store, vxlanDecodePorts(ports), vs ? { podIps: vs.pool.map((m) => m.ip), udpPort: vs.udpPort } : undefined);
   for (const p of pcaps) {
     p.artifact.summary = p.evidencePath;
     p.artifact.flows = p.summary.flows.map((f) => ({ src: f.src, dst: f.dst, packets: f.packets, bytes: f.bytes, vnis: f.vnis }));
