@@ -1,7 +1,8 @@
 // Shared by the integration tests (not a test file: ava's glob is **/*.test.js).
 //
-// - requireRoot(t) / rootTest(): the tests need root and ip, bridge, nsenter and ping. Without
-//   them a test is skipped with the reason printed, except under CI=true where it fails.
+// - rootTest() / prereqTest(): the tests need root and ip, bridge, nsenter and ping (or what a
+//   test names). Without them a test is registered as skipped with the reason printed (never
+//   counted as a pass), except under CI=true where it fails.
 // - isolateState(): private OVERLAB_REPORTS_DIR / OVERLAB_STATE_DIR for this test file, so
 //   `overlab clean` in one test never touches another test's runs. Call it BEFORE importing any
 //   harness module that reads them (core/paths.js, core/registry.js): import those dynamically.
@@ -46,30 +47,29 @@ export function missingPrerequisites(): string | undefined {
 const reason = missingPrerequisites();
 if (reason && !inCi) console.warn(`overlab integration tests skipped: ${reason} (under CI=true they fail instead)`);
 
-/** At the start of a test: true when it can run; otherwise skips (logs why) or, under CI=true, fails. */
-export function requireRoot(t: ExecutionContext): boolean {
-  const why = missingPrerequisites();
-  if (!why) return true;
-  if (inCi) t.fail(`CI=true and this integration test cannot run: ${why}`);
-  else {
-    t.log(`skipped: ${why}`);
-    t.pass();
-  }
-  return false;
-}
-
 type Impl = (t: ExecutionContext) => Promise<void> | void;
 
-/** Declares a test that needs root: marked skipped when it cannot run (and not CI), failing under CI. */
-export function rootTest(title: string, impl: Impl, options: { serial?: boolean } = {}): void {
-  if (reason && !inCi) {
+/**
+ * Declares a test with prerequisites known when the file loads (`missing`: what is not there,
+ * each with its fix). When something is missing the test is registered as skipped, with the
+ * reason printed, never as a pass; under CI=true it is registered and fails with the reason.
+ */
+export function prereqTest(title: string, missing: readonly string[], impl: Impl, options: { serial?: boolean } = {}): void {
+  const why = missing.length ? `needs ${missing.join(', ')}` : undefined;
+  if (why && !inCi) {
+    console.warn(`skipped: ${title}: ${why}`);
     (options.serial ? test.serial.skip : test.skip)(title, impl);
     return;
   }
   (options.serial ? test.serial : test)(title, async (t) => {
-    if (!requireRoot(t)) return;
+    if (why) return t.fail(`CI=true and this test cannot run: ${why}`);
     await impl(t);
   });
+}
+
+/** Declares a test that needs root and the kernel tools (see missingPrerequisites). */
+export function rootTest(title: string, impl: Impl, options: { serial?: boolean } = {}): void {
+  prereqTest(title, reason ? [reason.replace(/^needs /, '')] : [], impl, options);
 }
 
 export interface IsolatedState {

@@ -10,9 +10,8 @@ import { findRun } from '../../harness/core/registry.js';
 import { closeRun } from '../../harness/core/run-context.js';
 import { ResourceLedger } from '../../harness/core/ledger.js';
 import { createProvider } from '../../harness/providers/registry.js';
+import { rootTest } from './_env.js';
 
-const isRoot = process.getuid?.() === 0;
-const inCi = process.env.CI === 'true';
 
 function ipJson<T>(ns: string, ...args: string[]): T {
   return JSON.parse(execFileSync('ip', ['-n', ns, '-j', ...args], { encoding: 'utf8' })) as T;
@@ -21,13 +20,7 @@ function fdbJson(ns: string, dev: string): { mac: string; dst?: string; state?: 
   return JSON.parse(execFileSync('bridge', ['-n', ns, '-j', 'fdb', 'show', 'dev', dev], { encoding: 'utf8' }));
 }
 
-test.serial('failover: bigip2 learns pod MACs, the VIP moves, nodes learn bigip2, and nothing is left', async (t) => {
-  if (!isRoot) {
-    if (inCi) t.fail('CI=true but not running as root: the failover scenario needs root');
-    else t.log('skipped: needs root (network namespaces)');
-    if (!inCi) t.pass();
-    return;
-  }
+rootTest('failover: bigip2 learns pod MACs, the VIP moves, nodes learn bigip2, and nothing is left', async (t) => {
   const spec = loadScenario('failover');
   const report = await runScenario(spec, { skipTeardown: true });
   const record = findRun(report.runId);
@@ -73,4 +66,4 @@ test.serial('failover: bigip2 learns pod MACs, the VIP moves, nodes learn bigip2
   const left = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`ol-${report.runId}`));
   t.deepEqual(left, []);
   t.false(existsSync(`/run/netns/ol-${report.runId}`));
-});
+}, { serial: true });

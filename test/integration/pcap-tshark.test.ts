@@ -15,9 +15,9 @@ import { createVxlanPair, type VxlanPair } from '../../bench/vxlan-pair.js';
 import { findTool } from '../../harness/providers/preflight.js';
 import { forEachPacket } from '../../harness/pcap/reader.js';
 import { summarizePcap, type PcapSummary } from '../../harness/pcap/summary.js';
+import { prereqTest } from './_env.js';
 
 const isRoot = process.getuid?.() === 0;
-const inCi = process.env.CI === 'true';
 const runner = new LocalRunner();
 
 /** What tshark says about a file, in the summary's terms. */
@@ -98,16 +98,9 @@ function ourView(s: PcapSummary, timestamps: string[]): TsharkView {
   };
 }
 
-test.serial('pcap reader: summary matches tshark on live VXLAN captures (pcap µs/ns, pcapng)', async (t) => {
-  const missing = [!isRoot && 'root (network namespaces)', ...['tcpdump', 'tshark', 'ip'].filter((tool) => !findTool(tool)).map((tool) => `${tool} (apt-get install ${tool === 'ip' ? 'iproute2' : tool})`)].filter(Boolean);
-  if (missing.length) {
-    if (inCi) t.fail(`CI=true but missing: ${missing.join(', ')}`);
-    else {
-      t.log(`skipped: needs ${missing.join(', ')}`);
-      t.pass();
-    }
-    return;
-  }
+const liveMissing = [!isRoot && 'root (network namespaces)', ...['tcpdump', 'tshark', 'ip'].filter((tool) => !findTool(tool)).map((tool) => `${tool} (apt-get install ${tool === 'ip' ? 'iproute2' : tool})`)].filter((m): m is string => Boolean(m));
+
+prereqTest('pcap reader: summary matches tshark on live VXLAN captures (pcap µs/ns, pcapng)', liveMissing, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pcapt-'));
   let pair: VxlanPair | undefined;
   const procs: Started[] = [];
@@ -186,18 +179,10 @@ test.serial('pcap reader: summary matches tshark on live VXLAN captures (pcap µ
   }
   const left = (await runner.run(['ip', 'netns', 'list'])).stdout.split('\n').filter((l) => pair && l.startsWith(pair.nsA.replace(/-a$/, '')));
   t.deepEqual(left, [], 'the test namespaces are gone');
-});
+}, { serial: true });
 
 // A capture that dies before it listens is reported with tcpdump's own words (no namespace needed).
-test.serial('startTcpdump: a capture that cannot start says why', async (t) => {
-  if (!isRoot || !findTool('tcpdump')) {
-    if (inCi) t.fail('CI=true but not root or no tcpdump');
-    else {
-      t.log('skipped: needs root and tcpdump');
-      t.pass();
-    }
-    return;
-  }
+prereqTest('startTcpdump: a capture that cannot start says why', [!isRoot && 'root', !findTool('tcpdump') && 'tcpdump (apt-get install tcpdump)'].filter((m): m is string => Boolean(m)), async (t) => {
   const err = await t.throwsAsync(startTcpdump((argv) => argv, 'pcapt-no-such-dev0', '/dev/null'));
   t.regex(err!.message, /exited before tcpdump's "listening on".*pcapt-no-such-dev0/s);
-});
+}, { serial: true });

@@ -10,6 +10,7 @@
 // is skipped with the reason printed, except under CI=true where it fails.
 import test, { type ExecutionContext } from 'ava';
 import { dirTree } from '../helpers/report.js';
+import { prereqTest } from './_env.js';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,18 +40,7 @@ const missingForRuns = [process.getuid?.() === 0 ? '' : 'root', ...['ip', 'bridg
 const hasChromium = existsSync(CHROMIUM);
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 
-/** True when the test can go on; otherwise skips with the reason (or fails under CI=true). */
-function need(t: ExecutionContext, missing: string[], fix: string): boolean {
-  if (missing.length === 0) return true;
-  const why = `needs ${missing.join(', ')} (${fix})`;
-  if (inCi) t.fail(`CI=true and this test cannot run: ${why}`);
-  else {
-    t.log(`skipped: ${why}`);
-    t.pass();
-  }
-  return false;
-}
-const needRuns = (t: ExecutionContext) => need(t, missingForRuns, 'run as root with iproute2, nftables, tcpdump: scripts/setup.sh');
+const runsMissing = missingForRuns.map((m) => `${m} (run as root with iproute2, nftables, tcpdump: scripts/setup.sh)`);
 if (missingForRuns.length && !inCi) console.warn(`report integration tests skipped: need ${missingForRuns.join(', ')}`);
 
 interface Run {
@@ -108,8 +98,7 @@ test.after.always(() => {
   if (state.root) rmSync(state.root, { recursive: true, force: true });
 });
 
-test.serial('the runs exit as design.md §4 says, print a summary table and the path of report.html', (t) => {
-  if (!needRuns(t)) return;
+prereqTest('the runs exit as design.md §4 says, print a summary table and the path of report.html', [...runsMissing, ...([])], (t) => {
   const { failover, baseline, strict } = state.runs;
   t.is(failover!.code, 0, failover!.stdout + failover!.stderr);
   t.is(failover!.report.status, 'passed');
@@ -141,10 +130,9 @@ test.serial('the runs exit as design.md §4 says, print a summary table and the 
     t.log(`the strict run lost no probe (outage ${strict!.report.metrics.failoverOutageMs} ms): nothing to fail`);
     t.is(strict!.code, 0);
   }
-});
+}, { serial: true });
 
-test.serial('the bundle unpacks with tar xzf to exactly the run directory', (t) => {
-  if (!needRuns(t)) return;
+prereqTest('the bundle unpacks with tar xzf to exactly the run directory', [...runsMissing, ...([])], (t) => {
   const run = state.runs.failover!;
   t.is(run.report.artifacts.bundle, `../${run.report.runId}.tar.gz`);
   const bundle = resolve(run.dir, run.report.artifacts.bundle!);
@@ -154,10 +142,9 @@ test.serial('the bundle unpacks with tar xzf to exactly the run directory', (t) 
   t.deepEqual(readdirSync(out), [run.report.runId]);
   t.deepEqual(dirTree(join(out, run.report.runId)), dirTree(run.dir));
   for (const f of ['report.json', 'report.html', 'junit.xml', 'evidence/probes.json', 'evidence/snapshot-after.json', 'ledger.jsonl']) t.true(f in dirTree(run.dir), f);
-});
+}, { serial: true });
 
-test.serial('every report.json validates against harness/report/report.schema.json', (t) => {
-  if (!needRuns(t)) return;
+prereqTest('every report.json validates against harness/report/report.schema.json', [...runsMissing, ...([])], (t) => {
   const schema = JSON.parse(readFileSync(join(ROOT, 'harness', 'report', 'report.schema.json'), 'utf8')) as Record<string, unknown>;
   const ajv = new AjvModule.default({ allErrors: true, strict: true });
   const published = ajv.compile(schema);
@@ -168,10 +155,9 @@ test.serial('every report.json validates against harness/report/report.schema.js
   }
   t.truthy(state.runs.failover!.report.topology.flannel, 'the report describes the overlay');
   t.is(state.runs.failover!.report.topology.bigips.find((u) => u.haState === 'active')?.name, 'bigip2');
-});
+}, { serial: true });
 
-test.serial('junit.xml of real runs validates against junit.xsd and counts what the report counts', (t) => {
-  if (!needRuns(t) || !need(t, hasXmllint ? [] : ['xmllint'], 'apt-get install libxml2-utils')) return;
+prereqTest('junit.xml of real runs validates against junit.xsd and counts what the report counts', [...runsMissing, ...(hasXmllint ? [] : ['xmllint (apt-get install libxml2-utils)'])], (t) => {
   const xsd = join(ROOT, 'harness', 'report', 'junit.xsd');
   for (const [name, run] of Object.entries(state.runs)) {
     const file = join(run.dir, 'junit.xml');
@@ -185,10 +171,9 @@ test.serial('junit.xml of real runs validates against junit.xsd and counts what 
     t.is(Number(x('count(//testcase[failure])')), failed.length);
     for (const a of failed) t.regex(x(`string(//testcase[starts-with(@name, "${a.id}:")]/failure)`), new RegExp(`expected: ${escapeRe(a.expected)}`));
   }
-});
+}, { serial: true });
 
-test.serial('report.html opens in headless Chromium: no console errors, nothing fetched, chart, FDB tables and matrices there', async (t) => {
-  if (!needRuns(t) || !need(t, hasChromium ? [] : ['chromium'], 'apt-get install chromium')) return;
+prereqTest('report.html opens in headless Chromium: no console errors, nothing fetched, chart, FDB tables and matrices there', [...runsMissing, ...(hasChromium ? [] : ['chromium (apt-get install chromium)'])], async (t) => {
   const { chromium } = await import('playwright-core');
   for (const name of ['failover', 'strict'] as const) {
     const run = state.runs[name]!;
@@ -250,10 +235,9 @@ test.serial('report.html opens in headless Chromium: no console errors, nothing 
       rmSync(profile, { recursive: true, force: true });
     }
   }
-});
+}, { serial: true });
 
-test.serial('overlab report renders report.html and junit.xml again from report.json and evidence', async (t) => {
-  if (!needRuns(t)) return;
+prereqTest('overlab report renders report.html and junit.xml again from report.json and evidence', [...runsMissing, ...([])], async (t) => {
   const run = state.runs.baseline!;
   const html = readFileSync(join(run.dir, 'report.html'), 'utf8');
   const junit = readFileSync(join(run.dir, 'junit.xml'), 'utf8');
@@ -278,7 +262,7 @@ test.serial('overlab report renders report.html and junit.xml again from report.
   const none = await cli(['report', join(state.root!, 'nowhere')], state.env!);
   t.is(none.code, 2);
   t.regex(none.stderr, /no run ".*nowhere"/);
-});
+}, { serial: true });
 
 
 function escapeRe(s: string): string {

@@ -78,7 +78,7 @@ test('golden: `overlab plan baseline` renders exactly test/fixtures/golden/basel
     const i = a.findIndex((line, n) => line !== b[n]);
     t.fail(`plan differs from the golden file at line ${i + 1}:\n  golden: ${a[i]}\n  now:    ${b[i]}\n(if intended: UPDATE_GOLDEN=1 npx ava dist/test/unit/plan.test.js)`);
   }
-  t.pass();
+  t.true(text === golden, 'the plan renders exactly the golden file');
 });
 
 test('planning is pure and deterministic: the same spec gives the same plan', (t) => {
