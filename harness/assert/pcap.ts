@@ -81,21 +81,27 @@ export function assertUnitArpFlooded(unit: string, identity: { mac: string; ips:
   );
 }
 
-/** After failover, VIP traffic reaching the pods comes from the new active unit's tunnel MAC and underlay address. */
-export function assertVipTrafficFromUnit(topo: Topology, unit: string, failoverAt: number, settleMs: number, pcaps: readonly PcapEvidence[]): AssertionResult {
+/**
+ * After failover, VIP traffic reaching the pods comes from the new active unit's tunnel: its MAC
+ * and the address it sends from, as the unit itself shows them (`sender`; without it, the
+ * scenario's values).
+ */
+export function assertVipTrafficFromUnit(topo: Topology, unit: string, failoverAt: number, settleMs: number, pcaps: readonly PcapEvidence[], sender?: { mac: string; address: string }): AssertionResult {
   const u = topo.bigip!.units.find((x) => x.name === unit)!;
+  const mac = sender?.mac ?? u.tunnelMac;
+  const address = sender?.address ?? u.underlayIp;
   const after = pcaps.filter((p) => topo.nodes.some((n) => n.name === p.artifact.node)).flatMap((p) => p.vipPackets.filter((v) => v.atMs > failoverAt + settleMs).map((v) => ({ ...v, node: p.artifact.node })));
-  const wrong = after.filter((v) => v.innerSrcMac !== u.tunnelMac || v.outerSrc !== u.underlayIp);
+  const wrong = after.filter((v) => v.innerSrcMac !== mac || v.outerSrc !== address);
   return result(
     `pcap-vip-source[${unit}]`,
-    `after failover, VIP traffic reaches the pods from ${unit}'s tunnel MAC and underlay address`,
+    `after failover, VIP traffic reaches the pods from ${unit}'s tunnel MAC and the address its tunnel sends from`,
     after.length > 0 && wrong.length === 0,
-    `inner source MAC ${u.tunnelMac}, outer source ${u.underlayIp}`,
+    `inner source MAC ${mac}, outer source ${address}`,
     after.length === 0
       ? 'no VIP traffic captured on the nodes after failover'
       : wrong.length
         ? `${wrong.length}/${after.length} packets from elsewhere: ${listSome([...new Set(wrong.map((w) => `${w.innerSrcMac} via ${w.outerSrc}`))])}`
-        : `${after.length} packets, all from ${u.tunnelMac} via ${u.underlayIp}`,
+        : `${after.length} packets, all from ${mac} via ${address}`,
     pcaps.map((p) => p.evidencePath),
   );
 }

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, isolateState, removeRunNamespaces, rootTest } from './_env.js';
+import { PROJECT_ROOT, cli, isolateState, removeRunNamespaces, rootTest } from './_env.js';
 
 const state = isolateState('bad-input');
 const fakeBin = join(state.root, 'bin');
@@ -56,7 +56,27 @@ const CASES = [
     message: /"a;rm -rf \/" is not allowed: expected lower-case letters/,
   },
 ];
-const FILES = ['bad-overlap.yaml', 'bad-unknown.yaml', 'bad-name.yaml'];
+
+// What the BIG-IP device cannot honour is refused like any other bad field: named, with the device.
+const FAILOVER = readFileSync(join(PROJECT_ROOT, 'scenarios', 'failover.yaml'), 'utf8');
+const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+const TG_NONE = FAILOVER.replace('trafficGroup: traffic-group-local-only', 'trafficGroup: none');
+const SYNC_ON = FAILOVER.replace('configsync: false', 'configsync: true');
+CASES.push(
+  {
+    title: 'tunnel traffic group none on the stand-in',
+    yaml: TG_NONE,
+    where: `bad-tg-none.yaml:${lineOf(TG_NONE, 'trafficGroup: none')}: bigip.tunnel.trafficGroup: `,
+    message: /none cannot be honoured by the BIG-IP device sim/,
+  },
+  {
+    title: 'iptunnel.configsync on the stand-in',
+    yaml: SYNC_ON,
+    where: `bad-configsync.yaml:${lineOf(SYNC_ON, 'configsync: true')}: bigip.configsync: `,
+    message: /cannot be honoured by the BIG-IP device sim/,
+  },
+);
+const FILES = ['bad-overlap.yaml', 'bad-unknown.yaml', 'bad-name.yaml', 'bad-tg-none.yaml', 'bad-configsync.yaml'];
 
 function nothingCreated(t: import('ava').ExecutionContext, what: string): void {
   t.false(existsSync(calls), `${what}: no tool was run, yet: ${existsSync(calls) ? readFileSync(calls, 'utf8') : ''}`);

@@ -77,7 +77,9 @@ async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
     out.push(flooded(b.active));
     if (state.failover) {
       out.push(flooded(state.failover.to));
-      out.push(assertVipTrafficFromUnit(topo, state.failover.to, state.failover.startedAt, state.failover.durationMs + 50, pcaps));
+      const to = states.filter((s) => s.unit === state.failover!.to).flatMap((s) => s.tunnels).find((t) => t.name === b.tunnel.name);
+      const sender = to?.localAddress ? { mac: to.mac, address: to.localAddress } : undefined;
+      out.push(assertVipTrafficFromUnit(topo, state.failover.to, state.failover.startedAt, state.failover.durationMs + 50, pcaps, sender));
     }
   }
   return out;
