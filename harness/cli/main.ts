@@ -16,8 +16,8 @@ import { doctor } from './doctor.js';
 import { findRun, isAlive, listRuns } from '../core/registry.js';
 import { closeRun } from '../core/run-context.js';
 import { NotFoundError } from '../core/errors.js';
-import { spawnSync } from 'node:child_process';
-import { toolEnv } from '../core/command.js';
+import { runOnTerminal } from '../core/process.js';
+import { tableLines } from '../core/table.js';
 import { createProgress, plannedPhases, printPhase, printSummary } from './output.js';
 import { bundleAfterRun, reportCommand } from './cmd-report.js';
 import { pcapCommand } from './cmd-pcap.js';
@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
         }
         const record = findRun(report.runId);
         console.log(`run ${report.runId} is up (${report.metrics.bootMs} ms). Hosts:`);
-        for (const [host, where] of Object.entries(record?.hosts ?? {})) console.log(`  ${host.padEnd(24)} ${where}`);
+        for (const line of tableLines(Object.entries(record?.hosts ?? {}), { indent: '  ' })) console.log(line);
         console.log(`try:   overlab exec ${report.runId} ${spec.nodes[0]?.name ?? 'NODE'} -- ip -br addr`);
         console.log(`done:  overlab down ${report.runId}`);
       },
@@ -122,8 +122,7 @@ async function main(argv: string[]): Promise<number> {
         const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
         const node = provider.node(args.host);
         const full = provider.execArgv(node.location, command.length ? command : ['bash']);
-        const r = spawnSync(full[0] ?? 'true', full.slice(1), { stdio: 'inherit', env: toolEnv() });
-        code = r.status ?? 2;
+        code = runOnTerminal(full).code ?? 2;
       },
     )
     .command(
@@ -164,7 +163,8 @@ async function main(argv: string[]): Promise<number> {
       (y) => y.option('provider', { type: 'string', default: 'netns', choices: providerKinds() }),
       async (args) => {
         const checks = await doctor(args.provider);
-        for (const c of checks) console.log(`${c.ok ? 'ok     ' : 'MISSING'} ${c.what.padEnd(50)} ${c.ok ? c.detail : `${c.detail}\n        fix: ${c.fix}`}`);
+        const rows = checks.map((c) => [c.ok ? 'ok' : 'MISSING', c.what, c.ok ? c.detail : `${c.detail}\n        fix: ${c.fix}`]);
+        for (const line of tableLines(rows, { maxWidth: 60 })) console.log(line);
         code = checks.every((c) => c.ok) ? 0 : 2;
       },
     )

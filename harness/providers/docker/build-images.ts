@@ -3,6 +3,7 @@
 // CI runs it once before the tests, so test files never build concurrently.
 import { dockerClient, engineInfo } from './engine.js';
 import { ensureImages } from './images.js';
+import { tableLines } from '../../core/table.js';
 
 const force = process.argv.includes('--force');
 const quiet = process.argv.includes('--quiet');
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   console.log(`docker ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}`);
   const t0 = performance.now();
   const { builds } = await ensureImages(docker, { force, log: quiet ? undefined : (l) => console.log(`  ${l}`) });
-  for (const b of builds) console.log(`${b.built ? 'built ' : 'cached'} ${b.tag.padEnd(40)} ${b.built ? `${(b.ms / 1000).toFixed(1)} s` : ''}`);
+  for (const line of tableLines(builds.map((b) => [b.built ? 'built' : 'cached', b.tag, b.built ? `${(b.ms / 1000).toFixed(1)} s` : '']))) console.log(line);
   console.log(`images ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -14,7 +14,6 @@
 // Where a registry is reachable, OVERLAB_BASE_IMAGE=debian:bookworm-slim makes the base from that
 // image and the same package list with apt-get (images/base/Dockerfile.registry) instead.
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -22,6 +21,7 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type Docker from 'dockerode';
 import { LocalRunner, toolEnv } from '../../core/command.js';
+import { exitError, startProcess } from '../../core/process.js';
 import { HarnessError } from '../../core/errors.js';
 import type { ResourceLedger } from '../../core/ledger.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
@@ -210,15 +210,14 @@ async function buildBaseDebootstrap(docker: Docker, tag: string, hash: string, o
 /** `tar -c` of a root filesystem, streamed to POST /images/create?fromSrc=- (docker import). */
 async function importDirectory(docker: Docker, dir: string, tag: string, labels: Record<string, string>): Promise<void> {
   const [repo, version] = tag.split(':') as [string, string];
-  const child = spawn('tar', ['--numeric-owner', '--xattrs', '--xattrs-include=security.capability', '-C', dir, '-c', '.'], { env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const tar = startProcess(['tar', '--numeric-owner', '--xattrs', '--xattrs-include=security.capability', '-C', dir, '-c', '.'], { stdout: 'pipe', stderr: 'lines' });
   let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const tarExit = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  tar.onStderrLine((l) => (stderr += l + '\n'));
   const changes = [`LABEL ${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(' ')}`, 'CMD ["/bin/sh"]'];
-  const response = (await docker.importImage(child.stdout, { repo, tag: version, changes } as object)) as NodeJS.ReadableStream;
+  const response = (await docker.importImage(tar.child.stdout!, { repo, tag: version, changes } as object)) as NodeJS.ReadableStream;
   await followProgress(docker, response, `import of ${tag}`);
-  const code = await tarExit;
-  if (code !== 0) throw new ImageBuildError(`tar of ${dir} exited ${code}: ${stderr.trim()}`);
+  const exit = await tar.closed;
+  if (exit.code !== 0) throw new ImageBuildError(`tar of ${dir}: ${exitError(tar.argv, exit, stderr).message}`);
 }
 
 async function buildBaseFromRegistry(docker: Docker, tag: string, _hash: string, options: EnsureOptions): Promise<void> {
