@@ -3,7 +3,7 @@ import type { Plan } from '../plan/types.js';
 import type { Provider } from '../providers/types.js';
 import { describeArgv } from '../core/command.js';
 
-export function formatPlan(plan: Plan, provider: Provider): string {
+export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render'>): string {
   const t = plan.topology;
   const out: string[] = [];
   out.push(`scenario ${plan.scenario}: ${t.nodes.length} nodes, ${t.nodes.reduce((n, x) => n + x.pods.length, 0)} pods, ${plan.hosts.length} hosts, ${plan.steps.length} steps`);

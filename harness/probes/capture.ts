@@ -4,7 +4,7 @@
 // listening, and it is stopped with SIGINT and waited for, so the last record is whole.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ManagedProcess, Provider } from '../providers/types.js';
+import type { ManagedProcess, Transport } from '../providers/types.js';
 import type { PcapArtifact } from '../report/types.js';
 import { waitFor } from '../core/wait.js';
 import { HarnessError } from '../core/errors.js';
@@ -24,7 +24,7 @@ export interface RunningCapture {
   fetch?: () => Promise<void>;
 }
 
-export async function startCaptures(provider: Provider, runDir: string, targets: readonly CaptureTarget[], maxPackets: number, signal?: AbortSignal): Promise<RunningCapture[]> {
+export async function startCaptures(provider: Transport, runDir: string, targets: readonly CaptureTarget[], maxPackets: number, signal?: AbortSignal): Promise<RunningCapture[]> {
   const dir = join(runDir, 'pcaps');
   mkdirSync(dir, { recursive: true });
   const captures = targets.map((target): RunningCapture => {

@@ -90,21 +90,33 @@ export interface ProviderModule {
   sweep?(options: { force?: boolean; runId?: string; images?: boolean; known: ReadonlySet<string> }): Promise<CleanOutcome[]>;
 }
 
-export interface Provider {
-  readonly kind: string;
-  /** Every prerequisite, met or not, with the command that fixes it. */
-  preflight(): Promise<Prerequisite[]>;
+/** Job 1, where hosts come from: create them and the segments between them, destroy them. */
+export interface HostFactory {
   locationOf(hostId: string): string;
   createHosts(hosts: readonly HostDecl[]): Promise<void>;
   wire(links: readonly LinkDecl[]): Promise<void>;
+  /** Undoes the provider's own ledger entries in reverse; keeps going on failure and returns every failure. */
+  teardown(entries: readonly LedgerEntry[]): Promise<Error[]>;
+}
+
+/** Job 2, how commands reach hosts: exec, long-running processes, files. */
+export interface Transport {
+  node(hostId: string): NodeHandle;
+  /** Starts a long-running process in a host; it is recorded in the ledger. */
+  spawn(hostId: string, argv: readonly string[], options?: SpawnOptions): ManagedProcess;
+  /** For `overlab exec`: the argv that runs `argv` interactively in a host, given its location. */
+  execArgv(location: string, argv: readonly string[]): string[];
+  /** Present when hosts do not share the harness's filesystem (containers): see HostFiles. */
+  readonly files?: HostFiles;
+}
+
+/** Job 3, carrying out the Linux device's rendered configuration in a host, as fast as the provider can. */
+export interface LinuxConfigurator {
   ip(host: string, lines: readonly IpLine[]): Promise<void>;
   bridge(host: string, lines: readonly IpLine[]): Promise<void>;
   sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void>;
-  node(hostId: string): NodeHandle;
   /** Applies an nftables ruleset in a host (kept as a file in the run directory). */
   nft(hostId: string, ruleset: string): Promise<void>;
-  /** Starts a long-running process in a host; it is recorded in the ledger. */
-  spawn(hostId: string, argv: readonly string[], options?: SpawnOptions): ManagedProcess;
   /**
    * Optional: runs many independent configuration actions (ip/bridge batches, sysctls, nft
    * rulesets in any hosts) with few process spawns. The executor hands it every such action
@@ -118,12 +130,13 @@ export interface Provider {
   prepare?(actions: readonly BulkAction[]): Promise<void>;
   /** The argv each action runs, for `overlab plan`. */
   render(action: HostAction): string[][];
-  /** Undoes ledger entries in reverse; keeps going on failure and returns every failure. */
-  teardown(entries: readonly LedgerEntry[]): Promise<Error[]>;
-  /** For `overlab exec`: the argv that runs `argv` interactively in a host, given its location. */
-  execArgv(location: string, argv: readonly string[]): string[];
-  /** Present when hosts do not share the harness's filesystem (containers): see HostFiles. */
-  readonly files?: HostFiles;
+}
+
+/** A provider of a run: its three jobs, and what it needs to do them. */
+export interface Provider extends HostFactory, Transport, LinuxConfigurator {
+  readonly kind: string;
+  /** Every prerequisite, met or not, with the command that fixes it. */
+  preflight(): Promise<Prerequisite[]>;
 }
 
 /**

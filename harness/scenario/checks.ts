@@ -1,7 +1,7 @@
 // The scenario's assertions: run the probes each one needs, keep the evidence, judge.
 import PQueue from 'p-queue';
 import type { Plan } from '../plan/types.js';
-import type { Provider } from '../providers/types.js';
+import type { Transport } from '../providers/types.js';
 import type { AssertionId } from '../spec/schema.js';
 import type { EvidenceStore } from '../probes/evidence.js';
 import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
@@ -19,7 +19,7 @@ const ICMP_OVERHEAD = 28;
 
 export interface CheckContext {
   plan: Plan;
-  provider: Provider;
+  provider: Transport;
   store: EvidenceStore;
   agent: FlannelAgent;
   runDir: string;

@@ -8,7 +8,7 @@ import PQueue from 'p-queue';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
-import type { Provider } from '../providers/types.js';
+import type { Transport } from '../providers/types.js';
 import type { EvidenceStore } from '../probes/evidence.js';
 import type { BigipPair, UnitState } from '../devices/bigip/types.js';
 import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
@@ -25,7 +25,7 @@ export interface Observation {
   evidence: string[];
 }
 
-export async function observe(label: string, plan: Plan, provider: Provider, store: EvidenceStore, pair?: BigipPair): Promise<Observation> {
+export async function observe(label: string, plan: Plan, provider: Transport, store: EvidenceStore, pair?: BigipPair): Promise<Observation> {
   const topo = plan.topology;
   const queue = new PQueue({ concurrency: 8 });
   const nodes = plan.hosts.filter((h) => h.kind === 'node');

@@ -6,7 +6,7 @@ import { judgeReproduction } from '../assert/reproduction.js';
 import { activeUnit } from './observe.js';
 import { bigipDevice } from '../devices/bigip/registry.js';
 import type { BigipTransport } from '../devices/bigip/types.js';
-import type { Provider } from '../providers/types.js';
+import type { LinuxConfigurator, Transport } from '../providers/types.js';
 import { flannelAgent } from '../overlay/flannel/registry.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
@@ -143,7 +143,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
 }
 
 /** How a BIG-IP device reaches the units the provider made (the stand-in's hosts). */
-function bigipTransport(provider: Provider): BigipTransport {
+function bigipTransport(provider: Transport & Pick<LinuxConfigurator, 'nft'>): BigipTransport {
   return {
     node: (unit) => provider.node(unit),
     nft: (unit, ruleset) => provider.nft(unit, ruleset),
