@@ -17,7 +17,11 @@ export function assertUnitLearnedPods(topo: Topology, unit: string, state: UnitS
     const [nodeName, podName] = ref.split('/');
     const node = topo.nodes.find((n) => n.name === nodeName);
     const pod = node?.pods.find((p) => p.name === podName);
-    if (!node || !pod || !state) continue;
+    if (!node || !pod) {
+      problems.push(`unknown pod ${ref}`);
+      continue;
+    }
+    if (!state) continue;
     const record = state.fdb.find((f) => f.mac === pod.mac);
     if (!record) problems.push(`no FDB record for ${ref} ${pod.mac}`);
     else if (record.endpoint !== node.underlayIp) problems.push(`${pod.mac} -> ${record.endpoint} (want ${node.underlayIp})`);
@@ -80,7 +84,7 @@ export function assertFailover(outage: Outage, maxOutageMs: number, activeAfter:
     `traffic through the VIP recovers within ${maxOutageMs} ms and ${expectedActive} serves it`,
     ok,
     `outage <= ${maxOutageMs} ms; ${expectedActive} active`,
-    `${outage.recovered ? `outage ${outage.outageMs?.toFixed(0)} ms` : 'never recovered'}, ${outage.lostInGap} probes lost in the gap (${outage.probesLost}/${outage.probesSent} in all); active after (as the units say): ${activeAfter ?? 'none'}; TCP answered by ${servedAfter.length ? [...new Set(servedAfter)].join(', ') : 'nobody'}`,
+    `${!outage.recovered ? 'never recovered' : outage.outageMs === undefined ? 'recovered, but no probe was answered before the gap (outage not measurable)' : `outage ${outage.outageMs.toFixed(0)} ms`}, ${outage.lostInGap} probes lost in the gap (${outage.probesLost}/${outage.probesSent} in all); active after (as the units say): ${activeAfter ?? 'none'}; TCP answered by ${servedAfter.length ? [...new Set(servedAfter)].join(', ') : 'nobody'}`,
     evidence,
   );
 }

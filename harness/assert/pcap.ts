@@ -65,7 +65,8 @@ export function assertUnitArpFlooded(unit: string, identity: { mac: string; ips:
   const counts: string[] = [];
   for (const { node } of flannelNodes) {
     const p = pcaps.find((x) => x.artifact.node === node);
-    const requests = p?.summary.arp.inner.senders.filter((s) => identity.ips.includes(s.ip) && s.macs.includes(identity.mac)).reduce((n, s) => n + s.requests, 0) ?? 0;
+    // Requests the unit itself sent: from one of its addresses and from its MAC (another MAC's request with the same address does not count).
+    const requests = p?.summary.arp.inner.senders.filter((s) => identity.ips.includes(s.ip)).reduce((n, s) => n + (s.requestsByMac?.[identity.mac] ?? 0), 0) ?? 0;
     if (!p) missing.push(`${node} (not captured)`);
     else if (requests === 0) missing.push(node);
     counts.push(`${node} ${requests}`);

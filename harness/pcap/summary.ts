@@ -23,6 +23,8 @@ export interface ArpSender {
   macs: string[];
   requests: number;
   replies: number;
+  /** Requests per sender MAC: a request counts for the MAC that sent it, not for every MAC the IP was seen with. */
+  requestsByMac: Record<string, number>;
 }
 
 export interface ArpCounts {
@@ -115,7 +117,7 @@ class ArpAcc {
     this.packets++;
     let s = this.senders.get(arp.senderIp);
     if (s === undefined) {
-      s = { ip: ipv4String(arp.senderIp), macs: [], requests: 0, replies: 0 };
+      s = { ip: ipv4String(arp.senderIp), macs: [], requests: 0, replies: 0, requestsByMac: {} };
       this.senders.set(arp.senderIp, s);
     }
     const mac = macAt(d.buf, arp.senderMacOff);
@@ -123,6 +125,7 @@ class ArpAcc {
     if (arp.op === 1) {
       this.requests++;
       s.requests++;
+      s.requestsByMac[mac] = (s.requestsByMac[mac] ?? 0) + 1;
     } else if (arp.op === 2) {
       this.replies++;
       s.replies++;

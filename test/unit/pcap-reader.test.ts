@@ -285,15 +285,15 @@ test('summary: flows per VTEP pair, VNIs 0 and 1, inner protocols, ARP outer and
   t.is(ab.maxInnerFrameLength, ping.length - 50);
   t.is(s.maxOuterIpTotalLength, ping.length - 14);
   t.deepEqual(s.innerProtocols, { arp: 2, icmp: 2, udp: 1, tcp: 1, other: 0 });
-  t.deepEqual(s.arp.outer, { packets: 1, requests: 1, replies: 0, other: 0, senders: [{ ip: UL_A, macs: [MAC_A], requests: 1, replies: 0 }] });
+  t.deepEqual(s.arp.outer, { packets: 1, requests: 1, replies: 0, other: 0, senders: [{ ip: UL_A, macs: [MAC_A], requests: 1, replies: 0, requestsByMac: { [MAC_A]: 1 } }] });
   t.deepEqual(s.arp.inner, {
     packets: 2,
     requests: 1,
     replies: 1,
     other: 0,
     senders: [
-      { ip: '10.217.0.22', macs: [POD_A], requests: 1, replies: 0 },
-      { ip: '10.217.1.30', macs: [POD_B], requests: 0, replies: 1 },
+      { ip: '10.217.0.22', macs: [POD_A], requests: 1, replies: 0, requestsByMac: { [POD_A]: 1 } },
+      { ip: '10.217.1.30', macs: [POD_B], requests: 0, replies: 1, requestsByMac: {} },
     ],
   });
   t.is(s.outerIpv4Fragments, 0);

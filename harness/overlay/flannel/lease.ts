@@ -26,6 +26,7 @@ export function decodeLease(key: string, value: string): FlannelLease {
     throw new HarnessError(`flannel registry: the lease at ${key} is not JSON: ${(e as Error).message}`, {}, { cause: e });
   }
   const bad = (what: string) => new HarnessError(`flannel registry: the lease at ${key} has no ${what}: ${value.slice(0, 200)}`);
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad('object value');
   if (typeof o.PublicIP !== 'string') throw bad('PublicIP');
   if (typeof o.BackendType !== 'string') throw bad('BackendType');
   if (typeof o.BackendData?.VtepMAC !== 'string') throw bad('BackendData.VtepMAC');
