@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # chromium (with a font for its screenshots) and libxml2-utils (xmllint) are for the report tests:
 # report.html in a headless browser, junit.xml against harness/report/junit.xsd.
-PKGS=(iproute2 g++ make python3 util-linux procps iputils-ping fping iputils-arping tcpdump nftables conntrack socat tshark chromium fonts-dejavu-core libxml2-utils)
+# etcd-server, etcd-client (etcdctl) and iptables are for upstream flanneld (flannel.agent: flanneld): one etcd member per
+# run, and flanneld's own FORWARD rules.
+PKGS=(iproute2 g++ make python3 util-linux procps iputils-ping fping iputils-arping tcpdump nftables conntrack socat tshark chromium fonts-dejavu-core libxml2-utils etcd-server etcd-client iptables)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -20,6 +22,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
+# Upstream flanneld, built with Go at the pinned tag into /var/cache/overlab (reused when present).
+bash scripts/build-flanneld.sh
 # Named namespaces are bind mounts on files in /run/netns. /run is a tmpfs on systemd hosts; where
 # it is on disk (some VMs), ext4 allocates an inode for every namespace's file, scanning past the
 # recently deleted ones, and a 50x4 testbed boots twice as slowly (~0.9 s against ~0.45 s). Give

@@ -1,0 +1,69 @@
+// What the flanneld agent writes and runs, as pure functions of the topology: flannel's network
+// config at `<prefix>/config`, the nodes' podCIDRs as reservations (leases without a TTL, which
+// flanneld takes by PublicIP), the units' leases (etcd mode's dummy Node), and the argv of etcd
+// and of flanneld on each node. `{run}` in a path is the run id, filled in when the step runs.
+import * as ipv4 from '../../../core/ipv4.js';
+import type { Topology } from '../../../spec/topology.js';
+import type { FlannelLease } from '../types.js';
+import { encodeLease, subnetKey } from '../lease.js';
+
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+
+/** Every run has its own prefix: two runs on one etcd (or one machine) never meet. */
+export const etcdPrefix = (): string => '/overlab/{run}/network';
+export const etcdDataDir = (): string => '/run/overlab/etcd/{run}';
+
+/**
+ * flannel's network config. SubnetMin/SubnetMax span the whole network: flanneld's default
+ * SubnetMin skips the network's first subnet, and it deletes a reservation outside the range
+ * (seed 000's master has 10.217.0.0/24). Backend MTU is the underlay interface's MTU: flanneld
+ * gives the VTEP that minus 50, so it is set only when the scenario's overlay MTU is not the
+ * underlay's minus 50.
+ */
+export function networkConfig(topology: Topology): string {
+  const f = topology.flannel;
+  const net = ipv4.parsePrefix(f.network);
+  const subnets = ipv4.size(net) / 256;
+  const last = ipv4.formatIp(ipv4.subnet(net, 24, subnets - 1).network);
+  const backend: Record<string, unknown> = { Type: 'vxlan', VNI: f.vni, Port: f.port, Learning: f.learning };
+  if (f.mtu !== topology.underlay.mtu - 50) backend.MTU = f.mtu + 50;
+  return JSON.stringify({ Network: f.network, SubnetLen: 24, SubnetMin: ipv4.formatIp(net.network), SubnetMax: last, Backend: backend });
+}
+
+/** A node's podCIDR as a reservation: no TTL, the node's underlay address; flanneld fills in BackendData. */
+export function reservation(subnet: string, publicIp: string): { key: string; value: string } {
+  return { key: `${etcdPrefix()}/subnets/${subnetKey(subnet)}`, value: JSON.stringify({ PublicIP: publicIp, BackendType: 'vxlan' }) };
+}
+
+/** A unit's lease: PublicIP its underlay self IP, VtepMAC its tunnel MAC (F5's dummy Node, etcd mode). */
+export function unitLease(lease: FlannelLease): { key: string; value: string } {
+  return { key: `${etcdPrefix()}/subnets/${subnetKey(lease.subnet)}`, value: encodeLease(lease) };
+}
+
+export function etcdArgv(etcd: string, ip: string): string[] {
+  const client = `http://${ip}:${ETCD_CLIENT_PORT}`;
+  const peer = `http://${ip}:${ETCD_PEER_PORT}`;
+  return [
+    etcd,
+    '--name', 'overlab',
+    '--data-dir', etcdDataDir(),
+    '--listen-client-urls', client,
+    '--advertise-client-urls', client,
+    '--listen-peer-urls', peer,
+    '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', `overlab=${peer}`,
+    // A testbed's registry is a few keys: a small backend (etcd 3.4 has no --unsafe-no-fsync).
+    '--quota-backend-bytes', String(64 * 1024 * 1024),
+  ];
+}
+
+export const etcdEndpoint = (ip: string): string => `http://${ip}:${ETCD_CLIENT_PORT}`;
+
+export function etcdctlArgv(etcdctl: string, ip: string, ...command: string[]): string[] {
+  return [etcdctl, '--endpoints', etcdEndpoint(ip), '--dial-timeout', '2s', '--command-timeout', '3s', ...command];
+}
+
+export function flanneldArgv(flanneld: string, etcdIp: string, iface: string, subnetFile: string): string[] {
+  return [flanneld, `--etcd-endpoints=${etcdEndpoint(etcdIp)}`, `--etcd-prefix=${etcdPrefix()}`, `--iface=${iface}`, `--subnet-file=${subnetFile}`, '--ip-masq=false'];
+}
