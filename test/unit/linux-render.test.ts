@@ -1,9 +1,14 @@
 // The Linux device's rendering of intent (devices/linux/render.ts): every kind becomes the words
 // iproute2, bridge, sysctl or nft expect, runs of one tool share one bulk action, and a host's
-// order is kept. No root needed.
+// order is kept, down to the node step of the golden baseline plan. No root needed.
 import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LinuxIntent, LinuxIntentKind } from '../../harness/devices/linux/intent.js';
 import { renderIntent, renderOne, type RenderedIntent } from '../../harness/devices/linux/render.js';
+import { planScenario } from '../../harness/plan/plan.js';
+import { loadScenarioFile } from '../../harness/spec/load.js';
+import { PROJECT_ROOT, SCENARIOS_DIR } from '../../harness/core/paths.js';
 
 const vxlan = { name: 'flannel.1', vni: 1, port: 8472, local: '172.16.1.100', learning: false, mtu: 1450, mac: '02:0f:ac:10:01:64' };
 
@@ -85,4 +90,21 @@ test('runs of one tool share one bulk action; the order holds across tools; sysc
   t.deepEqual(renderIntent('master', []), [], 'no intent, nothing to run');
   // Rendering copies what it merges: the plan's own sysctl settings are not changed.
   t.deepEqual((intent[5] as { settings: object }).settings, { 'net.ipv4.ip_forward': '1' });
+});
+
+test("a node's lines keep their order: node:master of the baseline plan renders, line by line, as the golden plan lists it", (t) => {
+  const plan = planScenario(loadScenarioFile(join(SCENARIOS_DIR, 'baseline.yaml')));
+  const step = plan.steps.find((s) => s.id === 'node:master');
+  if (step?.action.type !== 'host-config') return t.fail('node:master is a host-config step');
+  const actions = renderIntent(step.action.host, step.action.intent);
+  t.is(actions.length, 1, 'a node step is ip lines only: one batch');
+  const lines = actions[0]?.type === 'ip' ? actions[0].lines.map((l) => l.join(' ')) : [];
+  t.deepEqual(lines, step.action.intent.map((i) => words(renderOne(i))), 'one line per intent, in the intent order');
+  // The golden plan's lines under `[boot] node:master`, without the `ip -n NS` prefix.
+  const golden = readFileSync(join(PROJECT_ROOT, 'test/fixtures/golden/baseline.plan.txt'), 'utf8').split('\n');
+  const at = golden.findIndex((l) => l.startsWith('[boot] node:master:'));
+  const end = golden.findIndex((l, i) => i > at && !l.startsWith('    '));
+  const prefix = '    ip -n ol-RUN.master ';
+  t.deepEqual(lines, golden.slice(at + 1, end).map((l) => (l.startsWith(prefix) ? l.slice(prefix.length) : l)));
+  t.is(lines[0], 'link set dev lo up');
 });
