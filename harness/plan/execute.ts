@@ -74,6 +74,10 @@ class BulkBatcher {
   }
 }
 
+function* renderedSteps(steps: readonly PlanStep[], rendered: Rendered): Generator<BulkAction> {
+  for (const s of steps) if (s.action.type === 'host-config') yield* rendered.of(s.action);
+}
+
 export async function executePlan(plan: Plan, provider: Provider, options: ExecuteOptions = {}): Promise<StepTiming[]> {
   const queue = new PQueue({ concurrency: options.concurrency ?? 6 });
   const batcher = provider.runMany ? new BulkBatcher((actions) => provider.runMany!(actions)) : undefined;
@@ -109,7 +113,8 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
     done.set(step.id, run);
   }
   // The first steps are now running (spawned); the provider gets ready for the rest meanwhile.
-  const prepared = provider.prepare?.(steps.flatMap((s) => (s.action.type === 'host-config' ? rendered.of(s.action) : []))).catch(() => undefined);
+  // Rendered as prepare takes them: the intent's rendering waits for the kernel too, not before it.
+  const prepared = provider.prepare?.(renderedSteps(steps, rendered)).catch(() => undefined);
   const results = await Promise.allSettled(done.values());
   await prepared;
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -122,9 +122,10 @@ export interface Provider {
   runMany?(actions: readonly BulkAction[]): Promise<void>;
   /**
    * Optional: gets ready to run these actions (the whole plan's), while the boot's first steps
-   * keep the kernel busy. Only an optimisation: runMany must work without it.
+   * keep the kernel busy. Only an optimisation: runMany must work without it. The executor
+   * renders the actions as they are taken from the iterable, so that too overlaps the boot.
    */
-  prepare?(actions: readonly BulkAction[]): Promise<void>;
+  prepare?(actions: Iterable<BulkAction>): Promise<void>;
   /** The argv each action runs, for `overlab plan`. */
   render(action: HostAction): string[][];
   /** Undoes ledger entries in reverse; keeps going on failure and returns every failure. */
