@@ -65,7 +65,7 @@ export async function measureBoot(name: string, spec: ScenarioSpec, runs: number
     let timings: StepTiming[];
     let teardownMs = NaN;
     try {
-      timings = await executePlan(plan, ctx.provider, { concurrency: options.concurrency, signal: options.signal });
+      timings = await executePlan(plan, ctx.provider, { concurrency: options.concurrency, signal: options.signal, runDir: ctx.runDir });
     } finally {
       teardownMs = await closeRun(ctx);
     }

@@ -2,6 +2,7 @@
 import type { Plan } from '../plan/types.js';
 import type { Provider } from '../providers/types.js';
 import { describeArgv } from '../core/command.js';
+import { hostActions } from '../plan/host-actions.js';
 
 export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render'>): string {
   const t = plan.topology;
@@ -16,7 +17,8 @@ export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render
   }
   out.push('');
   out.push(`steps (RUN is the run id chosen when the run starts):`);
-  // The lines are iproute2's words either way; say how the netns provider carries them out.
+  // A host's intent is rendered by the Linux device into iproute2's words; say how the netns
+  // provider carries them out.
   if (provider.kind === 'netns') out.push(`(ip -n / bridge -n lines: overlab sends the same rtnetlink requests itself when native/netns is built; otherwise, or with OVERLAB_NETNS_CONFIG=iproute2, ip -batch runs them)`);
   for (const step of plan.steps) {
     const deps = step.dependsOn.length > 6 ? `${step.dependsOn.length} steps` : step.dependsOn.join(', ') || '-';
@@ -24,7 +26,7 @@ export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render
     if (step.action.type === 'write-files') {
       // Written by the harness itself, in the run directory: shown as the file and its content.
       for (const f of step.action.files) out.push(`    write RUNDIR/${f.path}: ${f.content.trimEnd()}`);
-    } else for (const argv of provider.render(step.action)) out.push(`    ${describeArgv(argv)}`);
+    } else for (const argv of hostActions(step.action).flatMap((a) => provider.render(a))) out.push(`    ${describeArgv(argv)}`);
   }
   return out.join('\n');
 }

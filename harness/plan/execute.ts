@@ -1,10 +1,12 @@
 // Runs a Plan on a provider: each step starts when its dependencies are done, through a p-queue
-// bounded per provider (spawning is the cost; two cores gain little past a few at once).
+// bounded per provider (spawning is the cost; two cores gain little past a few at once). A
+// host-config step is rendered through the Linux device into the provider's bulk actions first.
 import PQueue from 'p-queue';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BulkAction, Provider } from '../providers/types.js';
 import type { Plan, PlanStep, StepAction } from './types.js';
+import { renderHostConfig, type HostConfig } from './host-actions.js';
 import { waitFor } from '../core/wait.js';
 
 export interface StepTiming {
@@ -23,7 +25,18 @@ export interface ExecuteOptions {
   runDir?: string;
 }
 
-const isBulk = (a: StepAction): a is BulkAction => a.type === 'ip' || a.type === 'bridge' || a.type === 'sysctl' || a.type === 'nft';
+/**
+ * Each host-config rendered once: prepare and runMany then see the same action objects (the netns
+ * provider keeps its netlink encoding of an action from prepare to the run by identity).
+ */
+class Rendered {
+  private readonly cache = new WeakMap<HostConfig, BulkAction[]>();
+  of(action: HostConfig): BulkAction[] {
+    let r = this.cache.get(action);
+    if (!r) this.cache.set(action, (r = renderHostConfig(action)));
+    return r;
+  }
+}
 
 /**
  * Collects the bulk actions that become ready in the same turn of the event loop and hands them
@@ -61,9 +74,14 @@ class BulkBatcher {
   }
 }
 
+function* renderedSteps(steps: readonly PlanStep[], rendered: Rendered): Generator<BulkAction> {
+  for (const s of steps) if (s.action.type === 'host-config') yield* rendered.of(s.action);
+}
+
 export async function executePlan(plan: Plan, provider: Provider, options: ExecuteOptions = {}): Promise<StepTiming[]> {
   const queue = new PQueue({ concurrency: options.concurrency ?? 6 });
   const batcher = provider.runMany ? new BulkBatcher((actions) => provider.runMany!(actions)) : undefined;
+  const rendered = new Rendered();
   const steps = options.phases ? plan.steps.filter((s) => options.phases?.includes(s.phase)) : plan.steps;
   const ids = new Set(steps.map((s) => s.id));
   const done = new Map<string, Promise<void>>();
@@ -77,12 +95,15 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
       options.signal?.throwIfAborted();
       if (firstError !== undefined) throw firstError; // stop starting steps once one failed
       const start = performance.now();
-      if (batcher && isBulk(step.action)) await batcher.submit(step.action);
-      else await runAction(step.action, provider, options.signal, options.runDir);
+      const action = step.action;
+      if (batcher && action.type === 'host-config') {
+        // One after another: a host's order holds across tools (an FDB entry after its device).
+        for (const bulk of rendered.of(action)) await batcher.submit(bulk);
+      } else await runAction(action, provider, options.signal, options.runDir, rendered);
       timings.push({ id: step.id, phase: step.phase, startMs: start - origin, durationMs: performance.now() - start });
     };
-    // Bulk actions skip the queue: the batcher bounds their processes itself.
-    const run = Promise.all(deps).then(() => (batcher && isBulk(step.action) ? body() : queue.add(body)));
+    // Host configuration skips the queue: the batcher bounds its processes itself.
+    const run = Promise.all(deps).then(() => (batcher && step.action.type === 'host-config' ? body() : queue.add(body)));
     // No queue.clear() here: p-queue never settles the promises of cleared tasks, so the
     // allSettled below would wait forever (and Node would exit 0 with the run left behind).
     // Queued steps start, see firstError or the aborted signal, and throw at once.
@@ -92,7 +113,8 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
     done.set(step.id, run);
   }
   // The first steps are now running (spawned); the provider gets ready for the rest meanwhile.
-  const prepared = provider.prepare?.(steps.map((s) => s.action).filter(isBulk)).catch(() => undefined);
+  // Rendered as prepare takes them: the intent's rendering waits for the kernel too, not before it.
+  const prepared = provider.prepare?.(renderedSteps(steps, rendered)).catch(() => undefined);
   const results = await Promise.allSettled(done.values());
   await prepared;
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -100,8 +122,11 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
   return timings;
 }
 
-export async function runAction(action: StepAction, provider: Provider, signal?: AbortSignal, runDir?: string): Promise<void> {
+export async function runAction(action: StepAction | BulkAction, provider: Provider, signal?: AbortSignal, runDir?: string, rendered = new Rendered()): Promise<void> {
   switch (action.type) {
+    case 'host-config':
+      for (const bulk of rendered.of(action)) await runAction(bulk, provider, signal, runDir, rendered);
+      return;
     case 'write-files': {
       if (!runDir) throw new Error('a write-files step needs the run directory (executePlan option runDir)');
       for (const f of action.files) {

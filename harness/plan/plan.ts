@@ -1,7 +1,7 @@
 // The planner: a pure function from a validated spec to an ordered, dependency-tagged Plan.
 import type { ScenarioSpec } from '../spec/schema.js';
 import { resolveTopology, MAC_PREFIX, type BigipTopology, type NodeTopology, type Topology } from '../spec/topology.js';
-import { ip, bridge, type IpLine } from '../devices/linux/commands.js';
+import type { LinuxIntent } from '../devices/linux/intent.js';
 import { bigipDevice } from '../devices/bigip/registry.js';
 import { flannelAgent } from '../overlay/flannel/registry.js';
 import * as ipv4 from '../core/ipv4.js';
@@ -25,9 +25,13 @@ export const podHostId = (node: string, pod: string): string => `${node}.${pod}`
 export const switchPort = (index: number): string => `swp${index}`;
 export const hostVeth = (index: number): string => `veth${index}`;
 
-function noIpv6(topology: Topology, dev: string): IpLine[] {
-  return topology.flannel.ipv6 ? [] : [ip.addrGenNone(dev)];
+function noIpv6(topology: Topology, dev: string): LinuxIntent[] {
+  return topology.flannel.ipv6 ? [] : [{ kind: 'ipv6-addrgen-off', dev }];
 }
+
+const up = (dev: string): LinuxIntent => ({ kind: 'link-up', dev });
+const address = (cidr: string, dev: string): LinuxIntent => ({ kind: 'address', cidr, dev });
+const neighbour = (ip: string, mac: string, dev: string): LinuxIntent => ({ kind: 'neighbour', ip, mac, dev });
 
 /** The interfaces the BIG-IP device asks the testbed for (none for units that already exist). */
 function unitAttachments(topology: Topology, segment: 'underlay' | 'external'): { id: string; ifname: string; ip: string; mac: string }[] {
@@ -40,17 +44,18 @@ function underlayHosts(topology: Topology): { id: string; ifname: string; ip: st
   return [...topology.nodes.map((n) => ({ id: n.name, ifname: UNDERLAY_IF, ip: n.underlayIp, mac: n.underlayMac })), ...unitAttachments(topology, 'underlay')];
 }
 
-function nodeLines(topology: Topology, node: NodeTopology): IpLine[] {
+function nodeIntent(topology: Topology, node: NodeTopology): LinuxIntent[] {
   const f = topology.flannel;
   const underlayPeers = underlayHosts(topology).filter((n) => n.id !== node.name);
-  const lines: IpLine[] = [
-    ip.linkUp('lo'),
+  return [
+    up('lo'),
     ...noIpv6(topology, UNDERLAY_IF),
-    ip.linkUp(UNDERLAY_IF),
-    ip.addrAdd(`${node.underlayIp}/${topology.underlay.prefixLength}`, UNDERLAY_IF),
+    up(UNDERLAY_IF),
+    address(`${node.underlayIp}/${topology.underlay.prefixLength}`, UNDERLAY_IF),
     // Pre-seeded underlay neighbours: no ARP storm at boot, first packet goes out at once.
-    ...underlayPeers.map((p) => ip.neighPermanent(p.ip, p.mac, UNDERLAY_IF)),
-    ip.addVxlan({
+    ...underlayPeers.map((p) => neighbour(p.ip, p.mac, UNDERLAY_IF)),
+    {
+      kind: 'vxlan-device',
       name: f.device,
       vni: f.vni,
       port: f.port,
@@ -59,33 +64,42 @@ function nodeLines(topology: Topology, node: NodeTopology): IpLine[] {
       learning: f.learning,
       mtu: f.mtu,
       mac: node.vtepMac,
-    }),
+    },
     ...noIpv6(topology, f.device),
-    ip.addBridge(CNI_BRIDGE, node.gatewayMac, f.mtu),
+    { kind: 'bridge-device', name: CNI_BRIDGE, mac: node.gatewayMac, mtu: f.mtu, multicastSnooping: false },
     ...noIpv6(topology, CNI_BRIDGE),
-    ip.addrAdd(`${node.gatewayIp}/${ipv4.parsePrefix(node.podCidr).length}`, CNI_BRIDGE),
-    ...node.pods.flatMap((pod, i) => [...noIpv6(topology, hostVeth(i)), ip.linkMaster(hostVeth(i), CNI_BRIDGE), ip.linkUp(hostVeth(i))]),
-    ...(f.bridged ? [ip.linkMaster(f.device, CNI_BRIDGE)] : []),
+    address(`${node.gatewayIp}/${ipv4.parsePrefix(node.podCidr).length}`, CNI_BRIDGE),
+    ...node.pods.flatMap((pod, i): LinuxIntent[] => [...noIpv6(topology, hostVeth(i)), { kind: 'master', dev: hostVeth(i), master: CNI_BRIDGE }, up(hostVeth(i))]),
+    ...(f.bridged ? [{ kind: 'master', dev: f.device, master: CNI_BRIDGE } as const] : []),
     // flanneld gives the VTEP the podCIDR's .0 as a /32: the next hop the other nodes route to.
-    ip.addrAdd(`${node.vtepIp}/32`, f.device),
-    ip.linkUp(f.device),
-    ip.linkUp(CNI_BRIDGE),
-    ...node.pods.map((pod) => ip.neighPermanent(pod.ip, pod.mac, CNI_BRIDGE)),
+    address(`${node.vtepIp}/32`, f.device),
+    up(f.device),
+    up(CNI_BRIDGE),
+    ...node.pods.map((pod) => neighbour(pod.ip, pod.mac, CNI_BRIDGE)),
   ];
-  return lines;
 }
 
-function podLines(topology: Topology, node: NodeTopology, pod: NodeTopology['pods'][number]): IpLine[] {
+function podIntent(topology: Topology, node: NodeTopology, pod: NodeTopology['pods'][number]): LinuxIntent[] {
   const podPrefix = ipv4.parsePrefix(node.podCidr).length;
   return [
-    ip.linkUp('lo'),
+    up('lo'),
     ...noIpv6(topology, POD_IF),
-    ip.linkUp(POD_IF),
-    ip.addrAdd(`${pod.ip}/${podPrefix}`, POD_IF),
+    up(POD_IF),
+    address(`${pod.ip}/${podPrefix}`, POD_IF),
     // The flannel CNI plugin gives pods the cluster network and a default route via cni0.
-    ip.routeAdd(topology.flannel.network, node.gatewayIp, POD_IF),
-    ['route', 'add', 'default', 'via', node.gatewayIp, 'dev', POD_IF],
-    ip.neighPermanent(node.gatewayIp, node.gatewayMac, POD_IF),
+    { kind: 'route', mode: 'add', dst: topology.flannel.network, via: node.gatewayIp, dev: POD_IF },
+    { kind: 'route', mode: 'add', dst: 'default', via: node.gatewayIp, dev: POD_IF },
+    neighbour(node.gatewayIp, node.gatewayMac, POD_IF),
+  ];
+}
+
+/** A switch segment's bridge and its ports (no IPv6 address generation on any: a switch sends nothing). */
+function switchIntent(bridge: string, mac: string, mtu: number, ports: readonly string[]): LinuxIntent[] {
+  return [
+    { kind: 'bridge-device', name: bridge, mac, mtu, multicastSnooping: false },
+    { kind: 'ipv6-addrgen-off', dev: bridge },
+    ...ports.flatMap((port): LinuxIntent[] => [{ kind: 'ipv6-addrgen-off', dev: port }, { kind: 'master', dev: port, master: bridge }, up(port)]),
+    up(bridge),
   ];
 }
 
@@ -137,21 +151,11 @@ export function planScenario(spec: ScenarioSpec): Plan {
     title: `underlay switch ${topology.underlay.cidr}`,
     dependsOn: ['wire'],
     action: {
-      type: 'ip',
+      type: 'host-config',
       host: UNDERLAY_HOST,
-      lines: [
-        ip.addBridge(UNDERLAY_BRIDGE, '02:00:00:00:00:01', topology.underlay.mtu),
-        ip.addrGenNone(UNDERLAY_BRIDGE),
-        ...underlay.flatMap((_, i) => [ip.addrGenNone(switchPort(i)), ip.linkMaster(switchPort(i), UNDERLAY_BRIDGE), ip.linkUp(switchPort(i))]),
-        ip.linkUp(UNDERLAY_BRIDGE),
-        ...(b
-          ? [
-              ip.addBridge(EXTERNAL_BRIDGE, '02:00:00:00:00:02', 1500),
-              ip.addrGenNone(EXTERNAL_BRIDGE),
-              ...externalHosts(topology).flatMap((_, i) => [ip.addrGenNone(externalPort(i)), ip.linkMaster(externalPort(i), EXTERNAL_BRIDGE), ip.linkUp(externalPort(i))]),
-              ip.linkUp(EXTERNAL_BRIDGE),
-            ]
-          : []),
+      intent: [
+        ...switchIntent(UNDERLAY_BRIDGE, '02:00:00:00:00:01', topology.underlay.mtu, underlay.map((_, i) => switchPort(i))),
+        ...(b ? switchIntent(EXTERNAL_BRIDGE, '02:00:00:00:00:02', 1500, externalHosts(topology).map((_, i) => externalPort(i))) : []),
       ],
     },
   });
@@ -160,7 +164,7 @@ export function planScenario(spec: ScenarioSpec): Plan {
     phase: 'boot',
     title: 'static underlay FDB',
     dependsOn: ['underlay'],
-    action: { type: 'bridge', host: UNDERLAY_HOST, lines: underlay.map((h, i) => bridge.fdbStatic(h.mac, switchPort(i))) },
+    action: { type: 'host-config', host: UNDERLAY_HOST, intent: underlay.map((h, i) => ({ kind: 'fdb-static', mac: h.mac, port: switchPort(i) })) },
   });
   for (const node of topology.nodes) {
     steps.push({
@@ -168,14 +172,14 @@ export function planScenario(spec: ScenarioSpec): Plan {
       phase: 'boot',
       title: `${node.name}: forwarding on`,
       dependsOn: ['hosts'],
-      action: { type: 'sysctl', host: node.name, settings: { 'net.ipv4.ip_forward': '1' } },
+      action: { type: 'host-config', host: node.name, intent: [{ kind: 'sysctl', settings: { 'net.ipv4.ip_forward': '1' } }] },
     });
     steps.push({
       id: `node:${node.name}`,
       phase: 'boot',
       title: `${node.name}: underlay ${node.underlayIp}, ${f.device} (VNI ${f.vni}, ${f.learning ? 'learning' : 'nolearning'}${f.bridged ? ', in cni0' : ''}), cni0 ${node.gatewayIp}`,
       dependsOn: ['wire'],
-      action: { type: 'ip', host: node.name, lines: nodeLines(topology, node) },
+      action: { type: 'host-config', host: node.name, intent: nodeIntent(topology, node) },
     });
     for (const pod of node.pods) {
       steps.push({
@@ -183,7 +187,7 @@ export function planScenario(spec: ScenarioSpec): Plan {
         phase: 'boot',
         title: `${node.name}/${pod.name}: ${pod.ip} mtu ${pod.mtu}`,
         dependsOn: ['wire'],
-        action: { type: 'ip', host: podHostId(node.name, pod.name), lines: podLines(topology, node, pod) },
+        action: { type: 'host-config', host: podHostId(node.name, pod.name), intent: podIntent(topology, node, pod) },
       });
     }
   }
@@ -238,7 +242,7 @@ function testbedBigipSteps(topology: Topology, b: BigipTopology): PlanStep[] {
     phase: 'boot',
     title: `client ${b.client.ip}`,
     dependsOn: ['wire'],
-    action: { type: 'ip', host: CLIENT_HOST, lines: [ip.linkUp('lo'), ip.addrGenNone(CLIENT_IF), ip.linkUp(CLIENT_IF), ip.addrAdd(`${b.client.ip}/${b.external.prefixLength}`, CLIENT_IF)] },
+    action: { type: 'host-config', host: CLIENT_HOST, intent: [up('lo'), { kind: 'ipv6-addrgen-off', dev: CLIENT_IF }, up(CLIENT_IF), address(`${b.client.ip}/${b.external.prefixLength}`, CLIENT_IF)] },
   });
   const vs = b.virtualServers[0];
   const served = new Set(b.virtualServers.flatMap((v) => v.pool.map((m) => podHostId(m.node, m.pod))));

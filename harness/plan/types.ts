@@ -1,6 +1,8 @@
-// A Plan is plain data: every name, address, MAC and VNI decided, and the commands each step
-// runs, with dependencies between steps. Providers execute it; `overlab plan` prints it.
-import type { IpLine } from '../devices/linux/commands.js';
+// A Plan is plain data: every name, address, MAC and VNI decided, what each host must have, and
+// the dependencies between steps. The executor renders a host's intent through its device and
+// providers carry it out; `overlab plan` prints the rendered commands.
+import type { LinuxIntent } from '../devices/linux/intent.js';
+import type { BulkAction } from '../providers/types.js';
 import type { Topology } from '../spec/topology.js';
 
 export type HostKind = 'switch' | 'node' | 'pod' | 'unit' | 'client';
@@ -45,17 +47,18 @@ export interface LinkDecl {
 export type StepAction =
   | { type: 'create-hosts'; hosts: HostDecl[] }
   | { type: 'wire'; links: LinkDecl[] }
-  | { type: 'ip'; host: string; lines: IpLine[] }
-  | { type: 'bridge'; host: string; lines: IpLine[] }
-  | { type: 'sysctl'; host: string; settings: Record<string, string> }
-  | { type: 'nft'; host: string; ruleset: string }
+  /** What a host must have, in order: devices/linux/render.ts turns it into the provider's bulk actions. */
+  | { type: 'host-config'; host: string; intent: LinuxIntent[] }
   | { type: 'spawn'; host: string; argv: string[] }
   | { type: 'wait-ping'; from: string; to: string; timeoutMs: number }
   /** Files the harness writes in the run directory (paths relative to it), e.g. an emulated registry. */
   | { type: 'write-files'; files: { path: string; content: string }[] };
 
-/** What runs in a host (or makes hosts): everything but the harness's own write-files. */
-export type HostAction = Exclude<StepAction, { type: 'write-files' }>;
+/**
+ * What a provider runs (or renders) in a host, or to make hosts: the steps' actions with a
+ * host-config rendered into bulk actions, and without the harness's own write-files.
+ */
+export type HostAction = Exclude<StepAction, { type: 'write-files' | 'host-config' }> | BulkAction;
 
 export interface PlanStep {
   id: string;

@@ -3,9 +3,18 @@
 import type { CommandResult, RunOptions } from '../core/command.js';
 import type { IpLine } from '../devices/linux/commands.js';
 import type { LedgerEntry, ResourceLedger } from '../core/ledger.js';
-import type { HostAction, HostDecl, LinkDecl, StepAction } from '../plan/types.js';
+import type { HostAction, HostDecl, LinkDecl } from '../plan/types.js';
 
-export type BulkAction = Extract<StepAction, { type: 'ip' | 'bridge' | 'sysctl' | 'nft' }>;
+/**
+ * A host's configuration in the words a provider runs in bulk: iproute2 and bridge batches,
+ * sysctls, an nftables ruleset. The plan states intent (devices/linux/intent.ts); the executor
+ * renders it into these (devices/linux/render.ts) before handing them over.
+ */
+export type BulkAction =
+  | { type: 'ip'; host: string; lines: IpLine[] }
+  | { type: 'bridge'; host: string; lines: IpLine[] }
+  | { type: 'sysctl'; host: string; settings: Record<string, string> }
+  | { type: 'nft'; host: string; ruleset: string };
 
 export interface Prerequisite {
   what: string;
@@ -125,9 +134,10 @@ export interface LinuxConfigurator {
   runMany?(actions: readonly BulkAction[]): Promise<void>;
   /**
    * Optional: gets ready to run these actions (the whole plan's), while the boot's first steps
-   * keep the kernel busy. Only an optimisation: runMany must work without it.
+   * keep the kernel busy. Only an optimisation: runMany must work without it. The executor
+   * renders the actions as they are taken from the iterable, so that too overlaps the boot.
    */
-  prepare?(actions: readonly BulkAction[]): Promise<void>;
+  prepare?(actions: Iterable<BulkAction>): Promise<void>;
   /** The argv each action runs, for `overlab plan`. */
   render(action: HostAction): string[][];
 }

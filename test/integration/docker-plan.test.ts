@@ -8,6 +8,7 @@ import { imageTags, packageList } from '../../harness/providers/docker/images.js
 import { createProvider } from '../../harness/providers/registry.js';
 import { ResourceLedger } from '../../harness/core/ledger.js';
 import { planScenario } from '../../harness/plan/plan.js';
+import { hostActions } from '../../harness/plan/host-actions.js';
 import { loadScenario } from '../../harness/scenario/resolve.js';
 
 test('hosts: nodes, units and the client are containers; pods are namespaces in their node; the switch is networks', (t) => {
@@ -45,13 +46,13 @@ test('image tags are content hashes of the package list and the build contexts',
 test('the same plan on docker: underlay ports become network attachments with the planned address; the switch runs nothing', (t) => {
   const plan = planScenario(loadScenario('failover'));
   const provider = createProvider('docker', { runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
-  const rendered = plan.steps.flatMap((s) => (s.action.type === 'write-files' ? [] : [{ step: s, argv: provider.render(s.action) }]));
+  const rendered = plan.steps.flatMap((s) => (s.action.type === 'write-files' ? [] : [{ step: s, argv: hostActions(s.action).flatMap((a) => provider.render(a)) }]));
   const all = rendered.flatMap((r) => r.argv.map((a) => a.join(' ')));
   t.true(all.includes('docker network connect --ip 10.169.72.127 ol-RUN.underlay ol-RUN.master'));
   t.true(all.includes('docker network connect --ip 10.1.10.10 ol-RUN.external ol-RUN.client'));
   t.true(all.includes('docker exec ol-RUN.master ip netns add nginx'));
   t.true(all.some((l) => l.startsWith('docker exec ol-RUN.master ip link add name veth0') && l.endsWith('netns nginx')), 'pod veth made inside the node container');
-  for (const r of rendered.filter((x) => x.step.action.type === 'ip' && x.step.action.host === 'underlay')) {
+  for (const r of rendered.filter((x) => x.step.action.type === 'host-config' && x.step.action.host === 'underlay')) {
     t.true(r.argv.every((a) => a[0] === ':'), `${r.step.id}: the switch's lines are not run`);
   }
   const node = rendered.find((r) => r.step.id === 'node:master');

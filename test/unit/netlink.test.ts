@@ -6,6 +6,7 @@ import test from 'ava';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { planScenario } from '../../harness/plan/plan.js';
+import { renderHostConfig } from '../../harness/plan/host-actions.js';
 import { loadScenarioFile } from '../../harness/spec/load.js';
 import { SCENARIOS_DIR } from '../../harness/core/paths.js';
 import { generatedSpec } from '../../bench/topology.js';
@@ -24,11 +25,13 @@ test('every ip and bridge line of every shipped scenario and of the 50x4 bench t
   let lines = 0;
   for (const spec of [...specs, generatedSpec()]) {
     for (const step of planScenario(spec).steps) {
-      const a = step.action;
-      if (a.type !== 'ip' && a.type !== 'bridge') continue;
-      for (const line of a.lines) {
-        lines++;
-        t.notThrows(() => (a.type === 'ip' ? translateIp(line) : translateBridge(line)), `${spec.name}: ${a.type} ${line.join(' ')}`);
+      if (step.action.type !== 'host-config') continue;
+      for (const a of renderHostConfig(step.action)) {
+        if (a.type !== 'ip' && a.type !== 'bridge') continue;
+        for (const line of a.lines) {
+          lines++;
+          t.notThrows(() => (a.type === 'ip' ? translateIp(line) : translateBridge(line)), `${spec.name}: ${a.type} ${line.join(' ')}`);
+        }
       }
     }
   }

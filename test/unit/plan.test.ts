@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { planScenario } from '../../harness/plan/plan.js';
 import type { Plan, PlanStep } from '../../harness/plan/types.js';
+import type { BulkAction } from '../../harness/providers/types.js';
+import { renderHostConfig } from '../../harness/plan/host-actions.js';
 import { loadScenarioFile, validateSpec } from '../../harness/spec/load.js';
 import type { ScenarioSpec } from '../../harness/spec/schema.js';
 import { formatPlan } from '../../harness/cli/print-plan.js';
@@ -31,8 +33,13 @@ function step(plan: Plan, id: string): PlanStep {
   return s;
 }
 
+/** A step's intent as the Linux device renders it (what the provider runs). */
+function bulkOf(s: PlanStep): BulkAction[] {
+  return s.action.type === 'host-config' ? renderHostConfig(s.action) : [];
+}
+
 function linesOf(s: PlanStep): string[][] {
-  return s.action.type === 'ip' || s.action.type === 'bridge' ? s.action.lines : [];
+  return bulkOf(s).flatMap((a) => (a.type === 'ip' || a.type === 'bridge' ? a.lines : []));
 }
 
 const has = (lines: string[][], line: string): boolean => lines.some((l) => l.join(' ') === line);
@@ -90,8 +97,7 @@ test('every interface name in every ip and bridge line fits IFNAMSIZ (15)', (t) 
   for (const { name, plan } of allPlans()) {
     const names = new Set<string>();
     for (const s of plan.steps) {
-      if (s.action.type === 'ip') s.action.lines.forEach((l) => interfaceNames(l, 'ip').forEach((n) => names.add(n)));
-      if (s.action.type === 'bridge') s.action.lines.forEach((l) => interfaceNames(l, 'bridge').forEach((n) => names.add(n)));
+      for (const a of bulkOf(s)) if (a.type === 'ip' || a.type === 'bridge') a.lines.forEach((l) => interfaceNames(l, a.type).forEach((n) => names.add(n)));
       if (s.action.type === 'wire') s.action.links.forEach((l) => [l.a.ifname, l.b.ifname].forEach((n) => names.add(n)));
     }
     t.true(names.size > 0, name);

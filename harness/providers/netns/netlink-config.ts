@@ -37,10 +37,11 @@ export class NetlinkConfigurator {
    * boot starts: creating the namespaces keeps the kernel busy for ~0.2 s at 50 x 4, and the
    * encoding (~0.1 s of JavaScript) fits in that wait instead of after it.
    */
-  async prepare(actions: readonly BulkAction[]): Promise<void> {
-    for (let i = 0; i < actions.length; i++) {
-      if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
-      this.work(actions[i]!);
+  async prepare(actions: Iterable<BulkAction>): Promise<void> {
+    let i = 0;
+    for (const action of actions) {
+      if (i++ % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
+      this.work(action);
     }
   }
 

@@ -126,7 +126,7 @@ export class NetnsProvider implements Provider {
     return addon && new NetlinkConfigurator(addon, (host) => `/run/netns/${this.locationOf(host)}`, (host) => this.locationOf(host));
   })();
 
-  prepare(actions: readonly BulkAction[]): Promise<void> {
+  prepare(actions: Iterable<BulkAction>): Promise<void> {
     return this.netlink ? this.netlink.prepare(actions) : Promise.resolve();
   }
 

@@ -1,7 +1,8 @@
 // What the stand-in programs into a unit's kernel for the scenario's BIG-IP spec: pure functions
-// from the topology to iproute2 lines and nftables rulesets (see index.ts for what it reproduces).
+// from the topology to Linux intent and nftables rulesets (see index.ts for what it reproduces).
+// The Linux device (devices/linux/render.ts) turns the intent into iproute2 words.
 import type { BigipTopology, Topology, UnitTopology } from '../../../spec/topology.js';
-import { bridge, ip, type IpLine } from '../../linux/commands.js';
+import type { LinuxIntent } from '../../linux/intent.js';
 
 export const UNIT_UNDERLAY_IF = 'eth0';
 export const UNIT_EXTERNAL_IF = 'ext0';
@@ -32,19 +33,22 @@ export function tunnelLocalAddress(b: BigipTopology, unit: UnitTopology): string
 /** A tunnel in traffic-group-1 is up on the unit active for the group only, and moves with it. */
 export const tunnelFollowsTrafficGroup = (b: BigipTopology): boolean => b.tunnel.trafficGroup === 'traffic-group-1';
 
-export function unitBootLines(topology: Topology, unit: UnitTopology): IpLine[] {
+const up = (dev: string): LinuxIntent => ({ kind: 'link-up', dev });
+
+export function unitBootIntent(topology: Topology, unit: UnitTopology): LinuxIntent[] {
   const b = topology.bigip!;
   const peers = [...topology.nodes.map((n) => ({ ip: n.underlayIp, mac: n.underlayMac })), ...b.units.filter((u) => u !== unit).map((u) => ({ ip: u.underlayIp, mac: u.underlayMac }))];
-  const lines: IpLine[] = [
-    ip.linkUp('lo'),
-    ip.addrGenNone(UNIT_UNDERLAY_IF),
-    ip.addrGenNone(UNIT_EXTERNAL_IF),
-    ip.linkUp(UNIT_UNDERLAY_IF),
-    ip.linkUp(UNIT_EXTERNAL_IF),
-    ip.addrAdd(`${unit.underlayIp}/${topology.underlay.prefixLength}`, UNIT_UNDERLAY_IF),
-    ip.addrAdd(`${unit.externalIp}/${b.external.prefixLength}`, UNIT_EXTERNAL_IF),
-    ...peers.map((p) => ip.neighPermanent(p.ip, p.mac, UNIT_UNDERLAY_IF)),
-    ip.addVxlan({
+  const intent: LinuxIntent[] = [
+    up('lo'),
+    { kind: 'ipv6-addrgen-off', dev: UNIT_UNDERLAY_IF },
+    { kind: 'ipv6-addrgen-off', dev: UNIT_EXTERNAL_IF },
+    up(UNIT_UNDERLAY_IF),
+    up(UNIT_EXTERNAL_IF),
+    { kind: 'address', cidr: `${unit.underlayIp}/${topology.underlay.prefixLength}`, dev: UNIT_UNDERLAY_IF },
+    { kind: 'address', cidr: `${unit.externalIp}/${b.external.prefixLength}`, dev: UNIT_EXTERNAL_IF },
+    ...peers.map((p): LinuxIntent => ({ kind: 'neighbour', ip: p.ip, mac: p.mac, dev: UNIT_UNDERLAY_IF })),
+    {
+      kind: 'vxlan-device',
       name: b.tunnel.name,
       vni: b.tunnel.key,
       port: b.profile.port,
@@ -55,21 +59,21 @@ export function unitBootLines(topology: Topology, unit: UnitTopology): IpLine[] 
       learning: true,
       mtu: b.tunnel.mtu,
       mac: unit.tunnelMac,
-    }),
-    ip.addrGenNone(b.tunnel.name),
-    ip.addrAdd(unit.tunnelSelfIp, b.tunnel.name),
-    ...(tunnelFollowsTrafficGroup(b) ? [] : [ip.linkUp(b.tunnel.name)]),
+    },
+    { kind: 'ipv6-addrgen-off', dev: b.tunnel.name },
+    { kind: 'address', cidr: unit.tunnelSelfIp, dev: b.tunnel.name },
+    ...(tunnelFollowsTrafficGroup(b) ? [] : [up(b.tunnel.name)]),
   ];
   if (b.cisStaticArp) {
     // CIS's static ARP: pod IP -> the node's VTEP MAC (not the pod's own MAC), as the field report describes.
     for (const vs of b.virtualServers) {
       for (const m of vs.pool) {
         const node = topology.nodes.find((n) => n.name === m.node);
-        if (node) lines.push(ip.neighPermanent(m.ip, node.vtepMac, b.tunnel.name));
+        if (node) intent.push({ kind: 'neighbour', ip: m.ip, mac: node.vtepMac, dev: b.tunnel.name });
       }
     }
   }
-  return lines;
+  return intent;
 }
 
 /** The FDB records the unit holds: CIS writes one per node VTEP (`Dynamic no`) when staticFdb is set. */
@@ -81,12 +85,12 @@ export function unitFdbRecords(topology: Topology): { mac: string; endpoint: str
  * The unit's FDB records, and multipoint flooding to the endpoints it knows: BIG-IP replicates
  * BUM frames to the VTEPs of its FDB records, so a unit that knows no VTEP floods nowhere.
  */
-export function unitFdbLines(topology: Topology): IpLine[] {
+export function unitFdbIntent(topology: Topology): LinuxIntent[] {
   const b = topology.bigip!;
   const records = unitFdbRecords(topology);
-  const lines: IpLine[] = records.map((r) => bridge.fdbVtep(r.mac, b.tunnel.name, r.endpoint));
-  if (b.profile.floodingType === 'multipoint') for (const endpoint of new Set(records.map((r) => r.endpoint))) lines.push(bridge.fdbFlood(b.tunnel.name, endpoint));
-  return lines;
+  const intent = records.map((r): LinuxIntent => ({ kind: 'fdb-vtep', mac: r.mac, dev: b.tunnel.name, dst: r.endpoint }));
+  if (b.profile.floodingType === 'multipoint') for (const endpoint of new Set(records.map((r) => r.endpoint))) intent.push({ kind: 'fdb-flood', dev: b.tunnel.name, dst: endpoint });
+  return intent;
 }
 
 /** Always present: a unit never forwards traffic addressed to a virtual address it does not own. */

@@ -3,30 +3,30 @@
 // the unit the scenario makes active at boot. Pure: `overlab plan` prints these.
 import type { BigipTopology, Topology } from '../../../spec/topology.js';
 import type { PlanStep } from '../../../plan/types.js';
-import { ip } from '../../linux/commands.js';
-import { trafficGroupAddresses, trafficGroupRuleset, tunnelFollowsTrafficGroup, unitBaseRuleset, unitBootLines, unitFdbLines, unitFdbRecords } from './config.js';
+import type { LinuxIntent } from '../../linux/intent.js';
+import { trafficGroupAddresses, trafficGroupRuleset, tunnelFollowsTrafficGroup, unitBaseRuleset, unitBootIntent, unitFdbIntent, unitFdbRecords } from './config.js';
 
 export function simPlanSteps(topology: Topology): PlanStep[] {
   const b = topology.bigip;
   if (!b) return [];
   const steps: PlanStep[] = [];
   for (const unit of b.units) {
-    steps.push({ id: `sysctl:${unit.name}`, phase: 'boot', title: `${unit.name}: forwarding on`, dependsOn: ['hosts'], action: { type: 'sysctl', host: unit.name, settings: { 'net.ipv4.ip_forward': '1' } } });
+    steps.push({ id: `sysctl:${unit.name}`, phase: 'boot', title: `${unit.name}: forwarding on`, dependsOn: ['hosts'], action: { type: 'host-config', host: unit.name, intent: [{ kind: 'sysctl', settings: { 'net.ipv4.ip_forward': '1' } }] } });
     steps.push({
       id: `unit:${unit.name}`,
       phase: 'boot',
       title: `${unit.name}: self IPs ${unit.underlayIp}, ${unit.externalIp}, tunnel ${b.tunnel.name} key ${b.tunnel.key} self ${unit.tunnelSelfIp}`,
       dependsOn: ['wire'],
-      action: { type: 'ip', host: unit.name, lines: unitBootLines(topology, unit) },
+      action: { type: 'host-config', host: unit.name, intent: unitBootIntent(topology, unit) },
     });
     steps.push({
       id: `unit-fdb:${unit.name}`,
       phase: 'configure',
       title: `${unit.name}: ${fdbTitle(topology, b)}`,
       dependsOn: [`unit:${unit.name}`],
-      action: { type: 'bridge', host: unit.name, lines: unitFdbLines(topology) },
+      action: { type: 'host-config', host: unit.name, intent: unitFdbIntent(topology) },
     });
-    steps.push({ id: `unit-nft:${unit.name}`, phase: 'boot', title: `${unit.name}: never forward for a virtual address it does not hold`, dependsOn: ['hosts'], action: { type: 'nft', host: unit.name, ruleset: unitBaseRuleset(b) } });
+    steps.push({ id: `unit-nft:${unit.name}`, phase: 'boot', title: `${unit.name}: never forward for a virtual address it does not hold`, dependsOn: ['hosts'], action: { type: 'host-config', host: unit.name, intent: [{ kind: 'nft-ruleset', ruleset: unitBaseRuleset(b) }] } });
   }
   const active = b.units.find((u) => u.name === b.active);
   if (active) {
@@ -35,7 +35,7 @@ export function simPlanSteps(topology: Topology): PlanStep[] {
       phase: 'configure',
       title: `${active.name}: active for traffic-group-1 (virtual servers, SNAT automap)`,
       dependsOn: [`unit:${active.name}`, `unit-nft:${active.name}`],
-      action: { type: 'nft', host: active.name, ruleset: trafficGroupRuleset(b, active) },
+      action: { type: 'host-config', host: active.name, intent: [{ kind: 'nft-ruleset', ruleset: trafficGroupRuleset(b, active) }] },
     });
     steps.push({
       id: `ha-addrs:${active.name}`,
@@ -43,9 +43,12 @@ export function simPlanSteps(topology: Topology): PlanStep[] {
       title: `${active.name}: traffic-group-1 addresses${tunnelFollowsTrafficGroup(b) ? ` and tunnel ${b.tunnel.name}` : ''}`,
       dependsOn: [`unit:${active.name}`],
       action: {
-        type: 'ip',
+        type: 'host-config',
         host: active.name,
-        lines: [...trafficGroupAddresses(b).map((a) => ip.addrAdd(a.cidr, a.dev)), ...(tunnelFollowsTrafficGroup(b) ? [ip.linkUp(b.tunnel.name)] : [])],
+        intent: [
+          ...trafficGroupAddresses(b).map((a): LinuxIntent => ({ kind: 'address', cidr: a.cidr, dev: a.dev })),
+          ...(tunnelFollowsTrafficGroup(b) ? [{ kind: 'link-up', dev: b.tunnel.name } as const] : []),
+        ],
       },
     });
   }

@@ -8,7 +8,7 @@ import type { Topology } from '../../../spec/topology.js';
 import type { PlanStep } from '../../../plan/types.js';
 import type { FlannelAgent, FlannelLease } from '../types.js';
 import { decodeLease, encodeLease, subnetKey } from '../lease.js';
-import { nodeLeases, programLines, unitLeases } from './program.js';
+import { nodeLeases, programIntent, unitLeases } from './program.js';
 
 export const REGISTRY_DIR = 'flannel/subnets';
 
@@ -27,20 +27,20 @@ function planSteps(topology: Topology): PlanStep[] {
   }
   const registry = units.length > 0 ? ['flannel-registry', 'flannel-units'] : ['flannel-registry'];
   for (const node of topology.nodes) {
-    const lines = programLines(node.podCidr, leases, f.device);
+    const intent = programIntent(node.podCidr, leases, f.device);
     steps.push({
       id: `flannel:${node.name}`,
       phase: 'configure',
       title: `${node.name}: flannel routes and neighbours for ${leases.length - 1} peers`,
       dependsOn: [`node:${node.name}`, ...registry],
-      action: { type: 'ip', host: node.name, lines: lines.ip },
+      action: { type: 'host-config', host: node.name, intent: intent.routes },
     });
     steps.push({
       id: `flannel-fdb:${node.name}`,
       phase: 'configure',
       title: `${node.name}: flannel FDB for ${leases.length - 1} peers`,
       dependsOn: [`node:${node.name}`, ...registry],
-      action: { type: 'bridge', host: node.name, lines: lines.fdb },
+      action: { type: 'host-config', host: node.name, intent: intent.fdb },
     });
   }
   return steps;

@@ -4,7 +4,7 @@
 // The flannel-control-plane check derives what it expects from the registry with its own code
 // (assert/control-plane.ts), so a mistake here shows as a failed check, not as a pass.
 import type { Topology } from '../../../spec/topology.js';
-import { bridge, ip, type IpLine } from '../../../devices/linux/commands.js';
+import type { LinuxIntent } from '../../../devices/linux/intent.js';
 import * as ipv4 from '../../../core/ipv4.js';
 import type { FlannelLease } from '../types.js';
 
@@ -18,12 +18,18 @@ export function unitLeases(topology: Topology): FlannelLease[] {
   return (topology.bigip?.units ?? []).flatMap((u) => (u.flannelNode ? [{ subnet: u.flannelNode.podCidr, publicIp: u.underlayIp, backendType: 'vxlan', vni: topology.flannel.vni, vtepMac: u.tunnelMac }] : []));
 }
 
-/** The lines flanneld on the node owning `ownSubnet` would program for every other lease. */
-export function programLines(ownSubnet: string, leases: readonly FlannelLease[], device: string): { ip: IpLine[]; fdb: IpLine[] } {
+/**
+ * What flanneld on the node owning `ownSubnet` would program for every other lease: the
+ * neighbours and routes (`routes`), and the FDB entries (`fdb`), two steps as flanneld's own.
+ */
+export function programIntent(ownSubnet: string, leases: readonly FlannelLease[], device: string): { routes: LinuxIntent[]; fdb: LinuxIntent[] } {
   const peers = leases.filter((l) => l.subnet !== ownSubnet);
   const gateway = (l: FlannelLease) => ipv4.formatIp(ipv4.parsePrefix(l.subnet).network);
   return {
-    ip: [...peers.map((l) => ip.neighPermanent(gateway(l), l.vtepMac, device)), ...peers.map((l) => ip.routeReplace(l.subnet, gateway(l), device, true))],
-    fdb: peers.map((l) => bridge.fdbVtep(l.vtepMac, device, l.publicIp)),
+    routes: [
+      ...peers.map((l): LinuxIntent => ({ kind: 'neighbour', ip: gateway(l), mac: l.vtepMac, dev: device })),
+      ...peers.map((l): LinuxIntent => ({ kind: 'route', mode: 'replace', dst: l.subnet, via: gateway(l), dev: device, onlink: true })),
+    ],
+    fdb: peers.map((l): LinuxIntent => ({ kind: 'fdb-vtep', mac: l.vtepMac, dev: device, dst: l.publicIp })),
   };
 }
