@@ -5,6 +5,7 @@
 // FDB record for (none without records, none with flooding-type none), a floating local-address
 // that only the active unit holds and brings up, and CIS's static pod ARP.
 import test from 'ava';
+import { hostActions } from '../../harness/plan/host-actions.js';
 import { planScenario } from '../../harness/plan/plan.js';
 import type { Plan, PlanStep } from '../../harness/plan/types.js';
 import { loadScenario } from '../../harness/scenario/resolve.js';
@@ -50,7 +51,7 @@ function commands(plan: Plan, id: string): string[] {
   const s = step(plan, id);
   if (s.action.type === 'write-files') throw new Error(`${id} writes files, it runs no command`);
   const host = 'host' in s.action ? s.action.host : '';
-  return provider.render(s.action).map((argv) => {
+  return hostActions(s.action).flatMap((a) => provider.render(a)).map((argv) => {
     const line = argv.join(' ');
     const m = /^(ip|bridge) -n (\S+) (.*)$/.exec(line);
     if (!m) return line;

@@ -3,6 +3,7 @@
 // listNodes, and the flannel-control-plane check taking its expectation from that registry, so a
 // registry that disagrees with what a node was programmed with fails the check.
 import test from 'ava';
+import { renderHostConfig } from '../../harness/plan/host-actions.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -192,7 +193,8 @@ test('what the emulated agent programs on master is exactly what the check expec
   const expected = expectedFromRegistry('10.217.0.0/24', await emulatedAgent.listNodes({ runDir: dir }), 'flannel.0');
   const lines = (id: string) => {
     const s = steps.find((x) => x.id === id);
-    return s && (s.action.type === 'ip' || s.action.type === 'bridge') ? s.action.lines.map((l) => l.join(' ')) : [];
+    if (!s || s.action.type !== 'host-config') return [];
+    return renderHostConfig(s.action).flatMap((a) => (a.type === 'ip' || a.type === 'bridge' ? a.lines.map((l) => l.join(' ')) : []));
   };
   t.deepEqual(lines('flannel:master').filter((l) => l.startsWith('route')).sort(), expected.routes.map((r) => `route replace ${r.dst} via ${r.via} dev ${r.dev} onlink`).sort());
   t.deepEqual(lines('flannel:master').filter((l) => l.startsWith('neigh')).sort(), expected.neighbours.map((n) => `neigh replace ${n.dst} lladdr ${n.lladdr} dev ${n.dev} nud permanent`).sort());
