@@ -9,7 +9,7 @@ import { REPORTS_DIR } from '../core/paths.js';
 import { isAlive, listRuns, unregisterRun } from '../core/registry.js';
 import { moduleOfLedger, providerModule, providerModules } from '../providers/registry.js';
 import type { CleanOutcome } from '../providers/types.js';
-import { undoHostChanges } from '../core/run-context.js';
+import { removeScratchDirs, undoHostChanges } from '../core/run-context.js';
 
 export type CleanResult = CleanOutcome;
 
@@ -57,6 +57,7 @@ export async function clean(options: { force?: boolean; runId?: string; images?:
     const hostFailures = await undoHostChanges(provider, entries);
     const outcome = await module.clean({ runId: record.runId, runDir: record.runDir, entries });
     outcome.errors.unshift(...hostFailures.map((f) => f.message));
+    outcome.errors.push(...removeScratchDirs(entries).map((f) => f.message));
     if (outcome.errors.length === 0) unregisterRun(record.runId);
     handled.add(record.runId);
     if (outcome.removed > 0 || outcome.errors.length > 0 || record.pid !== undefined) results.push(outcome);

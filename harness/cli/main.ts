@@ -7,6 +7,8 @@ import { HarnessError } from '../core/errors.js';
 import { loadScenario, scenarioNames } from '../scenario/resolve.js';
 import { planScenario } from '../plan/plan.js';
 import { createProvider, providerKinds } from '../providers/registry.js';
+import { flannelAgentKinds } from '../overlay/flannel/registry.js';
+import type { ScenarioSpec } from '../spec/schema.js';
 import { ResourceLedger } from '../core/ledger.js';
 import { formatPlan } from './print-plan.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
@@ -23,6 +25,13 @@ import { bundleAfterRun, reportCommand } from './cmd-report.js';
 import { pcapCommand } from './cmd-pcap.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+const AGENT_OPTION = { type: 'string', choices: flannelAgentKinds(), describe: "who programs flannel's state: overrides the scenario's flannel.agent" } as const;
+
+/** The scenario with its flannel agent overridden from the command line. */
+function withAgent(spec: ScenarioSpec, agent: string | undefined): ScenarioSpec {
+  return agent ? { ...spec, flannel: { ...spec.flannel, agent } } : spec;
+}
 
 /** Ctrl-C and SIGTERM abort the run; the run tears down and then the process exits. */
 function abortOnSignals(): { signal: AbortSignal; received: () => string | undefined } {
@@ -50,9 +59,13 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'plan <scenario>',
       'print the plan: every name, address and MAC, and the argv of every step (no root needed)',
-      (y) => y.positional('scenario', { type: 'string', demandOption: true, describe: 'a name from `overlab list` or a path to a .yaml file' }).option('provider', { type: 'string', default: 'netns', choices: providerKinds() }),
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'a name from `overlab list` or a path to a .yaml file' })
+          .option('provider', { type: 'string', default: 'netns', choices: providerKinds() })
+          .option('agent', AGENT_OPTION),
       (args) => {
-        const plan = planScenario(loadScenario(args.scenario));
+        const plan = planScenario(withAgent(loadScenario(args.scenario), args.agent));
         const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
         console.log(formatPlan(plan, provider));
       },
@@ -64,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('scenario', { type: 'string', describe: 'a name from `overlab list` or a path to a .yaml file' })
           .option('provider', { type: 'string', choices: providerKinds() })
+          .option('agent', AGENT_OPTION)
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
           .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
           .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' }),
@@ -73,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
           code = (await runAll({ parallel: args.parallel, provider: args.provider, signal })).code;
         } else {
           if (!args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
-          const spec = loadScenario(args.scenario);
+          const spec = withAgent(loadScenario(args.scenario), args.agent);
           const progress = createProgress(`${spec.name} on ${args.provider ?? spec.provider ?? 'netns'}`, plannedPhases(spec));
           const report = await runScenario(spec, { provider: args.provider, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
@@ -92,9 +106,9 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'up <scenario>',
       'boot the testbed and keep it (explore with `overlab exec`, remove with `overlab down`)',
-      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string', choices: providerKinds() }),
+      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string', choices: providerKinds() }).option('agent', AGENT_OPTION),
       async (args) => {
-        const spec = loadScenario(args.scenario);
+        const spec = withAgent(loadScenario(args.scenario), args.agent);
         const { signal } = abortOnSignals();
         const report = await runScenario(spec, { provider: args.provider, keep: true, signal, onPhase: printPhase });
         if (report.status === 'error') {

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResourceLedger, isHostChange, type LedgerEntry } from './ledger.js';
+import { rmSync } from 'node:fs';
+import { ResourceLedger, entriesOf, isHostChange, type LedgerEntry } from './ledger.js';
 import { registerRun, unregisterRun, type RunRecord } from './registry.js';
 import { REPORTS_DIR } from './paths.js';
 import { TeardownError } from './errors.js';
@@ -62,11 +63,26 @@ export async function undoHostChanges(provider: Pick<Provider, 'node'>, entries:
   return failures;
 }
 
+/** Removes the ledger's scratch directories (a daemon's data directory, a root filesystem being built). */
+export function removeScratchDirs(entries: readonly LedgerEntry[]): Error[] {
+  const failures: Error[] = [];
+  for (const e of entriesOf<{ kind: 'scratch-dir'; path: string }>(entries, 'scratch-dir', 'path').reverse()) {
+    try {
+      rmSync(e.path, { recursive: true, force: true });
+    } catch (err) {
+      failures.push(new Error(`removing ${e.path}: ${(err as Error).message}`, { cause: err }));
+    }
+  }
+  return failures;
+}
+
 /** Tears everything down in reverse ledger order; throws TeardownError listing every failure. */
 export async function closeRun(ctx: Pick<RunContext, 'runId' | 'ledger' | 'provider'>): Promise<number> {
   const started = performance.now();
   const entries = ctx.ledger.entries();
+  // Host changes first, then the provider's own (its processes end there), then scratch directories.
   const failures = [...(await undoHostChanges(ctx.provider, entries)), ...(await ctx.provider.teardown(entries))];
+  failures.push(...removeScratchDirs(entries));
   if (failures.length > 0) throw new TeardownError(failures);
   unregisterRun(ctx.runId);
   return performance.now() - started;

@@ -8,6 +8,8 @@ import type { BulkAction, Provider } from '../providers/types.js';
 import type { Plan, PlanStep, StepAction } from './types.js';
 import { renderHostConfig, type HostConfig } from './host-actions.js';
 import { waitFor } from '../core/wait.js';
+import { CommandError } from '../core/errors.js';
+import type { ResourceLedger } from '../core/ledger.js';
 
 export interface StepTiming {
   id: string;
@@ -21,8 +23,20 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Only the steps of these phases (default: all). */
   phases?: readonly PlanStep['phase'][];
-  /** Where write-files steps write (the run directory). */
+  /** Where write-files steps write (the run directory); `{runDir}` in a command's argv. */
   runDir?: string;
+  /** `{run}` in a command's argv. */
+  runId?: string;
+  /** Where a spawn's scratch directories are recorded before it starts. */
+  ledger?: ResourceLedger;
+}
+
+/** What a single action needs besides the provider. */
+export interface ActionEnv {
+  signal?: AbortSignal;
+  runDir?: string;
+  runId?: string;
+  ledger?: ResourceLedger;
 }
 
 /**
@@ -99,7 +113,7 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
       if (batcher && action.type === 'host-config') {
         // One after another: a host's order holds across tools (an FDB entry after its device).
         for (const bulk of rendered.of(action)) await batcher.submit(bulk);
-      } else await runAction(action, provider, options.signal, options.runDir, rendered);
+      } else await runAction(action, provider, options, rendered);
       timings.push({ id: step.id, phase: step.phase, startMs: start - origin, durationMs: performance.now() - start });
     };
     // Host configuration skips the queue: the batcher bounds its processes itself.
@@ -122,10 +136,16 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
   return timings;
 }
 
-export async function runAction(action: StepAction | BulkAction, provider: Provider, signal?: AbortSignal, runDir?: string, rendered = new Rendered()): Promise<void> {
+/** `{run}` and `{runDir}` in a word: the run id and directory (a plan is made before either exists). */
+function filled(words: readonly string[], env: ActionEnv): string[] {
+  return words.map((w) => w.replaceAll('{runDir}', env.runDir ?? '{runDir}').replaceAll('{run}', env.runId ?? '{run}'));
+}
+
+export async function runAction(action: StepAction | BulkAction, provider: Provider, env: ActionEnv = {}, rendered = new Rendered()): Promise<void> {
+  const { signal, runDir } = env;
   switch (action.type) {
     case 'host-config':
-      for (const bulk of rendered.of(action)) await runAction(bulk, provider, signal, runDir, rendered);
+      for (const bulk of rendered.of(action)) await runAction(bulk, provider, env, rendered);
       return;
     case 'write-files': {
       if (!runDir) throw new Error('a write-files step needs the run directory (executePlan option runDir)');
@@ -152,8 +172,39 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
       // Spawning blocks the event loop for a few ms: let the bulk actions that became ready in
       // this same turn go out first (their flush is an earlier setImmediate).
       await new Promise((resolve) => setImmediate(resolve));
-      provider.spawn(action.host, action.argv, { detached: true });
+      // Recorded before it starts: a kill at any moment leaves nothing clean cannot find.
+      env.ledger?.record(...(action.scratch ?? []).map((p) => ({ kind: 'scratch-dir' as const, path: filled([p], env)[0]! })));
+      provider.spawn(action.host, filled(action.argv, env), { detached: true, ...(action.log && runDir ? { logFile: join(runDir, action.log) } : {}) });
       return;
+    case 'exec': {
+      const node = provider.node(action.host);
+      await Promise.all(action.commands.map((c) => node.exec(filled(c, env))));
+      return;
+    }
+    case 'wait-command': {
+      const node = provider.node(action.host);
+      const argv = filled(action.argv, env);
+      const expect = action.expect !== undefined ? new RegExp(filled([action.expect], env)[0]!, 'm') : undefined;
+      let last = '';
+      await waitFor(
+        action.what,
+        async () => {
+          const r = await node.exec(argv, { allowFailure: true });
+          last = r.stdout;
+          const ok = r.exitCode === 0 && (!expect || expect.test(r.stdout));
+          return { ok, seen: r.exitCode !== 0 ? `exit ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-2).join(' ') || '(no stderr)'}` : `output ${JSON.stringify(r.stdout.trim().slice(0, 200))}` };
+        },
+        { timeoutMs: action.timeoutMs, intervalMs: 20, signal },
+      ).catch((e: unknown) => {
+        throw new CommandError(`${action.host}: ${(e as Error).message}`, { node: action.host, argv }, { cause: e });
+      });
+      if (action.save && runDir) {
+        const path = join(runDir, action.save);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, last);
+      }
+      return;
+    }
     case 'wait-ping': {
       const node = provider.node(action.from);
       await waitFor(

@@ -39,9 +39,13 @@ function unitAttachments(topology: Topology, segment: 'underlay' | 'external'): 
   return b ? bigipDevice(b.device).attachments(topology).filter((a) => a.segment === segment).map((a) => ({ id: a.unit, ifname: a.ifname, ip: a.ip, mac: a.mac })) : [];
 }
 
-/** Everything on the underlay: nodes, then BIG-IP units. */
+/** Everything on the underlay: nodes, then BIG-IP units, then the flannel agent's own hosts (flanneld's etcd). */
 function underlayHosts(topology: Topology): { id: string; ifname: string; ip: string; mac: string }[] {
-  return [...topology.nodes.map((n) => ({ id: n.name, ifname: UNDERLAY_IF, ip: n.underlayIp, mac: n.underlayMac })), ...unitAttachments(topology, 'underlay')];
+  return [
+    ...topology.nodes.map((n) => ({ id: n.name, ifname: UNDERLAY_IF, ip: n.underlayIp, mac: n.underlayMac })),
+    ...unitAttachments(topology, 'underlay'),
+    ...flannelAgent(topology.flannel.agent).hosts(topology),
+  ];
 }
 
 function nodeIntent(topology: Topology, node: NodeTopology): LinuxIntent[] {
@@ -115,6 +119,7 @@ export function planScenario(spec: ScenarioSpec): Plan {
     ...topology.nodes.flatMap((n): HostDecl[] => [{ id: n.name, kind: 'node' }, ...n.pods.map((p): HostDecl => ({ id: podHostId(n.name, p.name), kind: 'pod', parent: n.name }))]),
     ...(topology.bigip ? [...new Set(unitAttachments(topology, 'underlay').map((a) => a.id))].map((id): HostDecl => ({ id, kind: 'unit' })) : []),
     ...(topology.bigip ? [{ id: CLIENT_HOST, kind: 'client' as const }] : []),
+    ...flannelAgent(topology.flannel.agent).hosts(topology).map((h): HostDecl => ({ id: h.id, kind: 'service' })),
   ];
   const underlay = underlayHosts(topology);
   const b = topology.bigip;

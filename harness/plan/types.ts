@@ -5,7 +5,8 @@ import type { LinuxIntent } from '../devices/linux/intent.js';
 import type { BulkAction } from '../providers/types.js';
 import type { Topology } from '../spec/topology.js';
 
-export type HostKind = 'switch' | 'node' | 'pod' | 'unit' | 'client';
+/** `service`: a host of the testbed's own infrastructure on the underlay (flanneld's etcd member). */
+export type HostKind = 'switch' | 'node' | 'pod' | 'unit' | 'client' | 'service';
 
 /** A place commands run in: a namespace on netns, a container on docker. */
 export interface HostDecl {
@@ -49,7 +50,20 @@ export type StepAction =
   | { type: 'wire'; links: LinkDecl[] }
   /** What a host must have, in order: devices/linux/render.ts turns it into the provider's bulk actions. */
   | { type: 'host-config'; host: string; intent: LinuxIntent[] }
-  | { type: 'spawn'; host: string; argv: string[] }
+  /**
+   * A long-running process in a host. `{run}` and `{runDir}` in argv are the run id and the run
+   * directory, filled in when it starts; `log` (relative to the run directory) keeps its output;
+   * `scratch` are directories it writes, recorded in the ledger before it starts and removed at
+   * teardown.
+   */
+  | { type: 'spawn'; host: string; argv: string[]; log?: string; scratch?: string[] }
+  /** One-shot commands in a host, run at once; each must exit 0. `{run}`/`{runDir}` as for spawn. */
+  | { type: 'exec'; host: string; commands: string[][] }
+  /**
+   * A command run until it exits 0 and its stdout matches `expect` (a regular expression), at
+   * most `timeoutMs`; `save` (relative to the run directory) keeps its last stdout as evidence.
+   */
+  | { type: 'wait-command'; host: string; argv: string[]; what: string; timeoutMs: number; expect?: string; save?: string }
   | { type: 'wait-ping'; from: string; to: string; timeoutMs: number }
   /** Files the harness writes in the run directory (paths relative to it), e.g. an emulated registry. */
   | { type: 'write-files'; files: { path: string; content: string }[] };

@@ -51,6 +51,12 @@ export interface SpawnOptions {
   /** Capture stdout lines (otherwise stdout is discarded). */
   captureStdout?: boolean;
   captureStderr?: boolean;
+  /**
+   * Append stdout and stderr to this file of the harness's machine (a daemon's log as evidence),
+   * held by the process itself, so it keeps logging after a kept run's harness exits. Providers
+   * whose hosts have no such file system may ignore it.
+   */
+  logFile?: string;
 }
 
 export interface ProviderContext {

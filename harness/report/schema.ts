@@ -101,6 +101,16 @@ export const RunReportSchema = Type.Object(
     schemaVersion: Type.Literal(1),
     scenario: Type.String({ minLength: 1 }),
     provider: Type.String({ minLength: 1, description: 'netns, docker, kind, vagrant or ssh' }),
+    agent: Type.Optional(
+      Type.Object(
+        {
+          kind: Type.String({ description: 'who programmed flannel: emulated (the harness) or flanneld (upstream, with etcd)' }),
+          flanneld: Type.Optional(Type.String({ description: 'flanneld --version' })),
+          etcd: Type.Optional(Type.String({ description: 'etcd --version' })),
+        },
+        { description: 'the flannel agent of the run, and the versions of its daemons' },
+      ),
+    ),
     runId: Type.String({ minLength: 1 }),
     status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error')], {
       description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run)',

@@ -12,6 +12,8 @@ export interface RunReport {
   schemaVersion: 1;
   scenario: string;
   provider: string;
+  /** Who programmed flannel's state, and the versions of its daemons (flanneld, etcd). */
+  agent?: { kind: string; flanneld?: string; etcd?: string };
   runId: string;
   /** not-reproducible: a reproduction whose symptom this provider cannot show (reason in `reproduction`). */
   status: 'passed' | 'failed' | 'reproduced' | 'not-reproducible' | 'error';

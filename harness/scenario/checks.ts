@@ -23,6 +23,7 @@ export interface CheckContext {
   store: EvidenceStore;
   agent: FlannelAgent;
   runDir: string;
+  runId: string;
   units?: BigipPair;
 }
 
@@ -96,7 +97,7 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
         break;
       }
       case 'flannel-control-plane': {
-        const [{ snaps, paths }, leases] = await Promise.all([snapshotAll(), c.agent.listNodes({ runDir: c.runDir })]);
+        const [{ snaps, paths }, leases] = await Promise.all([snapshotAll(), c.agent.listNodes({ runDir: c.runDir, runId: c.runId, node: (h) => c.provider.node(h) })]);
         const registry = store.write('flannel-registry', 'flannel-registry', leases);
         for (const n of topo.nodes) {
           const snap = snaps.find((s) => s.host === n.name);

@@ -8,6 +8,7 @@ import { bigipDevice } from '../devices/bigip/registry.js';
 import type { BigipTransport } from '../devices/bigip/types.js';
 import type { LinuxConfigurator, Transport } from '../providers/types.js';
 import { flannelAgent } from '../overlay/flannel/registry.js';
+import { flannelBinaries, flannelVersions } from '../overlay/flannel/flanneld/binary.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError } from '../core/errors.js';
@@ -38,9 +39,21 @@ export async function preflight(providerKind: string): Promise<void> {
   if (missing.length > 0) throw new PreflightError(missing.map((m) => ({ what: m.what, fix: m.fix })));
 }
 
+/** What the scenario's flannel agent needs here, before anything is created. */
+function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
+  const kind = spec.flannel.agent ?? 'emulated';
+  const missing = flannelAgent(kind).missing();
+  if (missing.length > 0) throw new PreflightError(missing);
+  // flanneld's hosts share this machine's file system on netns (the binary, its logs, subnet.env).
+  if (kind === 'flanneld' && providerKind !== 'netns') {
+    throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (not built yet: flanneld runs on netns)`, fix: 'use --provider netns, or flannel.agent: emulated' }]);
+  }
+}
+
 export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Promise<RunReport> {
   const providerKind = options.provider ?? spec.provider ?? 'netns';
   await preflight(providerKind);
+  agentPreflight(spec, providerKind);
   const plan = planScenario(spec);
   const ctx: RunContext = openRun(plan, { provider: providerKind, kept: options.keep, signal: options.signal });
   const started = performance.now();
@@ -115,6 +128,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}):
     schemaVersion: 1,
     scenario: spec.name,
     provider: providerKind,
+    agent: { kind: agent.kind, ...(agent.kind === 'flanneld' ? await flannelVersions(flannelBinaries()) : {}) },
     runId: ctx.runId,
     status,
     startedAt: ctx.startedAt.toISOString(),

@@ -12,6 +12,8 @@ export interface SemanticProblem {
 }
 
 const IFNAMSIZ = 15;
+/** Hosts the harness makes itself: the underlay switch, the client, flanneld's etcd member. */
+const RESERVED_HOSTS = ['underlay', 'client', 'etcd'];
 
 export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
@@ -33,6 +35,7 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
   spec.nodes.forEach((node, i) => {
     const first = names.get(node.name);
     if (first !== undefined) add(`/nodes/${i}/name`, `"${node.name}" is already the name of nodes[${first}]; node names must be unique`);
+    if (RESERVED_HOSTS.includes(node.name)) add(`/nodes/${i}/name`, `"${node.name}" is reserved for a host of the testbed itself (${RESERVED_HOSTS.join(', ')}); choose another name`);
     else names.set(node.name, i);
     if (node.underlayIp) {
       const addr = ip.parseIp(node.underlayIp);
@@ -107,10 +110,10 @@ function checkBigip(spec: ScenarioSpec, topology: ReturnType<typeof resolveTopol
   const network = ip.parsePrefix(spec.flannel.network);
   if (ip.overlaps(external, underlay) || ip.overlaps(external, network)) add('/bigip/external/cidr', `${b.external.cidr} overlaps the underlay or the pod network; choose a disjoint prefix`);
   const taken = new Map(topology.nodes.map((n) => [n.underlayIp, `node ${n.name}`]));
-  const hostNames = new Set([...topology.nodes.map((n) => n.name), 'client', 'underlay']);
+  const hostNames = new Set([...topology.nodes.map((n) => n.name), ...RESERVED_HOSTS]);
   b.units.forEach((u, i) => {
     const at = `/bigip/units/${i}`;
-    if (hostNames.has(u.name)) add(`${at}/name`, `"${u.name}" is already the name of a node (or reserved: client, underlay); unit names must be unique`);
+    if (hostNames.has(u.name)) add(`${at}/name`, `"${u.name}" is already the name of a node (or reserved: ${RESERVED_HOSTS.join(', ')}); unit names must be unique`);
     hostNames.add(u.name);
     if (!ip.contains(underlay, ip.parseIp(u.underlaySelfIp))) add(`${at}/underlaySelfIp`, `${u.underlaySelfIp} is outside the underlay ${spec.underlay.cidr}`);
     const owner = taken.get(u.underlaySelfIp);

@@ -6,14 +6,14 @@ import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, isolateState, missingPrerequisites, prereqTest, rootTest, runNamespaces, trackRuns } from './_env.js';
+import { PROJECT_ROOT, cli, isolateState, missingPrerequisites, prereqTest, rootTest, runNamespaces, trackRuns } from './_env.js';
 
 const state = isolateState('netlink');
 const runs = trackRuns('netlink-config', state);
-// Known when the file loads, so a test that cannot run is registered as skipped (or, in CI, fails).
-const { netnsAddon: loadAddon } = await import('../../harness/netlink/addon.js');
-const built = loadAddon();
-const addonMissing = built.addon ? [] : [`the native/netns addon (${built.why}; npm run build)`];
+// Known when the file loads (tests are declared synchronously), without importing the harness
+// before isolateState: the addon's file is there or not.
+const ADDON_FILE = join(PROJECT_ROOT, 'native', 'netns', 'build', 'Release', 'overlab_netns.node');
+const addonMissing = existsSync(ADDON_FILE) ? [] : [`the native/netns addon (${ADDON_FILE}; npm run build)`];
 const rootMissing = [missingPrerequisites()?.replace(/^needs /, '')].filter((m): m is string => Boolean(m));
 
 const json = (argv: string[]): unknown => {
@@ -112,7 +112,9 @@ for (const scenario of ['baseline', 'failover']) {
 prereqTest('a request the kernel refuses names the line, the namespace and the kernel reason', [...rootMissing, ...addonMissing], async (t) => {
   const { NetlinkSocket, KernelRefused } = await import('../../harness/netlink/socket.js');
   const { translateIp } = await import('../../harness/netlink/translate.js');
-  const addon = built.addon!;
+  const { netnsAddon } = await import('../../harness/netlink/addon.js');
+  const { addon, why } = netnsAddon();
+  if (!addon) return t.fail(`the addon file is there but does not load: ${why}`);
   const ns = `ol-nltest${process.pid}`;
   execFileSync('ip', ['netns', 'add', ns]);
   try {

@@ -3,9 +3,11 @@
 import { SpecError } from '../../core/errors.js';
 import type { FlannelAgent } from './types.js';
 import { emulatedAgent } from './emulated/index.js';
+import { flanneldAgent } from './flanneld/index.js';
 
 const AGENTS: Record<string, FlannelAgent> = {
   emulated: emulatedAgent,
+  flanneld: flanneldAgent,
 };
 
 export const flannelAgentKinds = (): string[] => Object.keys(AGENTS);

@@ -5,6 +5,7 @@
 // flannel-control-plane check takes its expectation from.
 import type { PlanStep } from '../../plan/types.js';
 import type { Topology } from '../../spec/topology.js';
+import type { NodeHandle } from '../../providers/types.js';
 
 /** One flannel node as the registry holds it: a subnet lease (seed 003's etcd value). */
 export interface FlannelLease {
@@ -20,12 +21,27 @@ export interface FlannelLease {
 
 export interface AgentContext {
   runDir: string;
+  /** The run id and the transport to its hosts, where the agent's registry lives in one (flanneld's etcd). */
+  runId?: string;
+  node?(host: string): NodeHandle;
+}
+
+/** A host the agent needs on the underlay (flanneld's etcd member), with its interface. */
+export interface AgentHost {
+  id: string;
+  ifname: string;
+  ip: string;
+  mac: string;
 }
 
 export interface FlannelAgent {
   readonly kind: string;
+  /** Hosts of its own the testbed must make on the underlay (none for the emulated agent). */
+  hosts(topology: Topology): AgentHost[];
   /** Pure: the steps that publish the nodes, register the units as flannel nodes and program every node. */
   planSteps(topology: Topology): PlanStep[];
+  /** What the run needs on this machine for this agent (binaries), each with its fix; empty when ready. */
+  missing(): { what: string; fix: string }[];
   /** Every flannel node the agent knows, read back from its registry (never from the plan). */
   listNodes(ctx: AgentContext): Promise<FlannelLease[]>;
 }

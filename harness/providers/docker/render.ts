@@ -48,6 +48,10 @@ export function renderAction(action: HostAction, run: string, hosts: Hosts, segm
       return [command(action.host, ['nft', '-f', '/dev/stdin'], true), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
     case 'spawn':
       return [command(action.host, action.argv)];
+    case 'exec':
+      return action.commands.map((c) => command(action.host, c));
+    case 'wait-command':
+      return [command(action.host, action.argv)];
     case 'wait-ping':
       return [command(action.from, ['ping', '-c', '1', '-W', '1', action.to])];
   }

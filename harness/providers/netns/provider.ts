@@ -170,6 +170,10 @@ export class NetnsProvider implements Provider {
         return [this.execArgv(this.locationOf(action.host), ['nft', '-f', `RUNDIR/nft/${action.host}-N.nft`]), ...action.ruleset.trimEnd().split('\n').map((l) => ['    ' + l])];
       case 'spawn':
         return [this.execArgv(this.locationOf(action.host), action.argv)];
+      case 'exec':
+        return action.commands.map((c) => this.execArgv(this.locationOf(action.host), c));
+      case 'wait-command':
+        return [this.execArgv(this.locationOf(action.host), action.argv)];
       case 'wait-ping':
         return [this.execArgv(this.locationOf(action.from), ['ping', '-c', '1', '-W', '1', action.to])];
     }

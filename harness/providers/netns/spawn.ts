@@ -1,5 +1,7 @@
 // Long-running processes inside a namespace: started through nsenter (core/process.ts), recorded
 // in the ledger with their pid, stopped with a signal and a bounded wait.
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ResourceLedger } from '../../core/ledger.js';
 import { CommandError } from '../../core/errors.js';
 import { startProcess, type Exit } from '../../core/process.js';
@@ -12,7 +14,14 @@ export function spawnManaged(host: string, fullArgv: readonly string[], ledger: 
   if (fullArgv.length === 0) throw new CommandError('empty argv', { argv: fullArgv, node: host });
   // Always detached, in its own process group, so a terminal's Ctrl-C reaches only overlab,
   // which then tears down in order.
-  const p = startProcess(fullArgv, { detached: true, stdout: options.captureStdout ? 'lines' : 'ignore', stderr: options.captureStderr ? 'lines' : 'ignore' });
+  // A log file is opened here and handed to the process, which holds it from then on.
+  const log = options.logFile ? (mkdirSync(dirname(options.logFile), { recursive: true }), openSync(options.logFile, 'a')) : undefined;
+  let p: ReturnType<typeof startProcess>;
+  try {
+    p = startProcess(fullArgv, { detached: true, stdout: log ?? (options.captureStdout ? 'lines' : 'ignore'), stderr: log ?? (options.captureStderr ? 'lines' : 'ignore') });
+  } finally {
+    if (log !== undefined) closeSync(log);
+  }
   if (p.pid === undefined) throw new CommandError(`cannot start ${fullArgv.join(' ')}`, { argv: fullArgv, node: host });
   // The namespace it lives in is already in the ledger (teardown kills everything inside it);
   // the pid is recorded too, for the report and for a clean after a crash.

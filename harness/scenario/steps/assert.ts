@@ -22,7 +22,7 @@ export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
   // With snapshots taken, reachability is judged on their matrices (before and after failover).
   const haveObs = state.observations.length > 0;
   const simple = ids.filter((id) => ['mtu', 'pmtu', 'flannel-control-plane'].includes(id) || (id === 'reachability' && !haveObs));
-  out.push(...(await runChecks(simple, { plan, provider: c.ctx.provider, store: c.store, agent: c.agent, runDir: c.ctx.runDir, units: c.units })));
+  out.push(...(await runChecks(simple, { plan, provider: c.ctx.provider, store: c.store, agent: c.agent, runDir: c.ctx.runDir, runId: c.ctx.runId, units: c.units })));
   if (ids.includes('reachability') && haveObs) {
     for (const obs of state.observations) {
       for (const [name, matrix] of Object.entries(obs.matrices)) {
@@ -70,7 +70,7 @@ async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
   const out = [assertPcapVxlanHeaders(topo, pcaps), assertPcapSizes(topo, pcaps)];
   if (b) {
     // Who must see a unit's flooded ARP: the flannel registry's nodes (not its units), by underlay address.
-    const leases = await c.agent.listNodes({ runDir: c.ctx.runDir });
+    const leases = await c.agent.listNodes({ runDir: c.ctx.runDir, runId: c.ctx.runId, node: (h) => c.ctx.provider.node(h) });
     const flannelNodes = topo.nodes.filter((n) => leases.some((l) => l.publicIp === n.underlayIp)).map((n) => ({ node: n.name, publicIp: n.underlayIp }));
     const states = await unitStates(c);
     const flooded = (unit: string) => assertUnitArpFlooded(unit, identityOf(states.filter((s) => s.unit === unit), b.tunnel.name), flannelNodes, pcaps);

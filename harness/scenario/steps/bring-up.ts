@@ -5,13 +5,13 @@ import { UNDERLAY_IF } from '../../plan/plan.js';
 import { round, type StepContext } from './context.js';
 
 export async function boot(c: StepContext): Promise<void> {
-  await executePlan(c.plan, c.ctx.provider, { signal: c.ctx.signal, phases: ['boot'], runDir: c.ctx.runDir });
+  await executePlan(c.plan, c.ctx.provider, { signal: c.ctx.signal, phases: ['boot'], runDir: c.ctx.runDir, runId: c.ctx.runId, ledger: c.ctx.ledger });
   c.metrics.bootMs = round(performance.now() - c.started);
 }
 
 export async function configure(c: StepContext): Promise<void> {
   const { ctx, plan, state } = c;
-  const timings = await executePlan(plan, ctx.provider, { signal: ctx.signal, phases: ['configure', 'ready'], runDir: ctx.runDir });
+  const timings = await executePlan(plan, ctx.provider, { signal: ctx.signal, phases: ['configure', 'ready'], runDir: ctx.runDir, runId: ctx.runId, ledger: ctx.ledger });
   const ready = timings.find((t) => t.id === 'ready');
   if (ready) c.metrics.readyProbeMs = round(ready.durationMs);
   c.metrics.testbedReadyMs = round(performance.now() - c.started);
