@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       async (args) => {
         const { signal, received } = abortOnSignals();
         if (args.all) {
-          code = (await runAll({ parallel: args.parallel, provider: args.provider, signal })).code;
+          code = (await runAll({ parallel: args.parallel, provider: args.provider, agent: args.agent, signal })).code;
         } else {
           if (!args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
           const spec = withAgent(loadScenario(args.scenario), args.agent);

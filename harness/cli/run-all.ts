@@ -8,8 +8,9 @@ import { formatTable, pad } from '../core/table.js';
 
 const GROUP_ORDER = ['reference', 'baseline', 'reproduction', 'other'];
 
-export async function runAll(options: { parallel: number; provider?: string; signal?: AbortSignal; names?: string[] }): Promise<{ reports: RunReport[]; code: number }> {
-  const specs = (options.names ?? scenarioNames()).map((name) => loadScenario(name));
+export async function runAll(options: { parallel: number; provider?: string; agent?: string; signal?: AbortSignal; names?: string[] }): Promise<{ reports: RunReport[]; code: number }> {
+  // --agent: every scenario's flannel.agent overridden (e.g. the whole library on real flanneld).
+  const specs = (options.names ?? scenarioNames()).map((name) => loadScenario(name)).map((spec) => (options.agent ? { ...spec, flannel: { ...spec.flannel, agent: options.agent } } : spec));
   specs.sort((a, b) => GROUP_ORDER.indexOf(a.group ?? 'other') - GROUP_ORDER.indexOf(b.group ?? 'other'));
   const queue = new PQueue({ concurrency: Math.max(1, options.parallel) });
   const started = performance.now();

@@ -53,8 +53,12 @@ export function etcdArgv(etcd: string, ip: string): string[] {
     '--listen-peer-urls', peer,
     '--initial-advertise-peer-urls', peer,
     '--initial-cluster', `overlab=${peer}`,
-    // A testbed's registry is a few keys: a small backend (etcd 3.4 has no --unsafe-no-fsync).
+    // A one-member registry on a local segment: it elects itself after one election timeout
+    // (1 s by default, ~0.7 s of the boot), so the timeout is short; a small backend for a few keys.
+    '--heartbeat-interval', '10',
+    '--election-timeout', '100',
     '--quota-backend-bytes', String(64 * 1024 * 1024),
+    '--logger', 'zap',
   ];
 }
 
