@@ -1,12 +1,30 @@
 // `overlab doctor`: every prerequisite of a provider, whether it is met, and the command that
-// fixes it; then the provider's own deeper checks (its kernel, its daemon) once the tools are there.
+// fixes it; then the provider's own deeper checks (its kernel, its daemon) once the tools are there;
+// then upstream flannel (flanneld and etcd, with their versions), which runs use where installed.
 import { createProvider, providerModule } from '../providers/registry.js';
 import { ResourceLedger } from '../core/ledger.js';
 import type { Prerequisite } from '../providers/types.js';
+import { flannelBinaries, flannelVersions } from '../overlay/flannel/flanneld/binary.js';
 
 export async function doctor(providerKind = 'netns'): Promise<Prerequisite[]> {
   const module = providerModule(providerKind);
   const checks = await createProvider(providerKind, { runId: 'doctor', ledger: new ResourceLedger('/nonexistent') }).preflight();
   if (module.doctor && checks.every((c) => c.ok)) checks.push(...(await module.doctor()));
+  checks.push(...(await flannelChecks()));
   return checks;
+}
+
+/**
+ * Never fatal: without them runs use the emulated agent. A scenario that asks for
+ * `flannel.agent: flanneld` fails its preflight instead, with the same fixes.
+ */
+async function flannelChecks(): Promise<Prerequisite[]> {
+  const b = flannelBinaries();
+  const versions = await flannelVersions(b);
+  const fallback = 'runs use flannel.agent emulated until it is there';
+  return [
+    { what: 'flanneld (upstream, the default flannel agent on netns)', ok: true, detail: b.flanneld ? `${versions.flanneld ?? '?'} at ${b.flanneld}` : `not built (${fallback}); fix: bash scripts/build-flanneld.sh`, fix: '' },
+    { what: 'etcd (flanneld\'s registry)', ok: true, detail: b.etcd && b.etcdctl ? `${versions.etcd ?? '?'} at ${b.etcd}` : `missing (${fallback}); fix: apt-get install etcd-server etcd-client`, fix: '' },
+    ...b.missing.filter((m) => /iptables/.test(m.what)).map((m) => ({ what: m.what, ok: true, detail: `missing (${fallback}); fix: ${m.fix}`, fix: '' })),
+  ];
 }

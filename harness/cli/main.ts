@@ -7,7 +7,7 @@ import { HarnessError } from '../core/errors.js';
 import { loadScenario, scenarioNames } from '../scenario/resolve.js';
 import { planScenario } from '../plan/plan.js';
 import { createProvider, providerKinds } from '../providers/registry.js';
-import { flannelAgentKinds } from '../overlay/flannel/registry.js';
+import { flannelAgentKinds, resolveAgent } from '../overlay/flannel/registry.js';
 import type { ScenarioSpec } from '../spec/schema.js';
 import { ResourceLedger } from '../core/ledger.js';
 import { formatPlan } from './print-plan.js';
@@ -65,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
           .option('provider', { type: 'string', default: 'netns', choices: providerKinds() })
           .option('agent', AGENT_OPTION),
       (args) => {
-        const plan = planScenario(withAgent(loadScenario(args.scenario), args.agent));
+        const spec = withAgent(loadScenario(args.scenario), args.agent);
+        // The agent a run on this provider would use here (flanneld where it is installed, on netns).
+        const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: resolveAgent(spec.flannel.agent, args.provider) } });
         const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
         console.log(formatPlan(plan, provider));
       },
@@ -88,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
         } else {
           if (!args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
           const spec = withAgent(loadScenario(args.scenario), args.agent);
-          const progress = createProgress(`${spec.name} on ${args.provider ?? spec.provider ?? 'netns'}`, plannedPhases(spec));
+          const providerKind = args.provider ?? spec.provider ?? 'netns';
+          const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
           const report = await runScenario(spec, { provider: args.provider, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
           if (args.bundle) {

@@ -140,7 +140,7 @@ export function formatSummary(r: RunReport, options: { color?: boolean; width?: 
     m.probesSent !== undefined ? `probes lost ${m.probesLost ?? 0}/${m.probesSent}` : '',
   ].filter(Boolean);
   lines.push(
-    `${col.bold(r.scenario)} ${verdict}: ${passed}/${r.assertions.length} assertions passed; boot ${m.bootMs !== undefined ? round(m.bootMs) : '-'} ms, teardown ${m.teardownMs !== undefined ? round(m.teardownMs) : '-'} ms, total ${round(r.durationMs)} ms${extra.length ? `; ${extra.join(', ')}` : ''}; run ${r.runId}`,
+    `${col.bold(r.scenario)} ${verdict}: ${passed}/${r.assertions.length} assertions passed; boot ${m.bootMs !== undefined ? round(m.bootMs) : '-'} ms, teardown ${m.teardownMs !== undefined ? round(m.teardownMs) : '-'} ms, total ${round(r.durationMs)} ms${extra.length ? `; ${extra.join(', ')}` : ''}${r.agent ? `; flannel: ${r.agent.kind}${r.agent.flanneld ? ` ${r.agent.flanneld}` : ''}` : ''}; run ${r.runId}`,
   );
   const files: [string, string | undefined][] = [
     ['html:', r.artifacts.html ? join(r.runDir, r.artifacts.html) : undefined],

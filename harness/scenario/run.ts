@@ -7,7 +7,7 @@ import { activeUnit } from './observe.js';
 import { bigipDevice } from '../devices/bigip/registry.js';
 import type { BigipTransport } from '../devices/bigip/types.js';
 import type { LinuxConfigurator, Transport } from '../providers/types.js';
-import { flannelAgent } from '../overlay/flannel/registry.js';
+import { flannelAgent, resolveAgent } from '../overlay/flannel/registry.js';
 import { flannelBinaries, flannelVersions } from '../overlay/flannel/flanneld/binary.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
@@ -50,8 +50,9 @@ function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
   }
 }
 
-export async function runScenario(spec: ScenarioSpec, options: RunOptions = {}): Promise<RunReport> {
-  const providerKind = options.provider ?? spec.provider ?? 'netns';
+export async function runScenario(declared: ScenarioSpec, options: RunOptions = {}): Promise<RunReport> {
+  const providerKind = options.provider ?? declared.provider ?? 'netns';
+  const spec: ScenarioSpec = { ...declared, flannel: { ...declared.flannel, agent: resolveAgent(declared.flannel.agent, providerKind) } };
   await preflight(providerKind);
   agentPreflight(spec, providerKind);
   const plan = planScenario(spec);

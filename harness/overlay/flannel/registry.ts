@@ -17,3 +17,12 @@ export function flannelAgent(kind = 'emulated'): FlannelAgent {
   if (!agent) throw new SpecError([{ file: '--agent', field: 'flannel.agent', message: `unknown flannel agent "${kind}"; available: ${flannelAgentKinds().join(', ')}` }]);
   return agent;
 }
+
+/**
+ * The agent a run uses: the scenario's flannel.agent, else upstream flanneld where it can run (the
+ * netns provider, with flanneld and etcd installed: scripts/setup.sh does both), else emulated.
+ */
+export function resolveAgent(declared: string | undefined, provider: string): string {
+  if (declared) return declared;
+  return provider === 'netns' && AGENTS.flanneld!.missing().length === 0 ? 'flanneld' : 'emulated';
+}
