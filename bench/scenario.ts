@@ -18,11 +18,14 @@ export interface ScenarioBench {
   statuses: string[];
 }
 
-export async function measureScenario(name: string, runs: number, options: { signal: AbortSignal; log: (line: string) => void }): Promise<ScenarioBench> {
+/** One scenario with one flannel agent (`failover` on emulated and on flanneld are two rows). */
+export async function measureScenario(name: string, runs: number, options: { signal: AbortSignal; log: (line: string) => void; agent?: string }): Promise<ScenarioBench> {
+  const label = options.agent ? `${name} (${options.agent})` : name;
   const samples: { boot: number; wall: number; waits: number; outage: number; lost: number; status: string }[] = [];
   for (let i = 0; i < runs; i++) {
     await waitKernelCleanup(options.signal);
-    const report = await runScenario(loadScenario(name), { signal: options.signal });
+    const spec = loadScenario(name);
+    const report = await runScenario(options.agent ? { ...spec, flannel: { ...spec.flannel, agent: options.agent } } : spec, { signal: options.signal });
     const waits = report.phases.filter((p) => p.name.startsWith('warmup') || p.name === 'converge').reduce((n, p) => n + p.durationMs, 0);
     samples.push({
       boot: report.metrics.testbedReadyMs ?? NaN,
@@ -32,10 +35,10 @@ export async function measureScenario(name: string, runs: number, options: { sig
       lost: report.metrics.probesLostInGap ?? NaN,
       status: report.status,
     });
-    options.log(`  ${name} run ${i + 1}/${runs}: ${report.status}, testbed ${report.metrics.testbedReadyMs} ms, wall ${report.durationMs} ms (waits ${waits.toFixed(0)} ms), outage ${report.metrics.failoverOutageMs} ms`);
+    options.log(`  ${label} run ${i + 1}/${runs}: ${report.status}, testbed ${report.metrics.testbedReadyMs} ms, wall ${report.durationMs} ms (waits ${waits.toFixed(0)} ms), outage ${report.metrics.failoverOutageMs} ms`);
   }
   return {
-    name,
+    name: label,
     runs,
     testbedBoot: stats(samples.map((x) => x.boot)),
     wall: stats(samples.map((x) => x.wall)),
