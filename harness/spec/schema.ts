@@ -161,6 +161,18 @@ export const StepSchema = Type.Union([
     { converge: Type.Object({ timeoutMs: Type.Integer({ minimum: 10, maximum: 60000 }) }, { additionalProperties: false, description: 'wait until probes through the VIP are answered again' }) },
     { additionalProperties: false },
   ),
+  Type.Object(
+    {
+      'restart-flanneld': Type.Object(
+        {
+          node: Name,
+          recreateVtep: Type.Optional(Type.Boolean({ default: false, description: 'delete flannel.<VNI> while flanneld is stopped: it makes a new one, with a new VtepMAC' })),
+        },
+        { additionalProperties: false, description: 'stop flanneld on a node and start it again (flannel.agent: flanneld); flannel.<VNI> goes back into cni0 afterwards, as the field procedure does' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
   Type.Literal('traffic-stop'),
   Type.Literal('assert'),
   Type.Literal('teardown'),

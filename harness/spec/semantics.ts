@@ -28,8 +28,14 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
   const device = `flannel.${spec.flannel.vni}`;
   if (device.length > IFNAMSIZ) add('/flannel/vni', `the VTEP name ${device} is ${device.length} characters and Linux interface names fit ${IFNAMSIZ}; use a VNI below 10000000`);
 
-  const agent = spec.flannel.agent ?? 'emulated';
-  if (!flannelAgentKinds().includes(agent)) add('/flannel/agent', `unknown flannel agent "${agent}"; available: ${flannelAgentKinds().join(', ')}`);
+  const agent = spec.flannel.agent;
+  if (agent !== undefined && !flannelAgentKinds().includes(agent)) add('/flannel/agent', `unknown flannel agent "${agent}"; available: ${flannelAgentKinds().join(', ')}`);
+  (spec.steps ?? []).forEach((step, i) => {
+    if (typeof step !== 'object' || !('restart-flanneld' in step)) return;
+    // A fault of the daemon itself: only a run of upstream flanneld has one to restart.
+    if (agent !== 'flanneld') add(`/steps/${i}/restart-flanneld`, `restarts upstream flanneld, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
+    if (!spec.nodes.some((n) => n.name === step['restart-flanneld'].node)) add(`/steps/${i}/restart-flanneld/node`, `no node "${step['restart-flanneld'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
+  });
 
   const names = new Map<string, number>();
   spec.nodes.forEach((node, i) => {

@@ -5,7 +5,8 @@
 // flannel-control-plane check takes its expectation from.
 import type { PlanStep } from '../../plan/types.js';
 import type { Topology } from '../../spec/topology.js';
-import type { NodeHandle } from '../../providers/types.js';
+import type { NodeHandle, Transport } from '../../providers/types.js';
+import type { ResourceLedger } from '../../core/ledger.js';
 
 /** One flannel node as the registry holds it: a subnet lease (seed 003's etcd value). */
 export interface FlannelLease {
@@ -34,12 +35,33 @@ export interface AgentHost {
   mac: string;
 }
 
+/** What the restart fault needs: the run's transport, ledger and directory. */
+export interface RestartContext {
+  topology: Topology;
+  node: string;
+  recreateVtep: boolean;
+  transport: Transport;
+  ledger: ResourceLedger;
+  runDir: string;
+  runId: string;
+  signal?: AbortSignal;
+}
+
+export interface RestartResult {
+  node: string;
+  vtepMacBefore?: string;
+  vtepMacAfter?: string;
+  durationMs: number;
+}
+
 export interface FlannelAgent {
   readonly kind: string;
   /** Hosts of its own the testbed must make on the underlay (none for the emulated agent). */
   hosts(topology: Topology): AgentHost[];
   /** Pure: the steps that publish the nodes, register the units as flannel nodes and program every node. */
   planSteps(topology: Topology): PlanStep[];
+  /** The restart fault (a daemon's only): stop the agent on a node and start it again. */
+  restart?(c: RestartContext): Promise<RestartResult>;
   /** What the run needs on this machine for this agent (binaries), each with its fix; empty when ready. */
   missing(): { what: string; fix: string }[];
   /** Every flannel node the agent knows, read back from its registry (never from the plan). */

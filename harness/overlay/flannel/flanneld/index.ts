@@ -19,11 +19,12 @@ import type { AgentContext, AgentHost, FlannelAgent, FlannelLease } from '../typ
 import { decodeLease } from '../lease.js';
 import { nodeLeases, unitLeases } from '../emulated/program.js';
 import { cachedFlanneldPath, flannelBinaries } from './binary.js';
-import { etcdArgv, etcdctlArgv, etcdDataDir, etcdEndpoint, etcdPrefix, flanneldArgv, networkConfig, reservation, unitLease } from './config.js';
+import { restartFlanneld } from './restart.js';
+import { etcdArgv, etcdctlArgv, etcdHealthArgv, etcdDataDir, etcdEndpoint, etcdPrefix, flanneldArgv, networkConfig, reservation, unitLease } from './config.js';
 
 export const ETCD_HOST = 'etcd';
 const IFNAME = 'eth0';
-const flanneldPath = (): string => process.env.OVERLAB_FLANNELD ?? cachedFlanneldPath();
+export const flanneldPath = (): string => process.env.OVERLAB_FLANNELD ?? cachedFlanneldPath();
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** The etcd member's underlay address: the highest host address of the underlay nothing else has. */
@@ -54,7 +55,7 @@ function planSteps(topology: Topology): PlanStep[] {
   const steps: PlanStep[] = [
     { id: 'etcd-host', phase: 'boot', title: `etcd member ${etcd.ip} on the underlay`, dependsOn: ['wire'], action: { type: 'host-config', host: ETCD_HOST, intent: hostIntent } },
     { id: 'etcd', phase: 'boot', title: `etcd on ${etcdEndpoint(etcd.ip)}, data in ${etcdDataDir()}`, dependsOn: ['etcd-host'], action: { type: 'spawn', host: ETCD_HOST, argv: etcdArgv('etcd', etcd.ip), log: 'flannel/etcd.log', scratch: [etcdDataDir()] } },
-    { id: 'etcd-ready', phase: 'boot', title: 'etcd answers', dependsOn: ['etcd'], action: { type: 'wait-command', host: ETCD_HOST, argv: etcdctlArgv('etcdctl', etcd.ip, 'endpoint', 'health'), what: `etcd answering on ${etcdEndpoint(etcd.ip)}`, timeoutMs: 10_000 } },
+    { id: 'etcd-ready', phase: 'boot', title: 'etcd answers', dependsOn: ['etcd'], action: { type: 'wait-command', host: ETCD_HOST, argv: etcdHealthArgv('etcdctl', etcd.ip), what: `etcd answering on ${etcdEndpoint(etcd.ip)}`, timeoutMs: 10_000 } },
     {
       id: 'flannel-config',
       phase: 'boot',
@@ -125,5 +126,6 @@ export const flanneldAgent: FlannelAgent = {
   hosts: (topology) => [etcdHost(topology)],
   planSteps,
   listNodes,
+  restart: (c) => restartFlanneld(c),
   missing: () => flannelBinaries().missing,
 };
