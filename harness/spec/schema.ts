@@ -211,8 +211,8 @@ export const ScenarioSpecSchema = Type.Object(
           symptom: Type.String({ description: 'what the field saw' }),
           rootCause: Type.String(),
           fix: Type.String(),
-          shows: Type.Union([Type.Literal('before-failover'), Type.Literal('after-failover'), Type.Literal('not-on-this-provider')], {
-            description: 'before-failover: the configuration never works; after-failover: it works until failover (the field failure proper)',
+          shows: Type.Union([Type.Literal('before-failover'), Type.Literal('after-failover'), Type.Literal('after-fault'), Type.Literal('not-on-this-provider')], {
+            description: 'before-failover: the configuration never works; after-failover: it works until failover (the field failure proper); after-fault: it works until another fault of the scenario (a flanneld restart)',
           }),
           expectFailed: Type.Array(Type.String({ description: 'an assertion id, or a prefix ending in *' }), {
             description: 'exactly the assertions that must fail: the run is `reproduced` when each pattern matches a failed assertion and every failed assertion matches a pattern',

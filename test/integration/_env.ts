@@ -13,7 +13,7 @@
 // This file imports nothing from the harness that reads the environment at load time.
 import test, { type ExecutionContext } from 'ava';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -274,4 +274,18 @@ export function generatedScenarioYaml(name: string, nodes: number, pods: number,
   ];
   for (let i = 0; i < nodes; i++) lines.push(`  - name: node${String(i).padStart(2, '0')}`, `    podCidr: 10.244.${i}.0/24`, `    pods: ${pods}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * What upstream flanneld needs here, checked when a file loads without importing the harness:
+ * flanneld as scripts/build-flanneld.sh caches it (or OVERLAB_FLANNELD), etcd, etcdctl, iptables.
+ * The harness's own preflight says the same.
+ */
+export function flannelMissing(): string[] {
+  const cache = '/var/cache/overlab/flanneld';
+  const built = process.env.OVERLAB_FLANNELD ? existsSync(process.env.OVERLAB_FLANNELD) : existsSync(cache) && readdirSync(cache).some((d) => existsSync(join(cache, d, 'flanneld')));
+  return [
+    ...(built ? [] : ['flanneld (bash scripts/build-flanneld.sh)']),
+    ...['etcd', 'etcdctl', 'iptables'].filter((tool) => !onPath(tool)).map((tool) => `${tool} (sudo bash scripts/setup.sh)`),
+  ];
 }

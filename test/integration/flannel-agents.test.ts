@@ -6,27 +6,13 @@
 // `overlab clean`: no namespace, no flanneld or etcd, no etcd data directory is left.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, isolateState, missingPrerequisites, namespaceInodes, poll, prereqTest, processesIn, runNamespaces, spawnCli, trackRuns } from './_env.js';
+import { cli, flannelMissing, isolateState, missingPrerequisites, namespaceInodes, poll, prereqTest, processesIn, runNamespaces, spawnCli, trackRuns } from './_env.js';
 import { settledStates } from './_kernel-state.js';
 import { execFileSync } from 'node:child_process';
 
 const state = isolateState('agents');
 const runs = trackRuns('flannel-agents', state);
 
-/**
- * flanneld as scripts/build-flanneld.sh caches it (or OVERLAB_FLANNELD) and etcd from Debian, checked
- * when the file loads (tests are declared synchronously, and the harness is not imported before
- * isolateState). The harness's own check says the same in preflight.
- */
-function flannelMissing(): string[] {
-  const cache = '/var/cache/overlab/flanneld';
-  const built = process.env.OVERLAB_FLANNELD ? existsSync(process.env.OVERLAB_FLANNELD) : existsSync(cache) && readdirSync(cache).some((d) => existsSync(join(cache, d, 'flanneld')));
-  const onPath = (tool: string) => [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/usr/sbin'].some((d) => existsSync(join(d, tool)));
-  return [
-    ...(built ? [] : ['flanneld (bash scripts/build-flanneld.sh)']),
-    ...['etcd', 'etcdctl', 'iptables'].filter((tool) => !onPath(tool)).map((tool) => `${tool} (sudo bash scripts/setup.sh)`),
-  ];
-}
 const missing = [missingPrerequisites()?.replace(/^needs /, ''), ...flannelMissing()].filter((m): m is string => Boolean(m));
 
 /**
