@@ -173,6 +173,15 @@ export const StepSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
+  Type.Object(
+    {
+      'delete-vtep': Type.Object(
+        { node: Name },
+        { additionalProperties: false, description: 'delete flannel.<VNI> on a node while the agent runs (a device lost under a running flanneld); if the agent makes it again, it goes back into cni0' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
   Type.Literal('traffic-stop'),
   Type.Literal('assert'),
   Type.Literal('teardown'),

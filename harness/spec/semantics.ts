@@ -31,6 +31,9 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
   const agent = spec.flannel.agent;
   if (agent !== undefined && !flannelAgentKinds().includes(agent)) add('/flannel/agent', `unknown flannel agent "${agent}"; available: ${flannelAgentKinds().join(', ')}`);
   (spec.steps ?? []).forEach((step, i) => {
+    if (typeof step === 'object' && 'delete-vtep' in step && !spec.nodes.some((n) => n.name === step['delete-vtep'].node)) {
+      add(`/steps/${i}/delete-vtep/node`, `no node "${step['delete-vtep'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
+    }
     if (typeof step !== 'object' || !('restart-flanneld' in step)) return;
     // A fault of the daemon itself: only a run of upstream flanneld has one to restart.
     if (agent !== 'flanneld') add(`/steps/${i}/restart-flanneld`, `restarts upstream flanneld, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);

@@ -1,6 +1,8 @@
 // restart-flanneld: the flannel agent's own restart fault on one node (flanneld only), with what
 // the VTEP's MAC was and became, as evidence and metrics.
 import { HarnessError } from '../../core/errors.js';
+import { waitFor } from '../../core/wait.js';
+import { CNI_BRIDGE } from '../../plan/plan.js';
 import { round, type StepContext } from './context.js';
 
 export async function restartFlannel(c: StepContext, node: string, recreateVtep: boolean): Promise<void> {
@@ -8,4 +10,25 @@ export async function restartFlannel(c: StepContext, node: string, recreateVtep:
   const r = await c.agent.restart({ topology: c.plan.topology, node, recreateVtep, transport: c.ctx.provider, ledger: c.ctx.ledger, runDir: c.ctx.runDir, runId: c.ctx.runId, signal: c.ctx.signal });
   c.store.write('flannel-restart', `flannel-restart-${node}`, r);
   c.metrics.flannelRestartMs = round(r.durationMs);
+}
+
+/**
+ * delete-vtep: flannel.<VNI> deleted under the running agent. flanneld (v0.28.9) notices and makes
+ * a new one; the emulated agent does not. Waits up to 5 s for it to come back, then puts it into
+ * cni0 again (the field report's step). Evidence: the MAC before and after, and whether it came back.
+ */
+export async function deleteVtep(c: StepContext, node: string): Promise<void> {
+  const f = c.plan.topology.flannel;
+  const host = c.ctx.provider.node(node);
+  const macOf = async () => (JSON.parse((await host.exec(['ip', '-j', 'link', 'show', 'dev', f.device], { allowFailure: true })).stdout || '[]') as { address?: string }[])[0]?.address;
+  const t0 = performance.now();
+  const before = await macOf();
+  await host.exec(['ip', 'link', 'del', 'dev', f.device]);
+  let after: string | undefined;
+  await waitFor(`${f.device} on ${node} made again by the ${c.agent.kind} agent`, async () => ({ ok: (after = await macOf()) !== undefined, seen: 'no device' }), { timeoutMs: 5000, intervalMs: 20, signal: c.ctx.signal }).catch(() => undefined);
+  if (after !== undefined) {
+    const lines = [...(f.ipv6 ? [] : [['link', 'set', 'dev', f.device, 'addrgenmode', 'none']]), ...(f.bridged ? [['link', 'set', 'dev', f.device, 'master', CNI_BRIDGE]] : [])];
+    if (lines.length) await host.exec(['ip', '-batch', '-'], { stdin: lines.map((l) => l.join(' ')).join('\n') + '\n' });
+  }
+  c.store.write('vtep-deleted', `vtep-deleted-${node}`, { node, vtepMacBefore: before, vtepMacAfter: after, recreated: after !== undefined, durationMs: round(performance.now() - t0) });
 }
