@@ -13,7 +13,8 @@ if [ -n "${OVERLAB_FLANNELD:-}" ]; then
   exit 0
 fi
 pin=$(sed -n 's#^require github.com/flannel-io/flannel \(v[0-9.]*\)$#\1#p' tools/flanneld/go.mod)
-key=$(cat tools/flanneld/go.mod tools/flanneld/go.sum tools/flanneld/tencentvpc-unavailable/go.mod tools/flanneld/tencentvpc-unavailable/v20170312/*.go | sha256sum | cut -c1-12)
+# The files that make the binary, listed once (harness/overlay/flannel/flanneld/binary.ts reads the same list).
+key=$(cd tools/flanneld && cat $(cat BUILD_INPUTS) | sha256sum | cut -c1-12)
 dir="${OVERLAB_CACHE_DIR:-/var/cache/overlab}/flanneld/${pin}-${key}"
 if [ -x "$dir/flanneld" ]; then
   echo "build-flanneld: flanneld $pin cached at $dir/flanneld"

@@ -7,13 +7,13 @@ export interface ExpectedMtu {
   mtu: number;
 }
 
-/** Each named link exists with the MTU the scenario specifies. */
 /** A host's links as some source reports them (a kernel snapshot, or a unit's VLANs and tunnels). */
 export interface LinkMtus {
   host: string;
   links: readonly { name: string; mtu: number }[];
 }
 
+/** Each named link exists with the MTU the scenario specifies. */
 export function assertLinkMtus(expected: readonly ExpectedMtu[], snapshots: readonly LinkMtus[], evidence: string[]): AssertionResult {
   const wrong: string[] = [];
   for (const e of expected) {

@@ -51,6 +51,8 @@ export async function clean(options: { force?: boolean; runId?: string; images?:
       continue;
     }
     const entries = readLedger(join(record.runDir, LEDGER_FILE));
+    // A run whose teardown finished (and that no registry still lists) has nothing left to undo.
+    if (record.pid === undefined && entries.some((e) => e.kind === 'torn-down')) continue;
     const module = record.provider ? providerModule(record.provider) : (moduleOfLedger(entries.map((e) => e.kind)) ?? providerModule('netns'));
     const provider = module.create({ runId: record.runId, ledger: new ResourceLedger(record.runDir) });
     // Changes on hosts the run did not create first (newest first), then the provider's own.

@@ -23,8 +23,8 @@ async function flannelChecks(): Promise<Prerequisite[]> {
   const versions = await flannelVersions(b);
   const fallback = 'runs use flannel.agent emulated until it is there';
   return [
-    { what: 'flanneld (upstream, the default flannel agent on netns)', ok: true, detail: b.flanneld ? `${versions.flanneld ?? '?'} at ${b.flanneld}` : `not built (${fallback}); fix: bash scripts/build-flanneld.sh`, fix: '' },
-    { what: 'etcd (flanneld\'s registry)', ok: true, detail: b.etcd && b.etcdctl ? `${versions.etcd ?? '?'} at ${b.etcd}` : `missing (${fallback}); fix: apt-get install etcd-server etcd-client`, fix: '' },
-    ...b.missing.filter((m) => /iptables/.test(m.what)).map((m) => ({ what: m.what, ok: true, detail: `missing (${fallback}); fix: ${m.fix}`, fix: '' })),
+    { what: 'flanneld (upstream, the default flannel agent on netns)', ok: true, detail: b.flanneld ? `${versions.flanneld ?? '?'} at ${b.flanneld}` : `absent, optional (${fallback}); fix: ${b.missing.find((m) => m.what.startsWith('flanneld'))?.fix ?? 'bash scripts/build-flanneld.sh'}`, fix: '' },
+    { what: 'etcd (flanneld\'s registry)', ok: true, detail: b.etcd && b.etcdctl ? `${versions.etcd ?? '?'} at ${b.etcd}` : `absent, optional (${fallback}); fix: apt-get install etcd-server etcd-client`, fix: '' },
+    ...b.missing.filter((m) => /iptables/.test(m.what)).map((m) => ({ what: m.what, ok: true, detail: `absent, optional (${fallback}); fix: ${m.fix}`, fix: '' })),
   ];
 }

@@ -9,6 +9,7 @@ import { planScenario } from '../plan/plan.js';
 import { createProvider, providerKinds } from '../providers/registry.js';
 import { flannelAgentKinds, resolveAgent } from '../overlay/flannel/registry.js';
 import type { ScenarioSpec } from '../spec/schema.js';
+import { validateSpec } from '../spec/load.js';
 import { ResourceLedger } from '../core/ledger.js';
 import { formatPlan } from './print-plan.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
@@ -28,9 +29,9 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 const AGENT_OPTION = { type: 'string', choices: flannelAgentKinds(), describe: "who programs flannel's state: overrides the scenario's flannel.agent" } as const;
 
-/** The scenario with its flannel agent overridden from the command line. */
+/** The scenario with its flannel agent overridden from the command line, checked again (a fault step may need flanneld). */
 function withAgent(spec: ScenarioSpec, agent: string | undefined): ScenarioSpec {
-  return agent ? { ...spec, flannel: { ...spec.flannel, agent } } : spec;
+  return agent ? validateSpec({ ...spec, flannel: { ...spec.flannel, agent } }, `${spec.name} with --agent ${agent}`) : spec;
 }
 
 /** Ctrl-C and SIGTERM abort the run; the run tears down and then the process exits. */

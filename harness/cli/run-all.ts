@@ -2,6 +2,7 @@
 // run id (its own namespaces, so identical subnets never meet), and prints one table.
 import PQueue from 'p-queue';
 import { loadScenario, scenarioNames } from '../scenario/resolve.js';
+import { validateSpec } from '../spec/load.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
 import type { RunReport } from '../report/types.js';
 import { formatTable, pad } from '../core/table.js';
@@ -10,14 +11,16 @@ const GROUP_ORDER = ['reference', 'baseline', 'reproduction', 'other'];
 
 export async function runAll(options: { parallel: number; provider?: string; agent?: string; signal?: AbortSignal; names?: string[] }): Promise<{ reports: RunReport[]; code: number }> {
   // --agent: every scenario's flannel.agent overridden (e.g. the whole library on real flanneld).
-  const specs = (options.names ?? scenarioNames()).map((name) => loadScenario(name)).map((spec) => (options.agent ? { ...spec, flannel: { ...spec.flannel, agent: options.agent } } : spec));
+  const specs = (options.names ?? scenarioNames()).map((name) => loadScenario(name)).map((spec) => (options.agent ? validateSpec({ ...spec, flannel: { ...spec.flannel, agent: options.agent } }, `${spec.name} with --agent ${options.agent}`) : spec));
   specs.sort((a, b) => GROUP_ORDER.indexOf(a.group ?? 'other') - GROUP_ORDER.indexOf(b.group ?? 'other'));
   const queue = new PQueue({ concurrency: Math.max(1, options.parallel) });
   const started = performance.now();
   const reports = (await Promise.all(
     specs.map((spec) =>
       queue.add(async () => {
-        const report = await runScenario(spec, { provider: options.provider, signal: options.signal });
+        // A scenario that cannot start here (a missing prerequisite, an agent this provider
+        // lacks) is an error row; the others still run and tear down before the table.
+        const report = await runScenario(spec, { provider: options.provider, signal: options.signal }).catch((e: unknown) => notRun(spec.name, options.provider ?? spec.provider ?? 'netns', e as Error));
         console.log(`${pad(report.status, 16)} ${spec.name} (${(report.durationMs / 1000).toFixed(1)} s)`);
         return report;
       }),
@@ -27,6 +30,26 @@ export async function runAll(options: { parallel: number; provider?: string; age
   console.log(`${reports.length} scenarios in ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${options.parallel} at once`);
   const codes = reports.map((r) => exitCodeOf(r.status));
   return { reports, code: codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0 };
+}
+
+/** The report of a run that never started: status error, with the reason. */
+function notRun(scenario: string, provider: string, e: Error): RunReport {
+  return {
+    schemaVersion: 1,
+    scenario,
+    provider,
+    runId: '-',
+    status: 'error',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    phases: [],
+    topology: { nodes: [], bigips: [] },
+    assertions: [],
+    metrics: {},
+    artifacts: { pcaps: [] },
+    runDir: '',
+    error: { name: e.name, message: e.message },
+  };
 }
 
 /** One row per run; a verdict or error longer than 60 characters does not widen its column. */

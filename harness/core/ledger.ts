@@ -15,7 +15,9 @@ export type CoreLedgerEntry =
    * existing machine), with the argv that undoes it there, run over the provider's transport at
    * teardown (newest first). Nothing else about the host is touched.
    */
-  | { kind: 'host-change'; host: string; what: string; undo: string[] };
+  | { kind: 'host-change'; host: string; what: string; undo: string[] }
+  /** Written when teardown finished without a failure: nothing of the run is left to clean. */
+  | { kind: 'torn-down' };
 
 /**
  * A provider's own kind of entry (`netns`, `docker-container`, ...): the provider module that

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname } from 'node:path';
 import { ResourceLedger, entriesOf, isHostChange, type LedgerEntry } from './ledger.js';
 import { registerRun, unregisterRun, type RunRecord } from './registry.js';
 import { REPORTS_DIR } from './paths.js';
@@ -63,10 +65,19 @@ export async function undoHostChanges(provider: Pick<Provider, 'node'>, entries:
   return failures;
 }
 
-/** Removes the ledger's scratch directories (a daemon's data directory, a root filesystem being built). */
+/**
+ * Removes the ledger's scratch directories (a daemon's data directory, a root filesystem being
+ * built). Only paths of ours are removed, whatever a ledger says: under /run/overlab/, or a
+ * temporary directory named overlab-*.
+ */
 export function removeScratchDirs(entries: readonly LedgerEntry[]): Error[] {
   const failures: Error[] = [];
+  const ours = (path: string) => path.startsWith('/run/overlab/') || (dirname(path) === tmpdir() && basename(path).startsWith('overlab-'));
   for (const e of entriesOf<{ kind: 'scratch-dir'; path: string }>(entries, 'scratch-dir', 'path').reverse()) {
+    if (!ours(e.path)) {
+      failures.push(new Error(`not removing ${e.path}: a scratch directory of ours is under /run/overlab/ or a temporary overlab-* directory`));
+      continue;
+    }
     try {
       rmSync(e.path, { recursive: true, force: true });
     } catch (err) {
@@ -84,6 +95,8 @@ export async function closeRun(ctx: Pick<RunContext, 'runId' | 'ledger' | 'provi
   const failures = [...(await undoHostChanges(ctx.provider, entries)), ...(await ctx.provider.teardown(entries))];
   failures.push(...removeScratchDirs(entries));
   if (failures.length > 0) throw new TeardownError(failures);
+  // So that `overlab clean` never undoes this run's host changes again.
+  ctx.ledger.record({ kind: 'torn-down' });
   unregisterRun(ctx.runId);
   return performance.now() - started;
 }

@@ -173,6 +173,8 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
       // this same turn go out first (their flush is an earlier setImmediate).
       await new Promise((resolve) => setImmediate(resolve));
       // Recorded before it starts: a kill at any moment leaves nothing clean cannot find.
+      if (action.scratch?.length && !env.ledger) throw new Error(`spawn in ${action.host} writes ${action.scratch.join(', ')}: executePlan needs the ledger to record it`);
+      if (action.argv.some((w) => w.includes('{run}')) && !env.runId) throw new Error(`spawn in ${action.host}: {run} in its argv needs the run id (executePlan option runId)`);
       env.ledger?.record(...(action.scratch ?? []).map((p) => ({ kind: 'scratch-dir' as const, path: filled([p], env)[0]! })));
       provider.spawn(action.host, filled(action.argv, env), { detached: true, ...(action.log && runDir ? { logFile: join(runDir, action.log) } : {}) });
       return;

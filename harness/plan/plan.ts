@@ -114,9 +114,10 @@ export function planScenario(spec: ScenarioSpec): Plan {
     { id: UNDERLAY_SEGMENT, bridge: UNDERLAY_BRIDGE, cidr: topology.underlay.cidr, mtu: topology.underlay.mtu },
     ...(topology.bigip ? [{ id: EXTERNAL_SEGMENT, bridge: EXTERNAL_BRIDGE, cidr: topology.bigip.external.cidr, mtu: 1500 }] : []),
   ];
+  const nodeMounts = flannelAgent(f.agent).nodeMounts();
   const hosts: HostDecl[] = [
     { id: UNDERLAY_HOST, kind: 'switch', segments },
-    ...topology.nodes.flatMap((n): HostDecl[] => [{ id: n.name, kind: 'node' }, ...n.pods.map((p): HostDecl => ({ id: podHostId(n.name, p.name), kind: 'pod', parent: n.name }))]),
+    ...topology.nodes.flatMap((n): HostDecl[] => [{ id: n.name, kind: 'node', ...(nodeMounts.length ? { mounts: nodeMounts } : {}) }, ...n.pods.map((p): HostDecl => ({ id: podHostId(n.name, p.name), kind: 'pod', parent: n.name }))]),
     ...(topology.bigip ? [...new Set(unitAttachments(topology, 'underlay').map((a) => a.id))].map((id): HostDecl => ({ id, kind: 'unit' })) : []),
     ...(topology.bigip ? [{ id: CLIENT_HOST, kind: 'client' as const }] : []),
     ...flannelAgent(topology.flannel.agent).hosts(topology).map((h): HostDecl => ({ id: h.id, kind: 'service' })),
@@ -177,7 +178,9 @@ export function planScenario(spec: ScenarioSpec): Plan {
       phase: 'boot',
       title: `${node.name}: forwarding on`,
       dependsOn: ['hosts'],
-      action: { type: 'host-config', host: node.name, intent: [{ kind: 'sysctl', settings: { 'net.ipv4.ip_forward': '1' } }] },
+      // addr_gen_mode 1 (none) for devices made later, by flanneld among others: no link-local
+      // multicast from a VTEP it makes, which would pre-populate FDBs (design.md §1).
+      action: { type: 'host-config', host: node.name, intent: [{ kind: 'sysctl', settings: { 'net.ipv4.ip_forward': '1', ...(f.ipv6 ? {} : { 'net.ipv6.conf.default.addr_gen_mode': '1' }) } }] },
     });
     steps.push({
       id: `node:${node.name}`,

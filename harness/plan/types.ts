@@ -17,6 +17,11 @@ export interface HostDecl {
   segments?: SegmentDecl[];
   /** A pod: the host it belongs to (providers that nest pods inside their node, e.g. Docker). */
   parent?: string;
+  /**
+   * Files of the harness's machine the host runs (upstream flanneld's binary): providers whose
+   * hosts have a file system of their own make them visible at the same path, read-only.
+   */
+  mounts?: string[];
 }
 
 /** One L2 segment of a switch host: a bridge in the switch namespace on netns, a network on Docker. */

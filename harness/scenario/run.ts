@@ -9,9 +9,11 @@ import type { BigipTransport } from '../devices/bigip/types.js';
 import type { LinuxConfigurator, Transport } from '../providers/types.js';
 import { flannelAgent, resolveAgent } from '../overlay/flannel/registry.js';
 import { flannelBinaries, flannelVersions } from '../overlay/flannel/flanneld/binary.js';
+import { subnetProblem } from '../overlay/flannel/flanneld/config.js';
+import { resolveTopology } from '../spec/topology.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
-import { InterruptedError, PreflightError } from '../core/errors.js';
+import { InterruptedError, PreflightError, SpecError } from '../core/errors.js';
 import { createProvider } from '../providers/registry.js';
 import { EvidenceStore } from '../probes/evidence.js';
 import type { AssertionResult } from '../assert/types.js';
@@ -44,9 +46,11 @@ function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
   const kind = spec.flannel.agent ?? 'emulated';
   const missing = flannelAgent(kind).missing();
   if (missing.length > 0) throw new PreflightError(missing);
-  // flanneld's hosts share this machine's file system on netns (the binary, its logs, subnet.env).
-  if (kind === 'flanneld' && providerKind !== 'netns') {
-    throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (not built yet: flanneld runs on netns)`, fix: 'use --provider netns, or flannel.agent: emulated' }]);
+  const problem = kind === 'flanneld' ? subnetProblem(resolveTopology(spec)) : undefined;
+  if (problem) throw new SpecError([{ file: spec.name, field: 'nodes[].podCidr', message: problem }]);
+  // flanneld runs where its binary can be mounted and its etcd member made: netns and docker.
+  if (kind === 'flanneld' && providerKind !== 'netns' && providerKind !== 'docker') {
+    throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (flanneld runs on netns and docker)`, fix: 'use --provider netns or docker, or flannel.agent: emulated' }]);
   }
 }
 

@@ -54,11 +54,16 @@ export const FlannelSchema = Type.Object(
     network: Cidr,
     vni: Type.Integer({ minimum: 0, maximum: 16777215, description: 'VXLAN network identifier; the VTEP is named flannel.<vni>' }),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 8472, description: 'VXLAN UDP destination port' })),
-    learning: Type.Boolean({ description: 'data-plane learning on the VTEP (flannel hard-codes nolearning)' }),
+    learning: Type.Boolean({ description: "data-plane learning on the VTEP (flannel's Backend Learning option, off by default upstream)" }),
     bridged: Type.Boolean({ description: 'enslave flannel.<vni> to cni0 (the field report\'s step 3)' }),
     mtu: Type.Optional(Mtu),
     ipv6: Type.Optional(Type.Boolean({ description: 'generate IPv6 link-local addresses (off: link-local multicast hides learning problems)' })),
-    agent: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9-]*$', default: 'emulated', description: 'who programs flannel\'s state on the nodes: emulated (the harness plays flanneld, from an etcd-shaped registry in the run directory)' })),
+    agent: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9-]*$',
+        description: "who programs flannel's state on the nodes: flanneld (upstream, with an etcd member of the run's own) or emulated (the harness plays flanneld). Left out: flanneld on netns where it is installed, else emulated",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -44,8 +44,8 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
   spec.nodes.forEach((node, i) => {
     const first = names.get(node.name);
     if (first !== undefined) add(`/nodes/${i}/name`, `"${node.name}" is already the name of nodes[${first}]; node names must be unique`);
-    if (RESERVED_HOSTS.includes(node.name)) add(`/nodes/${i}/name`, `"${node.name}" is reserved for a host of the testbed itself (${RESERVED_HOSTS.join(', ')}); choose another name`);
     else names.set(node.name, i);
+    if (RESERVED_HOSTS.includes(node.name)) add(`/nodes/${i}/name`, `"${node.name}" is reserved for a host of the testbed itself (${RESERVED_HOSTS.join(', ')}); choose another name`);
     if (node.underlayIp) {
       const addr = ip.parseIp(node.underlayIp);
       if (!ip.contains(underlay, addr)) add(`/nodes/${i}/underlayIp`, `${node.underlayIp} is outside the underlay ${spec.underlay.cidr}`);

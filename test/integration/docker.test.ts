@@ -138,24 +138,13 @@ dockerTest('baseline passes on docker', async (t) => {
   assertNothingLeft(t, report.runId);
 });
 
-/**
- * The reproduction library, by the scenarios' own `group`; those that need upstream flanneld
- * (`agent: flanneld`) are not compared: the docker provider does not run flanneld yet, and refuses
- * such a scenario (tested below).
- */
+/** The reproduction library, by the scenarios' own `group`. */
 function reproductions(): string[] {
-  const text = (f: string) => readFileSync(join(PROJECT_ROOT, 'scenarios', f), 'utf8');
   return readdirSync(join(PROJECT_ROOT, 'scenarios'))
-    .filter((f) => f.endsWith('.yaml') && /^group:\s*reproduction\s*$/m.test(text(f)) && !/^\s+agent:\s*flanneld\s*$/m.test(text(f)))
+    .filter((f) => f.endsWith('.yaml') && /^group:\s*reproduction\s*$/m.test(readFileSync(join(PROJECT_ROOT, 'scenarios', f), 'utf8')))
     .map((f) => f.replace(/\.yaml$/, ''))
     .sort();
 }
-
-dockerTest('a scenario that needs upstream flanneld is refused on docker: exit 2, the fix named, nothing created', async (t) => {
-  const r = await cli(['scenario', 'vtepmac-learned', '--provider', 'docker'], { env: state.env, timeoutMs: 60_000 });
-  t.is(r.code, 2, r.stdout + r.stderr);
-  t.regex(r.stderr, /flannel\.agent flanneld on the docker provider[\s\S]*--provider netns/);
-});
 
 const ALL = process.env.OVERLAB_DOCKER_REPRODUCTIONS === 'all';
 // One that reproduces and one the simulator cannot reproduce, unless all are asked for.
@@ -180,7 +169,9 @@ dockerTest('up → exec (node and pod) → down on docker', async (t) => {
   if (!runId) return t.fail(`no run id in:\n${up.stdout}`);
   t.regex(up.stdout, new RegExp(`^  master\\s+ol-${runId}\\.master$`, 'm'));
   t.regex(up.stdout, new RegExp(`^  worker02\\.pod1\\s+ol-${runId}\\.worker02/netns/pod1$`, 'm'));
-  t.is(left(runId).containers.length, 3, 'one container a node; pods live inside them');
+  // With real flanneld the etcd member is a container of its own.
+  const withEtcd = /^\s+etcd\s/m.test(up.stdout);
+  t.is(left(runId).containers.length, withEtcd ? 4 : 3, 'one container a node (and etcd); pods live inside them');
   const links = await cli(['exec', runId, 'master', '--', 'ip', '-j', 'link'], { env: state.env });
   t.is(links.code, 0, links.stderr);
   t.deepEqual((JSON.parse(links.stdout) as { ifname: string }[]).map((l) => l.ifname).sort(), ['cni0', 'eth0', 'flannel.1', 'lo', 'veth0', 'veth1']);

@@ -56,6 +56,8 @@ export interface RestartResult {
 
 export interface FlannelAgent {
   readonly kind: string;
+  /** Files of this machine every node runs (flanneld's binary), for providers with their own file systems. */
+  nodeMounts(): string[];
   /** Hosts of its own the testbed must make on the underlay (none for the emulated agent). */
   hosts(topology: Topology): AgentHost[];
   /** Pure: the steps that publish the nodes, register the units as flannel nodes and program every node. */

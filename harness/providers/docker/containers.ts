@@ -19,7 +19,8 @@ import { settleAll } from './settle.js';
 import { batchInput, type Transport } from './transport.js';
 
 /** Which image a host of each kind runs. Pods and the switch have none. */
-export const IMAGE_OF: Partial<Record<HostKind, ImageName>> = { node: 'node', unit: 'bigip-sim', client: 'client' };
+/** `service` (flanneld's etcd member) runs the node image, which has etcd. */
+export const IMAGE_OF: Partial<Record<HostKind, ImageName>> = { node: 'node', unit: 'bigip-sim', client: 'client', service: 'node' };
 
 /**
  * Capabilities instead of --privileged: kernel devices, namespaces and nftables need NET_ADMIN,
@@ -57,7 +58,8 @@ export class Containers {
 
   private async start(h: HostDecl, engine: EngineInfo | undefined): Promise<void> {
     const name = containerName(this.ctx.runId, h.id);
-    const binds: string[] = [];
+    // What the host runs from this machine (flanneld's binary), at the same path, read-only.
+    const binds: string[] = (h.mounts ?? []).map((path) => `${path}:${path}:ro`);
     if (h.kind === 'client') {
       // The traffic probe is this harness's own vip-probe.js run by this node binary, at the same paths.
       const node = realpathSync(process.execPath);

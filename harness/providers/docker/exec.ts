@@ -4,6 +4,8 @@
 // with a signal to the exec's pid, which the Engine reports in the daemon's pid namespace.
 import { PassThrough, type Duplex } from 'node:stream';
 import { createInterface } from 'node:readline';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type Docker from 'dockerode';
 import type { CommandResult, RunOptions } from '../../core/command.js';
 import { describeArgv } from '../../core/command.js';
@@ -103,10 +105,18 @@ export function spawnIn(docker: Docker, container: string, host: string, argv: r
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     docker.modem.demuxStream(stream, stdout, stderr);
-    if (options.captureStdout) createInterface({ input: stdout }).on('line', (l) => listeners.forEach((f) => f(l)));
-    else stdout.resume();
-    if (options.captureStderr) createInterface({ input: stderr }).on('line', (l) => errListeners.forEach((f) => f(l)));
-    else stderr.resume();
+    if (options.logFile) {
+      // A daemon's log (flanneld, etcd): both streams appended to the harness's file as they come.
+      mkdirSync(dirname(options.logFile), { recursive: true });
+      const log = createWriteStream(options.logFile, { flags: 'a' });
+      stdout.pipe(log, { end: false });
+      stderr.pipe(log, { end: false });
+    } else {
+      if (options.captureStdout) createInterface({ input: stdout }).on('line', (l) => listeners.forEach((f) => f(l)));
+      else stdout.resume();
+      if (options.captureStderr) createInterface({ input: stderr }).on('line', (l) => errListeners.forEach((f) => f(l)));
+      else stderr.resume();
+    }
     const ended = new Promise<void>((resolve) => {
       stream.on('end', resolve);
       stream.on('close', resolve);

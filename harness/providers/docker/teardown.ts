@@ -82,6 +82,12 @@ export async function teardown(docker: Docker, runId: string, entries: readonly 
       }
     }
   }
-  for (const path of scratch) rmSync(path, { recursive: true, force: true });
+  for (const path of scratch) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch (e) {
+      failures.push(new HarnessError(`scratch directory ${path}: ${(e as Error).message}`, {}, { cause: e }));
+    }
+  }
   return failures;
 }

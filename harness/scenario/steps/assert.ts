@@ -32,8 +32,10 @@ export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
   }
   const after = state.observations[state.observations.length - 1];
   if (b && ids.includes('fdb-learning') && after) {
-    const active = activeUnit(after) ?? b.active;
-    const activeState = after.units.find((u) => u.unit === active);
+    // Judged on the unit that should be active (the failover's target, or the boot-time one), and
+    // only if that unit itself says it is ACTIVE: otherwise there is no active state to judge.
+    const active = state.failover?.to ?? b.active;
+    const activeState = activeUnit(after) === active ? after.units.find((u) => u.unit === active) : undefined;
     const served = b.virtualServers.flatMap((v) => v.pool.map((m) => `${m.node}/${m.pod}`));
     out.push(assertUnitLearnedPods(topo, active, activeState, served, after.evidence));
     const servingNodes = [...new Set(b.virtualServers.flatMap((v) => v.pool.map((m) => m.node)))];
@@ -77,8 +79,12 @@ async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
     out.push(flooded(b.active));
     if (state.failover) {
       out.push(flooded(state.failover.to));
+      // The MAC from the unit's own state; the outer source the nodes' FDB points at, from the
+      // flannel registry's lease for the unit (not the tunnel's configured local address).
       const to = states.filter((s) => s.unit === state.failover!.to).flatMap((s) => s.tunnels).find((t) => t.name === b.tunnel.name);
-      const sender = to?.localAddress ? { mac: to.mac, address: to.localAddress } : undefined;
+      const unit = topo.bigip!.units.find((u) => u.name === state.failover!.to);
+      const lease = unit?.flannelNode ? leases.find((l) => l.subnet === unit.flannelNode!.podCidr) : undefined;
+      const sender = to ? { mac: to.mac, address: lease?.publicIp ?? to.localAddress ?? unit?.underlayIp ?? '?' } : undefined;
       out.push(assertVipTrafficFromUnit(topo, state.failover.to, state.failover.startedAt, state.failover.durationMs + 50, pcaps, sender));
     }
   }

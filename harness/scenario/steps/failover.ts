@@ -20,6 +20,8 @@ export async function converge(c: StepContext, timeoutMs: number): Promise<void>
     timeoutMs,
     intervalMs: 5,
     signal: c.ctx.signal,
-  }).catch(() => undefined);
+  }).catch((e: unknown) => {
+    if (c.ctx.signal.aborted) throw e; // no recovery is a finding for the assertions; Ctrl-C is not
+  });
   c.metrics.convergeWaitMs = round(performance.now() - t0);
 }

@@ -2,7 +2,7 @@
 // the VTEP's MAC was and became, as evidence and metrics.
 import { HarnessError } from '../../core/errors.js';
 import { waitFor } from '../../core/wait.js';
-import { CNI_BRIDGE } from '../../plan/plan.js';
+import { reattachVtep, vtepMac } from '../../overlay/flannel/vtep.js';
 import { round, type StepContext } from './context.js';
 
 export async function restartFlannel(c: StepContext, node: string, recreateVtep: boolean): Promise<void> {
@@ -20,15 +20,13 @@ export async function restartFlannel(c: StepContext, node: string, recreateVtep:
 export async function deleteVtep(c: StepContext, node: string): Promise<void> {
   const f = c.plan.topology.flannel;
   const host = c.ctx.provider.node(node);
-  const macOf = async () => (JSON.parse((await host.exec(['ip', '-j', 'link', 'show', 'dev', f.device], { allowFailure: true })).stdout || '[]') as { address?: string }[])[0]?.address;
   const t0 = performance.now();
-  const before = await macOf();
+  const before = await vtepMac(host, f.device);
   await host.exec(['ip', 'link', 'del', 'dev', f.device]);
   let after: string | undefined;
-  await waitFor(`${f.device} on ${node} made again by the ${c.agent.kind} agent`, async () => ({ ok: (after = await macOf()) !== undefined, seen: 'no device' }), { timeoutMs: 5000, intervalMs: 20, signal: c.ctx.signal }).catch(() => undefined);
-  if (after !== undefined) {
-    const lines = [...(f.ipv6 ? [] : [['link', 'set', 'dev', f.device, 'addrgenmode', 'none']]), ...(f.bridged ? [['link', 'set', 'dev', f.device, 'master', CNI_BRIDGE]] : [])];
-    if (lines.length) await host.exec(['ip', '-batch', '-'], { stdin: lines.map((l) => l.join(' ')).join('\n') + '\n' });
-  }
+  await waitFor(`${f.device} on ${node} made again by the ${c.agent.kind} agent`, async () => ({ ok: (after = await vtepMac(host, f.device)) !== undefined, seen: 'no device' }), { timeoutMs: 5000, intervalMs: 20, signal: c.ctx.signal }).catch((e: unknown) => {
+    if (c.ctx.signal.aborted) throw e; // not coming back is a finding; Ctrl-C is not
+  });
+  if (after !== undefined) await reattachVtep(host, c.plan.topology);
   c.store.write('vtep-deleted', `vtep-deleted-${node}`, { node, vtepMacBefore: before, vtepMacAfter: after, recreated: after !== undefined, durationMs: round(performance.now() - t0) });
 }

@@ -57,4 +57,4 @@ async function listNodes(ctx: { runDir: string }): Promise<FlannelLease[]> {
   return keys.map((k) => decodeLease(`${REGISTRY_DIR}/${k}`, readFileSync(join(dir, k), 'utf8')));
 }
 
-export const emulatedAgent: FlannelAgent = { kind: 'emulated', hosts: () => [], planSteps, listNodes, missing: () => [] };
+export const emulatedAgent: FlannelAgent = { kind: 'emulated', nodeMounts: () => [], hosts: () => [], planSteps, listNodes, missing: () => [] };

@@ -19,7 +19,8 @@ export function pinnedFlannelVersion(): string {
 
 /** The cache path build-flanneld.sh writes: the pin and a hash of the build module's files. */
 export function cachedFlanneldPath(): string {
-  const files = ['go.mod', 'go.sum', 'tencentvpc-unavailable/go.mod', 'tencentvpc-unavailable/v20170312/unavailable.go'];
+  // The files that make the binary, listed once beside them (build-flanneld.sh hashes the same).
+  const files = readFileSync(join(BUILD, 'BUILD_INPUTS'), 'utf8').split('\n').filter(Boolean);
   const key = createHash('sha256').update(files.map((f) => readFileSync(join(BUILD, f))).reduce((a, b) => Buffer.concat([a, b]))).digest('hex').slice(0, 12);
   return join(process.env.OVERLAB_CACHE_DIR ?? '/var/cache/overlab', 'flanneld', `${pinnedFlannelVersion()}-${key}`, 'flanneld');
 }

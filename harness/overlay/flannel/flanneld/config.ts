@@ -24,11 +24,24 @@ export const etcdDataDir = (): string => '/run/overlab/etcd/{run}';
 export function networkConfig(topology: Topology): string {
   const f = topology.flannel;
   const net = ipv4.parsePrefix(f.network);
-  const subnets = ipv4.size(net) / 256;
-  const last = ipv4.formatIp(ipv4.subnet(net, 24, subnets - 1).network);
+  const len = subnetLength(topology);
+  const last = ipv4.formatIp(ipv4.subnet(net, len, 2 ** (len - net.length) - 1).network);
   const backend: Record<string, unknown> = { Type: 'vxlan', VNI: f.vni, Port: f.port, Learning: f.learning };
   if (f.mtu !== topology.underlay.mtu - 50) backend.MTU = f.mtu + 50;
-  return JSON.stringify({ Network: f.network, SubnetLen: 24, SubnetMin: ipv4.formatIp(net.network), SubnetMax: last, Backend: backend });
+  return JSON.stringify({ Network: f.network, SubnetLen: len, SubnetMin: ipv4.formatIp(net.network), SubnetMax: last, Backend: backend });
+}
+
+/** flannel's SubnetLen: one length for every lease, nodes' and units' (preflight refuses a mix). */
+export function subnetLength(topology: Topology): number {
+  return ipv4.parsePrefix(topology.nodes[0]?.podCidr ?? '0.0.0.0/24').length;
+}
+
+/** Why flanneld cannot run this topology, if it cannot: its leases all have SubnetLen's length. */
+export function subnetProblem(topology: Topology): string | undefined {
+  const lengths = new Map<string, number>([...topology.nodes.map((n) => [n.name, ipv4.parsePrefix(n.podCidr).length] as const), ...(topology.bigip?.units ?? []).flatMap((u) => (u.flannelNode ? [[u.name, ipv4.parsePrefix(u.flannelNode.podCidr).length] as const] : []))]);
+  const distinct = [...new Set(lengths.values())];
+  if (distinct.length <= 1) return undefined;
+  return `flanneld gives every node a subnet of one length (SubnetLen), and these podCIDRs differ: ${[...lengths].map(([h, l]) => `${h} /${l}`).join(', ')}; give every podCIDR (and flannelNode.podCidr) the same length, or use flannel.agent: emulated`;
 }
 
 /** A node's podCIDR as a reservation: no TTL, the node's underlay address; flanneld fills in BackendData. */

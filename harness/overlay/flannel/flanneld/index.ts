@@ -90,7 +90,8 @@ function planSteps(topology: Topology): PlanStep[] {
       {
         id: `flannel-fdb:${node.name}`,
         phase: 'configure',
-        title: `${node.name}: flanneld programmed ${others.length} peers`,
+        // flanneld programs a peer's neighbour and FDB entry before its route: the routes say all.
+        title: `${node.name}: flanneld programmed ${others.length} peers (their routes, after their neighbours and FDB entries)`,
         dependsOn: [`flannel:${node.name}`],
         action: {
           type: 'wait-command',
@@ -123,6 +124,7 @@ async function listNodes(ctx: AgentContext): Promise<FlannelLease[]> {
 
 export const flanneldAgent: FlannelAgent = {
   kind: 'flanneld',
+  nodeMounts: () => [flanneldPath()],
   hosts: (topology) => [etcdHost(topology)],
   planSteps,
   listNodes,

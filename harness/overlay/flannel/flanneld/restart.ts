@@ -2,13 +2,13 @@
 // optionally with its VTEP deleted in between, so that it makes a new one with a new VtepMAC and
 // publishes that in its lease. Afterwards flannel.<VNI> goes back into cni0 (the field report's
 // step, which an operator repeats after any recreation) with IPv6 address generation off.
-import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../../../core/errors.js';
 import { isAlive } from '../../../core/registry.js';
 import { waitFor } from '../../../core/wait.js';
 import { entriesOf } from '../../../core/ledger.js';
-import { CNI_BRIDGE, UNDERLAY_IF } from '../../../plan/plan.js';
+import { UNDERLAY_IF } from '../../../plan/plan.js';
+import { reattachVtep, vtepMac } from '../vtep.js';
 import type { RestartContext, RestartResult } from '../types.js';
 import { etcdHost, flanneldPath } from './index.js';
 import { flanneldArgv } from './config.js';
@@ -19,19 +19,33 @@ export async function restartFlanneld(c: RestartContext): Promise<RestartResult>
   const node = c.topology.nodes.find((n) => n.name === c.node);
   if (!node) throw new HarnessError(`restart-flanneld: no node ${c.node}`);
   const host = c.transport.node(node.name);
-  const macOf = async () => (JSON.parse((await host.exec(['ip', '-j', 'link', 'show', 'dev', f.device], { allowFailure: true })).stdout || '[]') as { address?: string }[])[0]?.address;
-  const before = await macOf();
-  // The running flanneld of this node: the newest process the ledger has for it.
+  const before = await vtepMac(host, f.device);
+  // The running flanneld of this node: the newest process of the ledger on that host whose argv
+  // runs this very binary (not any argv that merely mentions it).
+  const binary = flanneldPath();
   const pid = entriesOf<{ kind: 'process'; host: string; pid: number; argv: string[] }>(c.ledger.entries(), 'process', 'host')
-    .filter((e) => e.host === node.name && e.argv.some((a) => a.endsWith('flanneld') || a.includes('/flanneld')))
+    .filter((e) => e.host === node.name && Array.isArray(e.argv) && e.argv.includes(binary))
     .map((e) => e.pid)
     .pop();
-  if (pid === undefined) throw new HarnessError(`restart-flanneld: the ledger lists no flanneld on ${node.name}`);
-  process.kill(pid, 'SIGTERM');
-  await waitFor(`flanneld (pid ${pid}) on ${node.name} to exit`, async () => ({ ok: !isAlive(pid), seen: `pid ${pid} alive` }), { timeoutMs: 5000, intervalMs: 10, signal: c.signal }).catch(() => process.kill(pid, 'SIGKILL'));
+  if (pid === undefined) throw new HarnessError(`restart-flanneld: the ledger lists no flanneld (${binary}) on ${node.name}`);
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // gone already
+    }
+  };
+  const gone = (timeoutMs: number) => waitFor(`flanneld (pid ${pid}) on ${node.name} to exit`, async () => ({ ok: !isAlive(pid), seen: `pid ${pid} alive` }), { timeoutMs, intervalMs: 10, signal: c.signal });
+  signal('SIGTERM');
+  await gone(5000).catch(async (e: unknown) => {
+    if (c.signal?.aborted) throw e;
+    signal('SIGKILL');
+    await gone(2000);
+  });
   if (c.recreateVtep) await host.exec(['ip', 'link', 'del', 'dev', f.device]);
   const subnetFile = join(c.runDir, 'flannel', node.name, 'subnet.env');
-  unlinkSync(subnetFile);
+  // Removed where flanneld wrote it (in the host), so the wait below sees only the new one.
+  await host.exec(['rm', '-f', subnetFile]);
   c.transport.spawn(node.name, flanneldArgv(flanneldPath(), etcdHost(c.topology).ip, UNDERLAY_IF, subnetFile).map((a) => a.replaceAll('{run}', c.runId)), { detached: true, logFile: join(c.runDir, 'flannel', node.name, 'flanneld.log') });
   const expect = `FLANNEL_SUBNET=${node.gatewayIp}/`;
   await waitFor(`flanneld on ${node.name} writing ${expect} again`, async () => {
@@ -39,8 +53,7 @@ export async function restartFlanneld(c: RestartContext): Promise<RestartResult>
     return { ok: r.exitCode === 0 && r.stdout.includes(expect), seen: r.stdout.trim() || r.stderr.trim() };
   }, { timeoutMs: 10_000, intervalMs: 20, signal: c.signal });
   // The field report's step, again: a recreated flannel.<VNI> is in no bridge.
-  const lines = [...(f.ipv6 ? [] : [['link', 'set', 'dev', f.device, 'addrgenmode', 'none']]), ...(f.bridged ? [['link', 'set', 'dev', f.device, 'master', CNI_BRIDGE]] : [])];
-  if (lines.length) await host.exec(['ip', '-batch', '-'], { stdin: lines.map((l) => l.join(' ')).join('\n') + '\n' });
-  const after = await macOf();
+  await reattachVtep(host, c.topology);
+  const after = await vtepMac(host, f.device);
   return { node: node.name, vtepMacBefore: before, vtepMacAfter: after, durationMs: performance.now() - t0 };
 }

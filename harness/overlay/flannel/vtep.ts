@@ -1,0 +1,21 @@
+// A node's VTEP as the faults see it: its MAC, and putting a device that was made again back into
+// cni0 with IPv6 address generation off (the field report's step, which an operator repeats after
+// any recreation), through the Linux device's rendering.
+import type { NodeHandle } from '../../providers/types.js';
+import type { Topology } from '../../spec/topology.js';
+import type { LinuxIntent } from '../../devices/linux/intent.js';
+import { renderIntent } from '../../devices/linux/render.js';
+import { CNI_BRIDGE } from '../../plan/plan.js';
+
+export async function vtepMac(host: NodeHandle, device: string): Promise<string | undefined> {
+  const r = await host.exec(['ip', '-j', 'link', 'show', 'dev', device], { allowFailure: true });
+  return r.exitCode === 0 ? (JSON.parse(r.stdout || '[]') as { address?: string }[])[0]?.address : undefined;
+}
+
+export async function reattachVtep(host: NodeHandle, topology: Topology): Promise<void> {
+  const f = topology.flannel;
+  const intent: LinuxIntent[] = [...(f.ipv6 ? [] : [{ kind: 'ipv6-addrgen-off', dev: f.device } as const]), ...(f.bridged ? [{ kind: 'master', dev: f.device, master: CNI_BRIDGE } as const] : [])];
+  for (const action of renderIntent(host.id, intent)) {
+    if (action.type === 'ip') await host.exec(['ip', '-batch', '-'], { stdin: action.lines.map((l) => l.join(' ')).join('\n') + '\n' });
+  }
+}
