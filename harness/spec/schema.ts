@@ -180,6 +180,15 @@ export const StepSchema = Type.Union([
   ),
   Type.Object(
     {
+      'flannel-vni': Type.Object(
+        { vni: Type.Integer({ minimum: 0, maximum: 16777215, description: 'the VNI flannel\'s network config says from now on' }) },
+        { additionalProperties: false, description: 'rewrite the VNI in flannel\'s network config (etcd) and restart flanneld on every node, one after the other (flannel.agent: flanneld)' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
       'delete-vtep': Type.Object(
         { node: Name },
         { additionalProperties: false, description: 'delete flannel.<VNI> on a node while the agent runs (a device lost under a running flanneld); if the agent makes it again, it goes back into cni0' },

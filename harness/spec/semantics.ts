@@ -34,6 +34,10 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
     if (typeof step === 'object' && 'delete-vtep' in step && !spec.nodes.some((n) => n.name === step['delete-vtep'].node)) {
       add(`/steps/${i}/delete-vtep/node`, `no node "${step['delete-vtep'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
     }
+    if (typeof step === 'object' && 'flannel-vni' in step && agent !== 'flanneld') {
+      add(`/steps/${i}/flannel-vni`, `changes upstream flanneld's config, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
+    }
+    if (typeof step === 'object' && 'flannel-vni' in step && `flannel.${step['flannel-vni'].vni}`.length > IFNAMSIZ) add(`/steps/${i}/flannel-vni/vni`, `flannel.${step['flannel-vni'].vni} is longer than ${IFNAMSIZ} characters; use a VNI below 10000000`);
     if (typeof step !== 'object' || !('restart-flanneld' in step)) return;
     // A fault of the daemon itself: only a run of upstream flanneld has one to restart.
     if (agent !== 'flanneld') add(`/steps/${i}/restart-flanneld`, `restarts upstream flanneld, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);

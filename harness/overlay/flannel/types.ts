@@ -40,6 +40,8 @@ export interface RestartContext {
   topology: Topology;
   node: string;
   recreateVtep: boolean;
+  /** The VNI flanneld runs with after the restart, when its config changed (its VTEP is flannel.<vni>). */
+  vni?: number;
   transport: Transport;
   ledger: ResourceLedger;
   runDir: string;
@@ -64,6 +66,8 @@ export interface FlannelAgent {
   planSteps(topology: Topology): PlanStep[];
   /** The restart fault (a daemon's only): stop the agent on a node and start it again. */
   restart?(c: RestartContext): Promise<RestartResult>;
+  /** A config change (a daemon's only): the network config's VNI rewritten, the agent restarted on every node. */
+  changeVni?(c: Omit<RestartContext, 'node' | 'recreateVtep' | 'vni'>, vni: number): Promise<RestartResult[]>;
   /** What the run needs on this machine for this agent (binaries), each with its fix; empty when ready. */
   missing(): { what: string; fix: string }[];
   /** Every flannel node the agent knows, read back from its registry (never from the plan). */

@@ -12,9 +12,10 @@ export async function vtepMac(host: NodeHandle, device: string): Promise<string 
   return r.exitCode === 0 ? (JSON.parse(r.stdout || '[]') as { address?: string }[])[0]?.address : undefined;
 }
 
-export async function reattachVtep(host: NodeHandle, topology: Topology): Promise<void> {
+/** `device`: the VTEP flanneld made (flannel.<VNI> of the VNI it now runs with). */
+export async function reattachVtep(host: NodeHandle, topology: Topology, device = topology.flannel.device): Promise<void> {
   const f = topology.flannel;
-  const intent: LinuxIntent[] = [...(f.ipv6 ? [] : [{ kind: 'ipv6-addrgen-off', dev: f.device } as const]), ...(f.bridged ? [{ kind: 'master', dev: f.device, master: CNI_BRIDGE } as const] : [])];
+  const intent: LinuxIntent[] = [...(f.ipv6 ? [] : [{ kind: 'ipv6-addrgen-off', dev: device } as const]), ...(f.bridged ? [{ kind: 'master', dev: device, master: CNI_BRIDGE } as const] : [])];
   for (const action of renderIntent(host.id, intent)) {
     if (action.type === 'ip') await host.exec(['ip', '-batch', '-'], { stdin: action.lines.map((l) => l.join(' ')).join('\n') + '\n' });
   }

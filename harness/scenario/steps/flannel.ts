@@ -12,6 +12,15 @@ export async function restartFlannel(c: StepContext, node: string, recreateVtep:
   c.metrics.flannelRestartMs = round(r.durationMs);
 }
 
+/** flannel-vni: the network config's VNI changed and flanneld restarted on every node. */
+export async function changeVni(c: StepContext, vni: number): Promise<void> {
+  if (!c.agent.changeVni) throw new HarnessError(`flannel-vni: the ${c.agent.kind} flannel agent has no config to change`);
+  const t0 = performance.now();
+  const results = await c.agent.changeVni({ topology: c.plan.topology, transport: c.ctx.provider, ledger: c.ctx.ledger, runDir: c.ctx.runDir, runId: c.ctx.runId, signal: c.ctx.signal }, vni);
+  c.store.write('flannel-vni', `flannel-vni-${vni}`, { vni, restarts: results });
+  c.metrics.flannelVniChangeMs = round(performance.now() - t0);
+}
+
 /**
  * delete-vtep: flannel.<VNI> deleted under the running agent. flanneld (v0.28.9) notices and makes
  * a new one; the emulated agent does not. Waits up to 5 s for it to come back, then puts it into

@@ -82,11 +82,11 @@ export function etcdctlArgv(etcdctl: string, ip: string, ...command: string[]): 
 }
 
 /**
- * The readiness probe: a dial that fails fast. Started before etcd listens, a long dial sits in
- * gRPC's reconnect backoff (about a second) instead of letting the wait retry every 20 ms.
+ * The readiness probe: a call that gives up fast. Started before etcd listens, a call sits in
+ * gRPC's reconnect backoff (about a second) until its timeout, instead of the wait retrying every 20 ms.
  */
 export function etcdHealthArgv(etcdctl: string, ip: string): string[] {
-  return [etcdctl, '--endpoints', etcdEndpoint(ip), '--dial-timeout', '200ms', '--command-timeout', '1s', 'endpoint', 'health'];
+  return [etcdctl, '--endpoints', etcdEndpoint(ip), '--dial-timeout', '200ms', '--command-timeout', '200ms', 'endpoint', 'health'];
 }
 
 export function flanneldArgv(flanneld: string, etcdIp: string, iface: string, subnetFile: string): string[] {

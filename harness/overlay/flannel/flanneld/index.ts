@@ -19,7 +19,7 @@ import type { AgentContext, AgentHost, FlannelAgent, FlannelLease } from '../typ
 import { decodeLease } from '../lease.js';
 import { nodeLeases, unitLeases } from '../emulated/program.js';
 import { cachedFlanneldPath, flannelBinaries } from './binary.js';
-import { restartFlanneld } from './restart.js';
+import { changeFlannelVni, restartFlanneld } from './restart.js';
 import { etcdArgv, etcdctlArgv, etcdHealthArgv, etcdDataDir, etcdEndpoint, etcdPrefix, flanneldArgv, networkConfig, reservation, unitLease } from './config.js';
 
 export const ETCD_HOST = 'etcd';
@@ -129,5 +129,6 @@ export const flanneldAgent: FlannelAgent = {
   planSteps,
   listNodes,
   restart: (c) => restartFlanneld(c),
+  changeVni: (c, vni) => changeFlannelVni(c, vni),
   missing: () => flannelBinaries().missing,
 };

@@ -10,8 +10,8 @@ import { entriesOf } from '../../../core/ledger.js';
 import { UNDERLAY_IF } from '../../../plan/plan.js';
 import { reattachVtep, vtepMac } from '../vtep.js';
 import type { RestartContext, RestartResult } from '../types.js';
-import { etcdHost, flanneldPath } from './index.js';
-import { flanneldArgv } from './config.js';
+import { ETCD_HOST, etcdHost, flanneldPath } from './index.js';
+import { etcdctlArgv, etcdPrefix, flanneldArgv, networkConfig } from './config.js';
 
 export async function restartFlanneld(c: RestartContext): Promise<RestartResult> {
   const t0 = performance.now();
@@ -53,7 +53,24 @@ export async function restartFlanneld(c: RestartContext): Promise<RestartResult>
     return { ok: r.exitCode === 0 && r.stdout.includes(expect), seen: r.stdout.trim() || r.stderr.trim() };
   }, { timeoutMs: 10_000, intervalMs: 20, signal: c.signal });
   // The field report's step, again: a recreated flannel.<VNI> is in no bridge.
-  await reattachVtep(host, c.topology);
-  const after = await vtepMac(host, f.device);
+  const device = c.vni === undefined ? f.device : `flannel.${c.vni}`;
+  await reattachVtep(host, c.topology, device);
+  const after = await vtepMac(host, device);
   return { node: node.name, vtepMacBefore: before, vtepMacAfter: after, durationMs: performance.now() - t0 };
+}
+
+/**
+ * The VNI changed in flannel's network config (`<prefix>/config` rewritten in etcd), then
+ * flanneld restarted on every node, one after the other, as a rolling change would. flanneld
+ * names its VTEP flannel.<VNI>: it makes a new device for the new VNI (the kernel cannot change a
+ * VNI in place) and moves its routes there; the old flannel.<old VNI> stays where it was.
+ */
+export async function changeFlannelVni(c: Omit<RestartContext, 'node' | 'recreateVtep' | 'vni'>, vni: number): Promise<RestartResult[]> {
+  const etcd = etcdHost(c.topology);
+  const topology = { ...c.topology, flannel: { ...c.topology.flannel, vni } };
+  const key = `${etcdPrefix().replace('{run}', c.runId)}/config`;
+  await c.transport.node(ETCD_HOST).exec(etcdctlArgv('etcdctl', etcd.ip, 'put', key, networkConfig(topology)));
+  const results: RestartResult[] = [];
+  for (const node of c.topology.nodes) results.push(await restartFlanneld({ ...c, node: node.name, recreateVtep: false, vni }));
+  return results;
 }
