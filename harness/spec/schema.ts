@@ -180,6 +180,15 @@ export const StepSchema = Type.Union([
   ),
   Type.Object(
     {
+      'node-leave': Type.Object(
+        { node: Name },
+        { additionalProperties: false, description: 'a node leaves: its flanneld stopped, its lease deleted from etcd, its underlay link down (flannel.agent: flanneld)' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
       'flannel-vni': Type.Object(
         { vni: Type.Integer({ minimum: 0, maximum: 16777215, description: 'the VNI flannel\'s network config says from now on' }) },
         { additionalProperties: false, description: 'rewrite the VNI in flannel\'s network config (etcd) and restart flanneld on every node, one after the other (flannel.agent: flanneld)' },

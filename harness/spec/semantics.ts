@@ -34,6 +34,10 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
     if (typeof step === 'object' && 'delete-vtep' in step && !spec.nodes.some((n) => n.name === step['delete-vtep'].node)) {
       add(`/steps/${i}/delete-vtep/node`, `no node "${step['delete-vtep'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
     }
+    if (typeof step === 'object' && 'node-leave' in step) {
+      if (agent !== 'flanneld') add(`/steps/${i}/node-leave`, `deletes a lease from flanneld's etcd, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
+      if (!spec.nodes.some((n) => n.name === step['node-leave'].node)) add(`/steps/${i}/node-leave/node`, `no node "${step['node-leave'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
+    }
     if (typeof step === 'object' && 'flannel-vni' in step && agent !== 'flanneld') {
       add(`/steps/${i}/flannel-vni`, `changes upstream flanneld's config, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
     }

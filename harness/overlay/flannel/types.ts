@@ -66,6 +66,8 @@ export interface FlannelAgent {
   planSteps(topology: Topology): PlanStep[];
   /** The restart fault (a daemon's only): stop the agent on a node and start it again. */
   restart?(c: RestartContext): Promise<RestartResult>;
+  /** A node leaves (a registry's only): its agent stopped, its lease deleted, its underlay down. */
+  nodeLeave?(c: Omit<RestartContext, 'recreateVtep' | 'vni'>): Promise<RestartResult>;
   /** A config change (a daemon's only): the network config's VNI rewritten, the agent restarted on every node. */
   changeVni?(c: Omit<RestartContext, 'node' | 'recreateVtep' | 'vni'>, vni: number): Promise<RestartResult[]>;
   /** What the run needs on this machine for this agent (binaries), each with its fix; empty when ready. */

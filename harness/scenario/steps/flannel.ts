@@ -12,6 +12,13 @@ export async function restartFlannel(c: StepContext, node: string, recreateVtep:
   c.metrics.flannelRestartMs = round(r.durationMs);
 }
 
+/** node-leave: a node leaves the cluster (its lease deleted, the machine gone). */
+export async function nodeLeave(c: StepContext, node: string): Promise<void> {
+  if (!c.agent.nodeLeave) throw new HarnessError(`node-leave: the ${c.agent.kind} flannel agent has no registry to remove a node from`);
+  const r = await c.agent.nodeLeave({ topology: c.plan.topology, node, transport: c.ctx.provider, ledger: c.ctx.ledger, runDir: c.ctx.runDir, runId: c.ctx.runId, signal: c.ctx.signal });
+  c.store.write('node-leave', `node-leave-${node}`, r);
+}
+
 /** flannel-vni: the network config's VNI changed and flanneld restarted on every node. */
 export async function changeVni(c: StepContext, vni: number): Promise<void> {
   if (!c.agent.changeVni) throw new HarnessError(`flannel-vni: the ${c.agent.kind} flannel agent has no config to change`);

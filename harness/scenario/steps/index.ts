@@ -8,7 +8,7 @@ import { boot, configure } from './bring-up.js';
 import { trafficStart, trafficStop } from './traffic.js';
 import { converge, failover } from './failover.js';
 import { assertAll } from './assert.js';
-import { changeVni, deleteVtep, restartFlannel } from './flannel.js';
+import { changeVni, deleteVtep, nodeLeave, restartFlannel } from './flannel.js';
 import type { StepContext } from './context.js';
 
 export type { StepContext, StepState } from './context.js';
@@ -38,6 +38,7 @@ export function stepName(step: StepSpec): string {
   if ('restart-flanneld' in step) return `restart-flanneld ${step['restart-flanneld'].node}`;
   if ('delete-vtep' in step) return `delete-vtep ${step['delete-vtep'].node}`;
   if ('flannel-vni' in step) return `flannel-vni ${step['flannel-vni'].vni}`;
+  if ('node-leave' in step) return `node-leave ${step['node-leave'].node}`;
   return 'converge';
 }
 
@@ -48,6 +49,7 @@ export async function runStep(step: StepSpec, c: StepContext): Promise<void> {
   else if ('snapshot' in step) c.state.observations.push(await observe(step.snapshot, c.plan, c.ctx.provider, c.store, c.units));
   else if ('delete-vtep' in step) await deleteVtep(c, step['delete-vtep'].node);
   else if ('flannel-vni' in step) await changeVni(c, step['flannel-vni'].vni);
+  else if ('node-leave' in step) await nodeLeave(c, step['node-leave'].node);
   else if ('restart-flanneld' in step) await restartFlannel(c, step['restart-flanneld'].node, step['restart-flanneld'].recreateVtep ?? false);
   else await converge(c, step.converge.timeoutMs);
 }

@@ -19,7 +19,7 @@ import type { AgentContext, AgentHost, FlannelAgent, FlannelLease } from '../typ
 import { decodeLease } from '../lease.js';
 import { nodeLeases, unitLeases } from '../emulated/program.js';
 import { cachedFlanneldPath, flannelBinaries } from './binary.js';
-import { changeFlannelVni, restartFlanneld } from './restart.js';
+import { changeFlannelVni, nodeLeaves, restartFlanneld } from './restart.js';
 import { etcdArgv, etcdctlArgv, etcdHealthArgv, etcdDataDir, etcdEndpoint, etcdPrefix, flanneldArgv, networkConfig, reservation, unitLease } from './config.js';
 
 export const ETCD_HOST = 'etcd';
@@ -130,5 +130,6 @@ export const flanneldAgent: FlannelAgent = {
   listNodes,
   restart: (c) => restartFlanneld(c),
   changeVni: (c, vni) => changeFlannelVni(c, vni),
+  nodeLeave: (c) => nodeLeaves(c),
   missing: () => flannelBinaries().missing,
 };

@@ -12,6 +12,7 @@ import { reattachVtep, vtepMac } from '../vtep.js';
 import type { RestartContext, RestartResult } from '../types.js';
 import { ETCD_HOST, etcdHost, flanneldPath } from './index.js';
 import { etcdctlArgv, etcdPrefix, flanneldArgv, networkConfig } from './config.js';
+import { subnetKey } from '../lease.js';
 
 export async function restartFlanneld(c: RestartContext): Promise<RestartResult> {
   const t0 = performance.now();
@@ -20,28 +21,7 @@ export async function restartFlanneld(c: RestartContext): Promise<RestartResult>
   if (!node) throw new HarnessError(`restart-flanneld: no node ${c.node}`);
   const host = c.transport.node(node.name);
   const before = await vtepMac(host, f.device);
-  // The running flanneld of this node: the newest process of the ledger on that host whose argv
-  // runs this very binary (not any argv that merely mentions it).
-  const binary = flanneldPath();
-  const pid = entriesOf<{ kind: 'process'; host: string; pid: number; argv: string[] }>(c.ledger.entries(), 'process', 'host')
-    .filter((e) => e.host === node.name && Array.isArray(e.argv) && e.argv.includes(binary))
-    .map((e) => e.pid)
-    .pop();
-  if (pid === undefined) throw new HarnessError(`restart-flanneld: the ledger lists no flanneld (${binary}) on ${node.name}`);
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // gone already
-    }
-  };
-  const gone = (timeoutMs: number) => waitFor(`flanneld (pid ${pid}) on ${node.name} to exit`, async () => ({ ok: !isAlive(pid), seen: `pid ${pid} alive` }), { timeoutMs, intervalMs: 10, signal: c.signal });
-  signal('SIGTERM');
-  await gone(5000).catch(async (e: unknown) => {
-    if (c.signal?.aborted) throw e;
-    signal('SIGKILL');
-    await gone(2000);
-  });
+  await stopFlanneld(c, node.name);
   if (c.recreateVtep) await host.exec(['ip', 'link', 'del', 'dev', f.device]);
   const subnetFile = join(c.runDir, 'flannel', node.name, 'subnet.env');
   // Removed where flanneld wrote it (in the host), so the wait below sees only the new one.
@@ -73,4 +53,45 @@ export async function changeFlannelVni(c: Omit<RestartContext, 'node' | 'recreat
   const results: RestartResult[] = [];
   for (const node of c.topology.nodes) results.push(await restartFlanneld({ ...c, node: node.name, recreateVtep: false, vni }));
   return results;
+}
+
+/** Stops the node's flanneld: the newest process of the ledger on that host that runs this very binary. */
+async function stopFlanneld(c: Pick<RestartContext, 'ledger' | 'signal'>, node: string): Promise<void> {
+  const binary = flanneldPath();
+  const pid = entriesOf<{ kind: 'process'; host: string; pid: number; argv: string[] }>(c.ledger.entries(), 'process', 'host')
+    .filter((e) => e.host === node && Array.isArray(e.argv) && e.argv.includes(binary))
+    .map((e) => e.pid)
+    .pop();
+  if (pid === undefined) throw new HarnessError(`the ledger lists no flanneld (${binary}) on ${node}`);
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // gone already
+    }
+  };
+  const gone = (timeoutMs: number) => waitFor(`flanneld (pid ${pid}) on ${node} to exit`, async () => ({ ok: !isAlive(pid), seen: `pid ${pid} alive` }), { timeoutMs, intervalMs: 10, signal: c.signal });
+  signal('SIGTERM');
+  await gone(5000).catch(async (e: unknown) => {
+    if (c.signal?.aborted) throw e;
+    signal('SIGKILL');
+    await gone(2000);
+  });
+}
+
+/**
+ * A node leaves the cluster: its flanneld stops, its lease is deleted from etcd (what the
+ * cluster does with a removed node), and its underlay link goes down (the machine is gone). The
+ * other nodes' flanneld then remove its route, neighbour and FDB entry; the units' static records
+ * (written by CIS) stay.
+ */
+export async function nodeLeaves(c: Omit<RestartContext, 'recreateVtep' | 'vni'>): Promise<RestartResult> {
+  const t0 = performance.now();
+  const node = c.topology.nodes.find((n) => n.name === c.node);
+  if (!node) throw new HarnessError(`node-leave: no node ${c.node}`);
+  await stopFlanneld(c, node.name);
+  const key = `${etcdPrefix().replace('{run}', c.runId)}/subnets/${subnetKey(node.podCidr)}`;
+  await c.transport.node(ETCD_HOST).exec(etcdctlArgv('etcdctl', etcdHost(c.topology).ip, 'del', key));
+  await c.transport.node(node.name).exec(['ip', 'link', 'set', 'dev', UNDERLAY_IF, 'down']);
+  return { node: node.name, durationMs: performance.now() - t0 };
 }
