@@ -180,6 +180,18 @@ export const StepSchema = Type.Union([
   ),
   Type.Object(
     {
+      exec: Type.Object(
+        {
+          host: Type.String({ pattern: '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)?$', description: 'a node, or node.pod' }),
+          argv: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 32, description: 'the command and its arguments, run without a shell' }),
+        },
+        { additionalProperties: false, description: 'an operator\'s command on a node or pod (a workaround, a repair); it must exit 0' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
       'node-leave': Type.Object(
         { node: Name },
         { additionalProperties: false, description: 'a node leaves: its flanneld stopped, its lease deleted from etcd, its underlay link down (flannel.agent: flanneld)' },

@@ -34,6 +34,13 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
     if (typeof step === 'object' && 'delete-vtep' in step && !spec.nodes.some((n) => n.name === step['delete-vtep'].node)) {
       add(`/steps/${i}/delete-vtep/node`, `no node "${step['delete-vtep'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
     }
+    if (typeof step === 'object' && 'exec' in step) {
+      // Nodes and pods only: a unit is a device, reached through its own interface, never a shell.
+      const [node, pod] = step.exec.host.split('.');
+      const n = spec.nodes.find((x) => x.name === node);
+      const podOk = pod === undefined || (Array.isArray(n?.pods) ? n.pods.some((p) => p.name === pod) : typeof n?.pods === 'number' && /^pod\d+$/.test(pod) && Number(pod.slice(3)) < n.pods);
+      if (!n || !podOk) add(`/steps/${i}/exec/host`, `no node or pod "${step.exec.host}"; exec runs on a node (e.g. ${spec.nodes[0]?.name}) or a pod (node.pod)`);
+    }
     if (typeof step === 'object' && 'node-leave' in step) {
       if (agent !== 'flanneld') add(`/steps/${i}/node-leave`, `deletes a lease from flanneld's etcd, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
       if (!spec.nodes.some((n) => n.name === step['node-leave'].node)) add(`/steps/${i}/node-leave/node`, `no node "${step['node-leave'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);

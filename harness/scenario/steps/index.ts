@@ -39,6 +39,7 @@ export function stepName(step: StepSpec): string {
   if ('delete-vtep' in step) return `delete-vtep ${step['delete-vtep'].node}`;
   if ('flannel-vni' in step) return `flannel-vni ${step['flannel-vni'].vni}`;
   if ('node-leave' in step) return `node-leave ${step['node-leave'].node}`;
+  if ('exec' in step) return `exec ${step.exec.host}: ${step.exec.argv.join(' ')}`;
   return 'converge';
 }
 
@@ -50,6 +51,7 @@ export async function runStep(step: StepSpec, c: StepContext): Promise<void> {
   else if ('delete-vtep' in step) await deleteVtep(c, step['delete-vtep'].node);
   else if ('flannel-vni' in step) await changeVni(c, step['flannel-vni'].vni);
   else if ('node-leave' in step) await nodeLeave(c, step['node-leave'].node);
+  else if ('exec' in step) await c.ctx.provider.node(step.exec.host).exec(step.exec.argv);
   else if ('restart-flanneld' in step) await restartFlannel(c, step['restart-flanneld'].node, step['restart-flanneld'].recreateVtep ?? false);
   else await converge(c, step.converge.timeoutMs);
 }
