@@ -22,11 +22,16 @@ export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render
   if (provider.kind === 'netns') out.push(`(ip -n / bridge -n lines: overlab sends the same rtnetlink requests itself when native/netns is built; otherwise, or with OVERLAB_NETNS_CONFIG=iproute2, ip -batch runs them)`);
   for (const step of plan.steps) {
     const deps = step.dependsOn.length > 6 ? `${step.dependsOn.length} steps` : step.dependsOn.join(', ') || '-';
-    out.push(`[${step.phase}] ${step.id}: ${step.title}   (after: ${deps})`);
+    out.push(`[${step.phase}] ${step.id}: ${placeholders(step.title)}   (after: ${deps})`);
     if (step.action.type === 'write-files') {
       // Written by the harness itself, in the run directory: shown as the file and its content.
       for (const f of step.action.files) out.push(`    write RUNDIR/${f.path}: ${f.content.trimEnd()}`);
-    } else for (const argv of hostActions(step.action).flatMap((a) => provider.render(a))) out.push(`    ${describeArgv(argv)}`);
+    } else for (const argv of hostActions(step.action).flatMap((a) => provider.render(a))) out.push(`    ${describeArgv(argv.map(placeholders))}`);
   }
   return out.join('\n');
+}
+
+/** A step's argv names the run as {run} and {runDir} (filled in when it runs); printed as the plan's RUN and RUNDIR. */
+function placeholders(word: string): string {
+  return word.replaceAll('{runDir}', 'RUNDIR').replaceAll('{run}', 'RUN');
 }
