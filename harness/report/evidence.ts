@@ -122,7 +122,8 @@ export function loadEvidence(runDir: string, report: RunReport): RunEvidence {
     } else if (f.path === 'evidence/units.json') {
       const data = readJson<UnitState[]>(f.path, isUnits, 'a list of unit states');
       if (data) units.push({ label: 'checks', path: f.path, data });
-    } else if ((m = /^evidence\/units-(.+)\.json$/.exec(f.path))) {
+    } else if ((m = /^evidence\/units-(.+)\.json$/.exec(f.path)) && !m[1]!.endsWith('-probed')) {
+      // (units-<label>-probed.json: the active unit after the probes, for the fdb-learning check only)
       const data = readJson<UnitState[]>(f.path, isUnits, 'a list of unit states');
       if (data) units.push({ label: m[1]!, path: f.path, data });
     } else if (f.path === 'evidence/reachability-pods.json') {

@@ -19,8 +19,13 @@ export interface Observation {
   label: string;
   /** The nodes' kernel state (ip -j, bridge -j). */
   snapshots: HostSnapshot[];
-  /** Each unit's state as the unit shows it. */
+  /** Each unit's state as the unit shows it, read before any probe of the observation. */
   units: UnitState[];
+  /**
+   * The ACTIVE units read again after the observation's probes: what they learned from their own
+   * traffic by then (the fdb-learning check's view; `units` stays the before-probes view).
+   */
+  activeAfterProbes: UnitState[];
   matrices: Record<string, PingResult[]>;
   evidence: string[];
 }
@@ -48,15 +53,18 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
   }
   const done: Record<string, PingResult[]> = {};
   for (const [k, v] of Object.entries(matrices)) done[k] = await v;
+  const activeNow = units.filter((u) => u.failoverStatus === 'ACTIVE').map((u) => u.unit);
+  const activeAfterProbes = pair ? await Promise.all(activeNow.map(async (u) => (await pair.observe(u)).state)) : [];
   const evidence = [store.write('snapshot', `snapshot-${label}`, snapshots).path];
   if (topo.bigip) {
     evidence.push(store.write('units', `units-${label}`, units).path);
+    if (activeAfterProbes.length) evidence.push(store.write('units', `units-${label}-probed`, activeAfterProbes).path);
     const text = unitObs.map((o) => `# ${o!.state.unit} (${label})\n${o!.tmsh}`).join('\n');
     writeFileSync(join(store.runDir, 'evidence', `tmsh-${label}.txt`), text);
     evidence.push(`evidence/tmsh-${label}.txt`);
   }
   evidence.splice(1, 0, store.write('reachability', `reachability-${label}`, done).path);
-  return { label, snapshots, units, matrices: done, evidence };
+  return { label, snapshots, units, activeAfterProbes, matrices: done, evidence };
 }
 
 /** The active unit as each unit reports it (`show cm failover-status`). */

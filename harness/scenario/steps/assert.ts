@@ -35,7 +35,8 @@ export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
     // Judged on the unit that should be active (the failover's target, or the boot-time one), and
     // only if that unit itself says it is ACTIVE: otherwise there is no active state to judge.
     const active = state.failover?.to ?? b.active;
-    const activeState = activeUnit(after) === active ? after.units.find((u) => u.unit === active) : undefined;
+    // Its state after the observation's own probes: what it learned from its traffic after the failover.
+    const activeState = activeUnit(after) === active ? (after.activeAfterProbes.find((u) => u.unit === active) ?? after.units.find((u) => u.unit === active)) : undefined;
     const served = b.virtualServers.flatMap((v) => v.pool.map((m) => `${m.node}/${m.pod}`));
     out.push(assertUnitLearnedPods(topo, active, activeState, served, after.evidence));
     const servingNodes = [...new Set(b.virtualServers.flatMap((v) => v.pool.map((m) => m.node)))];
