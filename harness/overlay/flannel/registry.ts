@@ -19,12 +19,10 @@ export function flannelAgent(kind = 'emulated'): FlannelAgent {
 }
 
 /**
- * The agent a run uses: the scenario's flannel.agent, else upstream flanneld on netns where it is
- * installed (flanneld, etcd, iptables: scripts/setup.sh does it), else emulated.
+ * The agent a run uses: the scenario's flannel.agent, else upstream flanneld on netns and docker
+ * where it is installed (flanneld, etcd, iptables: scripts/setup.sh does it), else emulated.
  */
 export function resolveAgent(declared: string | undefined, provider: string): string {
   if (declared) return declared;
-  // docker runs flanneld when a scenario asks for it; its default stays emulated until the one
-  // docker-only flake seen with it (floating-selfip: fdb-learning[bigip2], 2 runs in 10) is understood.
-  return provider === 'netns' && AGENTS.flanneld!.missing().length === 0 ? 'flanneld' : 'emulated';
+  return (provider === 'netns' || provider === 'docker') && AGENTS.flanneld!.missing().length === 0 ? 'flanneld' : 'emulated';
 }
