@@ -2,8 +2,8 @@
 // bounded per provider (spawning is the cost; two cores gain little past a few at once). A
 // host-config step is rendered through the Linux device into the provider's bulk actions first.
 import PQueue from 'p-queue';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { BulkAction, Provider } from '../providers/types.js';
 import type { Plan, PlanStep, StepAction } from './types.js';
 import { renderHostConfig, type HostConfig } from './host-actions.js';
@@ -37,6 +37,28 @@ export interface ActionEnv {
   runDir?: string;
   runId?: string;
   ledger?: ResourceLedger;
+  /** The daemons this execution spawned, per host: a wait on a host fails at once when one of them died. */
+  daemons?: Map<string, Daemon[]>;
+}
+
+interface Daemon {
+  name: string;
+  log?: string;
+  /** Set when it exited: its code or signal. */
+  ended?: number | string;
+}
+
+/** A daemon of this host that exited, said with its log's last lines (the reason is usually there). */
+function deadDaemon(env: ActionEnv, host: string): string | undefined {
+  const dead = env.daemons?.get(host)?.find((d) => d.ended !== undefined);
+  if (!dead) return undefined;
+  let last = '';
+  try {
+    last = dead.log ? readFileSync(dead.log, 'utf8').trimEnd().split('\n').slice(-3).join(' | ') : '';
+  } catch {
+    // no log written
+  }
+  return `${dead.name} exited (${dead.ended})${dead.log ? `; its log ${dead.log}${last ? ` ends: ${last}` : ''}` : ''}`;
 }
 
 /**
@@ -96,6 +118,7 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
   const queue = new PQueue({ concurrency: options.concurrency ?? 6 });
   const batcher = provider.runMany ? new BulkBatcher((actions) => provider.runMany!(actions)) : undefined;
   const rendered = new Rendered();
+  const env: ActionEnv = { ...options, daemons: new Map() };
   const steps = options.phases ? plan.steps.filter((s) => options.phases?.includes(s.phase)) : plan.steps;
   const ids = new Set(steps.map((s) => s.id));
   const done = new Map<string, Promise<void>>();
@@ -113,7 +136,7 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
       if (batcher && action.type === 'host-config') {
         // One after another: a host's order holds across tools (an FDB entry after its device).
         for (const bulk of rendered.of(action)) await batcher.submit(bulk);
-      } else await runAction(action, provider, options, rendered);
+      } else await runAction(action, provider, env, rendered);
       timings.push({ id: step.id, phase: step.phase, startMs: start - origin, durationMs: performance.now() - start });
     };
     // Host configuration skips the queue: the batcher bounds its processes itself.
@@ -176,7 +199,11 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
       if (action.scratch?.length && !env.ledger) throw new Error(`spawn in ${action.host} writes ${action.scratch.join(', ')}: executePlan needs the ledger to record it`);
       if (action.argv.some((w) => w.includes('{run}')) && !env.runId) throw new Error(`spawn in ${action.host}: {run} in its argv needs the run id (executePlan option runId)`);
       env.ledger?.record(...(action.scratch ?? []).map((p) => ({ kind: 'scratch-dir' as const, path: filled([p], env)[0]! })));
-      provider.spawn(action.host, filled(action.argv, env), { detached: true, ...(action.log && runDir ? { logFile: join(runDir, action.log) } : {}) });
+      const logFile = action.log && runDir ? join(runDir, action.log) : undefined;
+      const daemon: Daemon = { name: basename(action.argv[0] ?? 'process'), ...(logFile ? { log: logFile } : {}) };
+      const p = provider.spawn(action.host, filled(action.argv, env), { detached: true, ...(logFile ? { logFile } : {}) });
+      void p.exited.then((v) => (daemon.ended = v), () => (daemon.ended = 'unknown'));
+      env.daemons?.set(action.host, [...(env.daemons.get(action.host) ?? []), daemon]);
       return;
     case 'exec': {
       const node = provider.node(action.host);
@@ -191,6 +218,9 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
       await waitFor(
         action.what,
         async () => {
+          // A daemon this wait depends on that died will not come back: say so now, not at the timeout.
+          const dead = deadDaemon(env, action.host);
+          if (dead) throw new CommandError(`${action.host}: ${dead}, while waiting for ${action.what}`, { node: action.host, argv });
           const r = await node.exec(argv, { allowFailure: true });
           last = r.stdout;
           const ok = r.exitCode === 0 && (!expect || expect.test(r.stdout));
@@ -198,6 +228,7 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
         },
         { timeoutMs: action.timeoutMs, intervalMs: 20, signal },
       ).catch((e: unknown) => {
+        if (e instanceof CommandError) throw e; // a dead daemon, already said with its host
         throw new CommandError(`${action.host}: ${(e as Error).message}`, { node: action.host, argv }, { cause: e });
       });
       if (action.save && runDir) {

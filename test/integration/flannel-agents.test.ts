@@ -4,7 +4,7 @@
 // FDB entries). Known differences are listed in KNOWN and in the README with their reason; any
 // other difference fails. Then a flanneld run killed with SIGKILL is cleaned by one
 // `overlab clean`: no namespace, no flanneld or etcd, no etcd data directory is left.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, flannelMissing, isolateState, missingPrerequisites, namespaceInodes, poll, prereqTest, processesIn, runNamespaces, spawnCli, trackRuns } from './_env.js';
 import { settledStates } from './_kernel-state.js';
@@ -87,6 +87,26 @@ prereqTest(
     const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`/overlab/${runId}/`) || l.includes(`etcd/${runId}`));
     t.deepEqual(left, [], 'no flanneld or etcd of the run');
     t.false(existsSync(join('/run/overlab/etcd', runId)), 'no etcd data directory');
+  },
+  { serial: true },
+);
+
+prereqTest(
+  'a flanneld that dies at start fails the run at once, with its exit and its log, and leaves nothing',
+  missing,
+  async (t) => {
+    // A stand-in for a broken flanneld binary (a wrong flag, a missing library): it says why and exits 3.
+    const fake = join(state.root, 'flanneld-broken');
+    writeFileSync(fake, '#!/bin/sh\necho "flanneld: flag provided but not defined: -etcd-prefix" >&2\nexit 3\n');
+    chmodSync(fake, 0o755);
+    const started = Date.now();
+    const r = await cli(['scenario', 'baseline', '--agent', 'flanneld'], { env: { ...state.env, OVERLAB_FLANNELD: fake } });
+    const runId = /; run ([0-9a-f]{6})\b/.exec(r.stdout)?.[1];
+    if (runId) runs.push(runId);
+    t.is(r.code, 2, r.stdout + r.stderr);
+    t.regex(r.stdout + r.stderr, /flanneld-broken exited \(3\); its log \S+flanneld\.log ends: flanneld: flag provided but not defined: -etcd-prefix/);
+    t.true(Date.now() - started < 8000, 'failed at once, not at the 10 s wait timeout');
+    if (runId) t.deepEqual(runNamespaces(runId), [], 'nothing of the run is left');
   },
   { serial: true },
 );
