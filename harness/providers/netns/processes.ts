@@ -33,6 +33,8 @@ export function pidsByNetns(): Map<number, number[]> {
 
 export function killAll(pids: readonly number[], signal: NodeJS.Signals = 'SIGKILL'): void {
   for (const pid of pids) {
+    // Never 0 or -1: kill(0) is our own process group, kill(-1) every process we may signal.
+    if (!Number.isInteger(pid) || pid <= 1) continue;
     try {
       process.kill(pid, signal);
     } catch {

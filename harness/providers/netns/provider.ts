@@ -195,6 +195,15 @@ export class NetnsProvider implements Provider {
           failures.push(new CommandError(`namespace ${name} is still there after ip netns del: ${result.stderr.trim() || 'no error printed'}`, { argv: ['ip', 'netns', 'del', name] }));
         }
       }
+      // A process being started as the run was killed (nsenter has the namespace open, not yet
+      // entered) joins it after the scan above and would live on in it, unnamed. The inodes stay
+      // valid while anything holds them: look again, briefly, and end whatever arrived.
+      for (let pass = 0; pass < 3 && inodes.size > 0; pass++) {
+        const late = [...pidsByNetns()].filter(([inode]) => inodes.has(inode)).flatMap(([, pids]) => pids).filter((pid) => pid !== process.pid);
+        if (late.length === 0 && pass > 0) break;
+        killAll(late);
+        await new Promise((r) => setTimeout(r, 20));
+      }
     }
     return failures;
   }

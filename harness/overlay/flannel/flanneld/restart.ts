@@ -4,9 +4,7 @@
 // step, which an operator repeats after any recreation) with IPv6 address generation off.
 import { join } from 'node:path';
 import { HarnessError } from '../../../core/errors.js';
-import { isAlive } from '../../../core/registry.js';
 import { waitFor } from '../../../core/wait.js';
-import { entriesOf } from '../../../core/ledger.js';
 import { UNDERLAY_IF } from '../../../plan/plan.js';
 import { reattachVtep, vtepMac } from '../vtep.js';
 import type { RestartContext, RestartResult } from '../types.js';
@@ -55,26 +53,23 @@ export async function changeFlannelVni(c: Omit<RestartContext, 'node' | 'recreat
   return results;
 }
 
-/** Stops the node's flanneld: the newest process of the ledger on that host that runs this very binary. */
-async function stopFlanneld(c: Pick<RestartContext, 'ledger' | 'signal'>, node: string): Promise<void> {
-  const binary = flanneldPath();
-  const pid = entriesOf<{ kind: 'process'; host: string; pid: number; argv: string[] }>(c.ledger.entries(), 'process', 'host')
-    .filter((e) => e.host === node && Array.isArray(e.argv) && e.argv.includes(binary))
-    .map((e) => e.pid)
-    .pop();
-  if (pid === undefined) throw new HarnessError(`the ledger lists no flanneld (${binary}) on ${node}`);
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(pid, sig);
-    } catch {
-      // gone already
-    }
-  };
-  const gone = (timeoutMs: number) => waitFor(`flanneld (pid ${pid}) on ${node} to exit`, async () => ({ ok: !isAlive(pid), seen: `pid ${pid} alive` }), { timeoutMs, intervalMs: 10, signal: c.signal });
-  signal('SIGTERM');
+/**
+ * Stops the node's flanneld from inside its host, over the transport: the process whose argv has
+ * this node's own `--subnet-file=<run dir>/flannel/<node>/subnet.env` (unique to the node and the
+ * run). No pid read from the ledger is ever signalled from here: a pid the provider could not
+ * learn is 0 or -1, and kill(0) or kill(-1) would hit the harness's own process group, or every
+ * process on the machine.
+ */
+async function stopFlanneld(c: Pick<RestartContext, 'transport' | 'runDir' | 'signal'>, node: string): Promise<void> {
+  const host = c.transport.node(node);
+  const pattern = `--subnet-file=${join(c.runDir, 'flannel', node, 'subnet.env')}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const running = async () => (await host.exec(['pgrep', '-f', '--', pattern], { allowFailure: true })).exitCode === 0;
+  if (!(await running())) throw new HarnessError(`no flanneld of this run is running on ${node}`);
+  const gone = (timeoutMs: number) => waitFor(`flanneld on ${node} to exit`, async () => ({ ok: !(await running()), seen: 'still running' }), { timeoutMs, intervalMs: 20, signal: c.signal });
+  await host.exec(['pkill', '-TERM', '-f', '--', pattern], { allowFailure: true });
   await gone(5000).catch(async (e: unknown) => {
     if (c.signal?.aborted) throw e;
-    signal('SIGKILL');
+    await host.exec(['pkill', '-KILL', '-f', '--', pattern], { allowFailure: true });
     await gone(2000);
   });
 }
