@@ -1,7 +1,6 @@
 // The docker provider as registered: containers on a local Docker engine, with its parts of
 // `overlab clean` (a run's containers and networks by label, then the rest of its ledger; and
 // objects of runs no ledger here knows) and of `overlab doctor` (its preflight says it all).
-import { ResourceLedger } from '../../core/ledger.js';
 import type { CleanOutcome, ProviderModule } from '../types.js';
 import { DockerProvider } from './provider.js';
 import { sweepDocker, type DockerRunSweep } from './sweep.js';
@@ -19,8 +18,8 @@ export const dockerModule: ProviderModule = {
     // The owner was checked by `overlab clean`: this run's objects go, whoever made them.
     const sweep = await sweepDocker({ force: true, runId: run.runId });
     const swept = sweep.runs.find((r) => r.runId === run.runId);
-    const provider = new DockerProvider({ runId: run.runId, ledger: new ResourceLedger(run.runDir) });
-    const failures = [...(swept?.errors ?? []), ...(await provider.teardown(run.entries.filter((e) => e.kind === 'scratch-dir'))).map((f) => f.message)];
+    // Scratch directories (a root filesystem being built) are the core's: clean removes them after this.
+    const failures = [...(swept?.errors ?? [])];
     if (!sweep.reachable && run.entries.some((e) => e.kind === 'docker-container' || e.kind === 'docker-network')) {
       failures.push('cannot reach the Docker daemon: the containers and networks its ledger lists may still be there (start dockerd and clean again)');
     }

@@ -1,6 +1,5 @@
 // Removing a run's Docker objects: by its ledger and by its run label (teardown), and the
 // per-object removals that `overlab clean` (sweep.ts) shares, where an object already gone is no failure.
-import { rmSync } from 'node:fs';
 import PQueue from 'p-queue';
 import type Docker from 'dockerode';
 import { HarnessError } from '../../core/errors.js';
@@ -43,15 +42,14 @@ export function containerNameOf(c: Docker.ContainerInfo): string {
 
 /**
  * Containers first (removing one ends every process in it and its pods' namespaces), then
- * networks, then scratch directories. Objects carrying this run's label that the ledger does not
+ * networks (scratch directories are the core's: closeRun and clean remove them). Objects carrying this run's label that the ledger does not
  * list (none should exist) are removed too. Images are the cache: kept.
  */
 export async function teardown(docker: Docker, runId: string, entries: readonly LedgerEntry[]): Promise<Error[]> {
   const failures: Error[] = [];
   const containers = new Set(entriesOf<DockerNamedEntry>(entries, 'docker-container', 'name').map((e) => e.name));
   const networks = new Set(entriesOf<DockerNamedEntry>(entries, 'docker-network', 'name').map((e) => e.name));
-  const scratch = entriesOf<{ kind: 'scratch-dir'; path: string }>(entries, 'scratch-dir', 'path').map((e) => e.path);
-  if (containers.size + networks.size === 0 && scratch.length === 0) return failures;
+  if (containers.size + networks.size === 0) return failures;
   let reachable = true;
   try {
     const filters = JSON.stringify({ label: [`${LABEL_RUN}=${runId}`] });
@@ -80,13 +78,6 @@ export async function teardown(docker: Docker, runId: string, entries: readonly 
       } catch (e) {
         failures.push(new HarnessError(`network ${name}: ${(e as Error).message}`, {}, { cause: e }));
       }
-    }
-  }
-  for (const path of scratch) {
-    try {
-      rmSync(path, { recursive: true, force: true });
-    } catch (e) {
-      failures.push(new HarnessError(`scratch directory ${path}: ${(e as Error).message}`, {}, { cause: e }));
     }
   }
   return failures;
