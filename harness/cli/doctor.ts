@@ -3,13 +3,13 @@
 // then upstream flannel (flanneld and etcd, with their versions), which runs use where installed.
 import { createProvider, providerModule } from '../providers/registry.js';
 import { ResourceLedger } from '../core/ledger.js';
-import type { Prerequisite } from '../providers/types.js';
+import type { Prerequisite, ProviderOptions } from '../providers/types.js';
 import { flannelBinaries, flannelVersions } from '../overlay/flannel/flanneld/binary.js';
 
-export async function doctor(providerKind = 'netns'): Promise<Prerequisite[]> {
+export async function doctor(providerKind = 'netns', options?: ProviderOptions): Promise<Prerequisite[]> {
   const module = providerModule(providerKind);
-  const checks = await createProvider(providerKind, { runId: 'doctor', ledger: new ResourceLedger('/nonexistent') }).preflight();
-  if (module.doctor && checks.every((c) => c.ok)) checks.push(...(await module.doctor()));
+  const checks = await createProvider(providerKind, { runId: 'doctor', ledger: new ResourceLedger('/nonexistent'), options }).preflight();
+  if (module.doctor && checks.every((c) => c.ok)) checks.push(...(await module.doctor(options)));
   checks.push(...(await flannelChecks()));
   return checks;
 }

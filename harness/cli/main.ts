@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The overlab command line. Exit codes (design.md §4): 0 passed or reproduced, 1 an assertion
 // failed, 2 the harness could not run; 130/143 when interrupted (after teardown).
+import type { ProviderOptions } from '../providers/types.js';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { HarnessError } from '../core/errors.js';
@@ -27,6 +28,10 @@ import { pcapCommand } from './cmd-pcap.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
+/** Options of the providers that reach existing machines (ssh). */
+const providerOptionsOf = (args: { inventory?: string; 'ssh-accept-new'?: boolean }): ProviderOptions => ({ inventory: args.inventory, acceptNewHostKeys: args['ssh-accept-new'] });
+const INVENTORY_OPTION = { type: 'string', describe: 'with --provider ssh: the inventory (YAML) of the machines that play the hosts' } as const;
+const ACCEPT_NEW_OPTION = { type: 'boolean', default: false, describe: 'with --provider ssh: record a machine\'s first host key in known_hosts (a changed key still fails)' } as const;
 const AGENT_OPTION = { type: 'string', choices: flannelAgentKinds(), describe: "who programs flannel's state: overrides the scenario's flannel.agent" } as const;
 
 /** The scenario with its flannel agent overridden from the command line, checked again (a fault step may need flanneld). */
@@ -64,12 +69,13 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'a name from `overlab list` or a path to a .yaml file' })
           .option('provider', { type: 'string', default: 'netns', choices: providerKinds() })
-          .option('agent', AGENT_OPTION),
+          .option('agent', AGENT_OPTION)
+          .option('inventory', INVENTORY_OPTION),
       (args) => {
         const spec = withAgent(loadScenario(args.scenario), args.agent);
         // The agent a run on this provider would use here (flanneld where it is installed, on netns).
         const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: resolveAgent(spec.flannel.agent, args.provider) } });
-        const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
+        const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent'), options: providerOptionsOf(args) });
         console.log(formatPlan(plan, provider));
       },
     )
@@ -81,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
           .positional('scenario', { type: 'string', describe: 'a name from `overlab list` or a path to a .yaml file' })
           .option('provider', { type: 'string', choices: providerKinds() })
           .option('agent', AGENT_OPTION)
+          .option('inventory', INVENTORY_OPTION)
+          .option('ssh-accept-new', ACCEPT_NEW_OPTION)
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
           .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
           .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' }),
@@ -93,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
           const spec = withAgent(loadScenario(args.scenario), args.agent);
           const providerKind = args.provider ?? spec.provider ?? 'netns';
           const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
-          const report = await runScenario(spec, { provider: args.provider, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
+          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
           if (args.bundle) {
             await bundleAfterRun(report).catch((e: Error) => {
@@ -110,11 +118,17 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'up <scenario>',
       'boot the testbed and keep it (explore with `overlab exec`, remove with `overlab down`)',
-      (y) => y.positional('scenario', { type: 'string', demandOption: true }).option('provider', { type: 'string', choices: providerKinds() }).option('agent', AGENT_OPTION),
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true })
+          .option('provider', { type: 'string', choices: providerKinds() })
+          .option('agent', AGENT_OPTION)
+          .option('inventory', INVENTORY_OPTION)
+          .option('ssh-accept-new', ACCEPT_NEW_OPTION),
       async (args) => {
         const spec = withAgent(loadScenario(args.scenario), args.agent);
         const { signal } = abortOnSignals();
-        const report = await runScenario(spec, { provider: args.provider, keep: true, signal, onPhase: printPhase });
+        const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), keep: true, signal, onPhase: printPhase });
         if (report.status === 'error') {
           printSummary(report);
           code = 2;
@@ -178,9 +192,9 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'doctor',
       'check every prerequisite and say how to fix what is missing',
-      (y) => y.option('provider', { type: 'string', default: 'netns', choices: providerKinds() }),
+      (y) => y.option('provider', { type: 'string', default: 'netns', choices: providerKinds() }).option('inventory', INVENTORY_OPTION).option('ssh-accept-new', ACCEPT_NEW_OPTION),
       async (args) => {
-        const checks = await doctor(args.provider);
+        const checks = await doctor(args.inventory && args.provider === 'netns' ? 'ssh' : args.provider, providerOptionsOf(args));
         const rows = checks.map((c) => [c.ok ? 'ok' : 'MISSING', c.what, c.ok ? c.detail : `${c.detail}\n        fix: ${c.fix}`]);
         for (const line of tableLines(rows, { maxWidth: 60 })) console.log(line);
         code = checks.every((c) => c.ok) ? 0 : 2;

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { ResourceLedger, entriesOf, isHostChange, type LedgerEntry } from './ledger.js';
+import { ResourceLedger, entriesOf, isHostChange, type HostChangeEntry, type LedgerEntry } from './ledger.js';
 import { registerRun, unregisterRun, type RunRecord } from './registry.js';
 import { REPORTS_DIR } from './paths.js';
 import { TeardownError } from './errors.js';
 import { createProvider } from '../providers/registry.js';
-import type { Provider } from '../providers/types.js';
+import type { Provider, ProviderOptions } from '../providers/types.js';
 import type { Plan } from '../plan/types.js';
 
 export interface RunContext {
@@ -29,12 +29,12 @@ export function newRunId(): string {
   return randomBytes(3).toString('hex');
 }
 
-export function openRun(plan: Plan, options: { provider: string; kept?: boolean; signal?: AbortSignal; reportsDir?: string }): RunContext {
+export function openRun(plan: Plan, options: { provider: string; providerOptions?: ProviderOptions; kept?: boolean; signal?: AbortSignal; reportsDir?: string }): RunContext {
   const runId = newRunId();
   const runDir = join(options.reportsDir ?? REPORTS_DIR, plan.scenario, runId);
   mkdirSync(runDir, { recursive: true });
   const ledger = new ResourceLedger(runDir);
-  const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario });
+  const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario, options: options.providerOptions });
   const record: RunRecord = {
     runId,
     scenario: plan.scenario,
@@ -55,13 +55,20 @@ export function openRun(plan: Plan, options: { provider: string; kept?: boolean;
  */
 export async function undoHostChanges(provider: Pick<Provider, 'node'>, entries: readonly LedgerEntry[]): Promise<Error[]> {
   const failures: Error[] = [];
-  for (const change of entries.filter(isHostChange).reverse()) {
-    try {
-      await provider.node(change.host).exec(change.undo);
-    } catch (e) {
-      failures.push(new Error(`undoing ${change.what} on ${change.host} (${change.undo.join(' ')}): ${(e as Error).message}`, { cause: e }));
-    }
-  }
+  // Newest first on each host; hosts are independent of each other, so all of them at once.
+  const byHost = new Map<string, HostChangeEntry[]>();
+  for (const change of entries.filter(isHostChange).reverse()) byHost.set(change.host, [...(byHost.get(change.host) ?? []), change]);
+  await Promise.all(
+    [...byHost.values()].map(async (changes) => {
+      for (const change of changes) {
+        try {
+          await provider.node(change.host).exec(change.undo);
+        } catch (e) {
+          failures.push(new Error(`undoing ${change.what} on ${change.host} (${change.undo.join(' ')}): ${(e as Error).message}`, { cause: e }));
+        }
+      }
+    }),
+  );
   return failures;
 }
 

@@ -3,11 +3,13 @@
 import type { Provider, ProviderContext, ProviderModule } from './types.js';
 import { netnsModule } from './netns/module.js';
 import { dockerModule } from './docker/module.js';
+import { sshModule } from './ssh/module.js';
 import { SpecError } from '../core/errors.js';
 
 const MODULES: readonly ProviderModule[] = [
   netnsModule,
   dockerModule,
+  sshModule,
 ];
 
 export const providerKinds = (): string[] => MODULES.map((m) => m.kind);

@@ -64,6 +64,15 @@ export interface ProviderContext {
   ledger: ResourceLedger;
   /** The scenario's name, for labels (docker). */
   scenario?: string;
+  options?: ProviderOptions;
+}
+
+/** Options of the providers that reach machines that already exist (ssh). */
+export interface ProviderOptions {
+  /** The inventory file: which machine plays each host, and how to reach it. */
+  inventory?: string;
+  /** Record a machine's first host key (OpenSSH's accept-new); a changed key still fails. */
+  acceptNewHostKeys?: boolean;
 }
 
 /** What `overlab clean` hands a provider module for one run whose owner is gone (or forced). */
@@ -98,7 +107,7 @@ export interface ProviderModule {
   readonly ledgerKinds: readonly string[];
   create(ctx: ProviderContext): Provider;
   /** `overlab doctor`: checks beyond preflight (kernel features, daemons), each with its fix. */
-  doctor?(): Promise<Prerequisite[]>;
+  doctor?(options?: ProviderOptions): Promise<Prerequisite[]>;
   /** `overlab clean`: removes what one run left, from its ledger and from the marks its objects carry. */
   clean(run: CleanTarget): Promise<CleanOutcome>;
   /** `overlab clean`: runs of ours that no ledger here knows, found by their marks (labels); `known` are handled. */

@@ -6,7 +6,7 @@ import { judgeReproduction } from '../assert/reproduction.js';
 import { activeUnit } from './observe.js';
 import { bigipDevice } from '../devices/bigip/registry.js';
 import type { BigipTransport } from '../devices/bigip/types.js';
-import type { LinuxConfigurator, Transport } from '../providers/types.js';
+import type { LinuxConfigurator, ProviderOptions, Transport } from '../providers/types.js';
 import { flannelAgent, resolveAgent } from '../overlay/flannel/registry.js';
 import { flannelBinaries, flannelVersions } from '../overlay/flannel/flanneld/binary.js';
 import { subnetProblem } from '../overlay/flannel/flanneld/config.js';
@@ -24,6 +24,8 @@ export type { PhaseRecord, RunReport } from '../report/types.js';
 
 export interface RunOptions {
   provider?: string;
+  /** For providers of existing machines: the inventory, host key policy. */
+  providerOptions?: ProviderOptions;
   /** Boot and keep (overlab up): no checks, no teardown. */
   keep?: boolean;
   /** Run every step the scenario lists but leave the testbed up (tests inspect it, then `down`). */
@@ -35,8 +37,8 @@ export interface RunOptions {
 
 export const exitCodeOf = (status: RunReport['status']): number => (status === 'passed' || status === 'reproduced' || status === 'not-reproducible' ? 0 : status === 'failed' ? 1 : 2);
 
-export async function preflight(providerKind: string): Promise<void> {
-  const probe = createProvider(providerKind, { runId: 'preflight', ledger: new ResourceLedger('/nonexistent') });
+export async function preflight(providerKind: string, options?: ProviderOptions): Promise<void> {
+  const probe = createProvider(providerKind, { runId: 'preflight', ledger: new ResourceLedger('/nonexistent'), options });
   const missing = (await probe.preflight()).filter((p) => !p.ok);
   if (missing.length > 0) throw new PreflightError(missing.map((m) => ({ what: m.what, fix: m.fix })));
 }
@@ -57,10 +59,10 @@ function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
 export async function runScenario(declared: ScenarioSpec, options: RunOptions = {}): Promise<RunReport> {
   const providerKind = options.provider ?? declared.provider ?? 'netns';
   const spec: ScenarioSpec = { ...declared, flannel: { ...declared.flannel, agent: resolveAgent(declared.flannel.agent, providerKind) } };
-  await preflight(providerKind);
+  await preflight(providerKind, options.providerOptions);
   agentPreflight(spec, providerKind);
   const plan = planScenario(spec);
-  const ctx: RunContext = openRun(plan, { provider: providerKind, kept: options.keep, signal: options.signal });
+  const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
   const started = performance.now();
   const phases: PhaseRecord[] = [];
   const assertions: AssertionResult[] = [];

@@ -1,0 +1,89 @@
+// The failover scenario with every host on the ssh provider: existing machines (namespaces with
+// their own interfaces and a real sshd each, _machines.ts) reached only over SSH through a
+// management network. The same checks as on netns pass; each machine is left exactly as it was
+// (ip/bridge/nft state compared before and after); no secret is in any file of the run; a wrong
+// inventory and an unreachable machine are exit 2 naming the host.
+import test from 'ava';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, isolateState, missingPrerequisites, prereqTest } from './_env.js';
+import { sshdMissing } from './_sshd.js';
+import { makeMachines, type Machines } from './_machines.js';
+
+const state = isolateState('ssh-provider');
+const missing = [...(missingPrerequisites() ? [missingPrerequisites()!.replace(/^needs /, '')] : []), ...sshdMissing()];
+const tag = `s${process.pid}`;
+let machines: Machines | undefined;
+
+const { loadScenario } = await import('../../harness/scenario/resolve.js');
+const { planScenario } = await import('../../harness/plan/plan.js');
+const spec = loadScenario('failover');
+const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'emulated' } });
+
+test.before(async () => {
+  if (missing.length === 0) machines = await makeMachines(plan, tag);
+});
+test.after.always(async () => {
+  await machines?.stop();
+  state.remove();
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+const summary = (report: { assertions: { name: string; status: string }[] }) => report.assertions.map((a) => `${a.name} ${a.status}`).sort();
+
+prereqTest('failover on the ssh provider: the checks of netns, each machine left as it was, no secret written', missing, async (t) => {
+  const m = machines!;
+  const hosts = Object.keys(m.namespaces);
+  const before = Object.fromEntries(hosts.map((h) => [h, m.state(h)]));
+  const ssh = await cli(['scenario', 'failover', '--agent', 'emulated', '--provider', 'ssh', '--inventory', m.inventory], { env: state.env, timeoutMs: 180_000 });
+  t.is(ssh.code, 0, ssh.stdout + ssh.stderr);
+  const netns = await cli(['scenario', 'failover', '--agent', 'emulated', '--provider', 'netns'], { env: state.env, timeoutMs: 120_000 });
+  t.is(netns.code, 0, netns.stdout + netns.stderr);
+  type Report = { provider: string; status: string; assertions: { name: string; status: string }[]; runDir: string };
+  const reportOf = (stdout: string) => JSON.parse(readFileSync(/report: (\S+)/.exec(stdout)![1]!, 'utf8')) as Report;
+  const onSsh = reportOf(ssh.stdout);
+  const onNetns = reportOf(netns.stdout);
+  t.is(onSsh.provider, 'ssh');
+  t.is(onSsh.status, 'passed');
+  t.deepEqual(summary(onSsh), summary(onNetns));
+  // Captures were made on the machines and fetched over SFTP: real pcap files, non-empty.
+  const pcaps = filesUnder(onSsh.runDir).filter((f) => f.endsWith('.pcap'));
+  t.true(pcaps.length > 0, 'pcaps fetched');
+  for (const p of pcaps) t.true(statSync(p).size > 24, `${p} has packets`);
+  for (const h of hosts) t.is(m.state(h), before[h]!, `${h} is as it was`);
+  // No key material and no private key path content in any file of the run.
+  const key = readFileSync(m.clientKey, 'utf8').split('\n').filter((l): l is string => !!l && !l.startsWith('-----'));
+  for (const f of filesUnder(onSsh.runDir)) {
+    const text = readFileSync(f).toString('latin1');
+    for (const line of key) t.false(text.includes(line), `${f} holds a line of the private key`);
+  }
+}, { serial: true });
+
+prereqTest('a machine missing from the inventory, and an unreachable one, are exit 2 naming the host', missing, async (t) => {
+  const m = machines!;
+  const text = readFileSync(m.inventory, 'utf8');
+  const lacking = join(m.dir, 'lacking.yaml');
+  writeFileSync(lacking, text.replace(/^  client:\n(    .*\n)+/m, ''));
+  const a = await cli(['scenario', 'failover', '--agent', 'emulated', '--provider', 'ssh', '--inventory', lacking], { env: state.env });
+  t.is(a.code, 2, a.stderr);
+  t.regex(a.stderr, /client is not in the inventory .*; add hosts\.client/);
+  const silent = join(m.dir, 'silent.yaml');
+  // worker's address becomes one on the management network that nobody has.
+  writeFileSync(silent, text.replace(/(  worker:\n    address: )\S+/, '$110.3.72.250').replace('connectTimeoutMs: 5000', 'connectTimeoutMs: 1500'));
+  const t0 = Date.now();
+  const b = await cli(['scenario', 'failover', '--agent', 'emulated', '--provider', 'ssh', '--inventory', silent], { env: state.env });
+  t.is(b.code, 2, b.stderr);
+  t.regex(b.stderr, /worker \(root@10\.3\.72\.250:22\)/);
+  t.true(Date.now() - t0 < 15_000);
+  const bad = join(m.dir, 'bad.yaml');
+  writeFileSync(bad, text.replace('    address: 10.3.72.10', '    address: "10.3.72.10; reboot"'));
+  const c = await cli(['scenario', 'failover', '--provider', 'ssh', '--inventory', bad], { env: state.env });
+  t.is(c.code, 2, c.stderr);
+  t.regex(c.stderr, /bad\.yaml:\d+: hosts\.\w+\.address: "10\.3\.72\.10; reboot" is not a host name or address/);
+}, { serial: true });
