@@ -9,7 +9,7 @@ import { trafficStart, trafficStop } from './traffic.js';
 import { converge, failover } from './failover.js';
 import { assertAll } from './assert.js';
 import { changeVni, deleteVtep, nodeLeave, restartFlannel } from './flannel.js';
-import type { StepContext } from './context.js';
+import { listFlannelNodes, type StepContext } from './context.js';
 
 export type { StepContext, StepState } from './context.js';
 export { stopCapturesOf } from './captures.js';
@@ -47,7 +47,7 @@ export async function runStep(step: StepSpec, c: StepContext): Promise<void> {
   if (typeof step === 'string') {
     if (step !== 'teardown') await NAMED[step](c);
   } else if ('warmup' in step) await delay(step.warmup, c.ctx.signal);
-  else if ('snapshot' in step) c.state.observations.push(await observe(step.snapshot, c.plan, c.ctx.provider, c.store, c.units));
+  else if ('snapshot' in step) c.state.observations.push(await observe(step.snapshot, c.plan, c.ctx.provider, c.store, () => listFlannelNodes(c), c.units));
   else if ('delete-vtep' in step) await deleteVtep(c, step['delete-vtep'].node);
   else if ('flannel-vni' in step) await changeVni(c, step['flannel-vni'].vni);
   else if ('node-leave' in step) await nodeLeave(c, step['node-leave'].node);
