@@ -46,6 +46,10 @@ test('a VNI whose VTEP name would not fit an interface name is refused', (t) => 
 const baseline = readFileSync(join(process.cwd(), 'scenarios', 'baseline.yaml'), 'utf8');
 const baselineWith = (step: string) => `${baseline}steps: [boot, configure, ${step}, assert, teardown]\n`;
 
+test('the shipped fixed twins load: bigip-tunnel-key after flannel-vni, bigip-forget-node after node-leave', (t) => {
+  for (const name of ['vni-change-fix', 'node-leave-cis']) t.notThrows(() => parseScenario(readFileSync(join(process.cwd(), 'scenarios', `${name}.yaml`), 'utf8'), `${name}.yaml`), name);
+});
+
 test('a change on the units in a scenario without a bigip section is refused, naming the step', (t) => {
   t.notThrows(() => parseScenario(baselineWith("exec: { host: master, argv: ['true'] }"), 'x.yaml'));
   refused(t, baselineWith('bigip-tunnel-key: { key: 1 }'), /steps\[2\]\.bigip-tunnel-key/, /no bigip section/);
