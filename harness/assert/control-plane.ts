@@ -1,11 +1,13 @@
 // Compares a node's observed flannel state with what flanneld programs for the flannel registry's
 // leases: exactly the expected routes, permanent neighbours and `self permanent` FDB entries on
-// the VTEP, no more, and a VTEP whose own MAC and address are what its own lease publishes. The
-// expectation is derived here, from the registry as the overlay agent lists it, never from the
-// code that programmed the kernel.
+// the VTEP, no more, and a VTEP whose own MAC and address are what its own lease publishes; and no
+// other flannel VTEP beside it (flannel.<VNI> of an earlier VNI, which flanneld leaves behind with
+// its old entries when its VNI changes). The expectation is derived here, from the registry as
+// the overlay agent lists it, never from the code that programmed the kernel.
 import type { HostSnapshot } from '../probes/snapshot.js';
 import type { FlannelLease } from '../overlay/flannel/types.js';
 import * as ipv4 from '../core/ipv4.js';
+import { flannelDevice } from '../spec/topology.js';
 import { listSome, result, type AssertionResult } from './types.js';
 
 export interface ControlPlaneState {
@@ -53,6 +55,13 @@ export function assertFlannelState(node: string, vtep: ExpectedVtep, expected: C
     if (link.mtu !== vtep.mtu) problems.push(`${vtep.device} mtu ${link.mtu} (want ${vtep.mtu})`);
     if ((link.master ?? undefined) !== vtep.master) problems.push(`${vtep.device} master ${link.master ?? 'none'} (want ${vtep.master ?? 'none'})`);
     if (vtep.mac !== undefined && link.mac !== vtep.mac) problems.push(`${vtep.device} address ${link.mac}, but its lease publishes VtepMAC ${vtep.mac}`);
+  }
+
+  // flanneld names its VTEP after its VNI: a flannel.<VNI> of another VNI is an earlier flanneld's.
+  for (const stale of snap.links.filter((l) => l.vxlan && l.name !== vtep.device && l.name === flannelDevice(l.vxlan.id))) {
+    const fdb = snap.fdb.filter((f) => f.dev === stale.name && f.self && f.dst && f.mac !== '00:00:00:00:00:00').length;
+    const neighbours = snap.neighbours.filter((n) => n.dev === stale.name && n.permanent).length;
+    problems.push(`stale ${stale.name} (VNI ${stale.vxlan!.id}${stale.master ? `, in ${stale.master}` : ''}) beside ${vtep.device}, with ${fdb} FDB entries and ${neighbours} neighbours flanneld no longer keeps`);
   }
 
   const routes = snap.routes.filter((r) => r.dev === vtep.device && r.gateway);

@@ -1,19 +1,65 @@
 // Assertions over the underlay captures: what the wire carried, not what the kernel was told.
 import type { PcapEvidence } from '../probes/pcap-evidence.js';
 import type { Topology } from '../spec/topology.js';
+import type { HostSnapshot } from '../probes/snapshot.js';
+import type { UnitState } from '../devices/bigip/types.js';
 import { listSome, result, type AssertionResult } from './types.js';
 
 /** Ethernet header of the inner frame: the overlay MTU counts from the inner IP header. */
 const ETH_HEADER = 14;
 
-export function assertPcapVxlanHeaders(topo: Topology, pcaps: readonly PcapEvidence[]): AssertionResult {
+/** A VTEP as its host showed it at an observation: the address it receives on and a VNI it accepts. */
+export interface HeldVni {
+  host: string;
+  address: string;
+  vni: number;
+}
+
+/** Every VTEP the observations saw: the nodes' VXLAN devices (kernel state) and the units' tunnels (their own state). */
+export function heldVnis(topo: Topology, snapshots: readonly HostSnapshot[], units: readonly UnitState[]): HeldVni[] {
+  const held = new Map<string, HeldVni>();
+  const add = (host: string, address: string | undefined, vni: number | undefined) => {
+    if (address !== undefined && vni !== undefined) held.set(`${address} ${vni}`, { host, address, vni });
+  };
+  // A device without a local address receives on its host's underlay address.
+  for (const snap of snapshots) {
+    const node = topo.nodes.find((n) => n.name === snap.host);
+    for (const l of snap.links) if (l.vxlan) add(snap.host, l.vxlan.local ?? node?.underlayIp, l.vxlan.id);
+  }
+  for (const u of units) {
+    const unit = topo.bigip?.units.find((x) => x.name === u.unit);
+    for (const t of u.tunnels) add(u.unit, t.localAddress ?? unit?.underlayIp, t.key);
+  }
+  return [...held.values()];
+}
+
+/**
+ * Every VXLAN packet carries the scenario's VNI (flannel's or the tunnel's key) and port; or,
+ * when the run changed a VNI, one its receiving VTEP was seen to hold (`held`: the devices' own
+ * state at the observations). A packet toward a VTEP that never held its VNI is dropped there.
+ */
+export function assertPcapVxlanHeaders(topo: Topology, pcaps: readonly PcapEvidence[], held: readonly HeldVni[] = []): AssertionResult {
   const vnis = new Set([topo.flannel.vni, ...(topo.bigip ? [topo.bigip.tunnel.key] : [])]);
   const ports = new Set([topo.flannel.port, ...(topo.bigip ? [topo.bigip.profile.port] : [])]);
+  const changed = [...new Set(held.map((h) => h.vni).filter((v) => !vnis.has(v)))].sort((a, b) => a - b);
+  const receiver = (address: string) => {
+    const at = held.filter((h) => h.address === address);
+    return `${at[0]?.host ?? 'a host'} ${address}${at.length ? ` (it held VNI ${[...new Set(at.map((h) => h.vni))].join('/')})` : ''}`;
+  };
   const wrong: string[] = [];
   let total = 0;
   for (const p of pcaps) {
     total += p.summary.vxlanPackets;
-    for (const v of p.summary.vnis) if (!vnis.has(v.vni)) wrong.push(`${p.artifact.node}: ${v.packets} packets with VNI ${v.vni}`);
+    for (const v of p.summary.vnis) {
+      if (vnis.has(v.vni)) continue;
+      if (changed.length === 0) {
+        wrong.push(`${p.artifact.node}: ${v.packets} packets with VNI ${v.vni}`);
+        continue;
+      }
+      const toward = new Map<string, string[]>();
+      for (const f of p.summary.flows) if (f.vnis.includes(v.vni) && !held.some((h) => h.address === f.dst && h.vni === v.vni)) toward.set(f.dst, [...(toward.get(f.dst) ?? []), f.src]);
+      if (toward.size) wrong.push(`${p.artifact.node}: VNI ${v.vni} toward ${[...toward].map(([dst, srcs]) => `${receiver(dst)} from ${srcs.join(', ')}`).join('; ')}`);
+    }
     for (const f of p.summary.flows) for (const port of f.dstPorts) if (!ports.has(port)) wrong.push(`${p.artifact.node}: ${f.src} -> ${f.dst} on port ${port}`);
   }
   const seen = [...new Set(pcaps.flatMap((p) => p.summary.vnis.map((v) => v.vni)))].sort((a, b) => a - b);
@@ -21,7 +67,7 @@ export function assertPcapVxlanHeaders(topo: Topology, pcaps: readonly PcapEvide
     'pcap-vxlan-headers',
     'every VXLAN packet on the underlay carries the scenario\'s VNI and port',
     total > 0 && wrong.length === 0,
-    `VNI ${[...vnis].join('/')} on port ${[...ports].join('/')}`,
+    `VNI ${[...vnis].join('/')} on port ${[...ports].join('/')}${changed.length ? `, or VNI ${changed.join('/')} toward a VTEP that held it` : ''}`,
     total === 0 ? 'no VXLAN packets captured' : wrong.length ? listSome(wrong) : `${total} VXLAN packets, VNI ${seen.join(', ')}`,
     pcaps.map((p) => p.evidencePath),
   );

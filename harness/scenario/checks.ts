@@ -11,8 +11,10 @@ import { assertLinkMtus, assertPathMtu, type ExpectedMtu } from '../assert/mtu.j
 import { assertFlannelState, expectedFromRegistry } from '../assert/control-plane.js';
 import type { AssertionResult } from '../assert/types.js';
 import type { BigipPair, UnitState } from '../devices/bigip/types.js';
-import type { FlannelAgent } from '../overlay/flannel/types.js';
+import type { FlannelAgent, FlannelLease } from '../overlay/flannel/types.js';
 import { CNI_BRIDGE, POD_IF, UNDERLAY_IF, podHostId } from '../plan/plan.js';
+import { flannelDevice, type NodeTopology, type Topology } from '../spec/topology.js';
+import { leftNodes } from '../assert/departed.js';
 
 /** ICMP echo over IPv4: 20 bytes of IP header and 8 of ICMP before the payload. */
 const ICMP_OVERHEAD = 28;
@@ -25,6 +27,17 @@ export interface CheckContext {
   runDir: string;
   runId: string;
   units?: BigipPair;
+  /** The flannel nodes the registry listed at the run's first observation (who can have left since). */
+  firstRegistry?: readonly FlannelLease[];
+}
+
+/**
+ * The node's VTEP as its own lease says: flanneld publishes the VNI it runs with there, and names
+ * the device after it (a VNI changed at runtime is a new device). Without a lease, the scenario's.
+ */
+function vtepOf(topo: Topology, node: NodeTopology, leases: readonly FlannelLease[]): { device: string; vni: number } {
+  const own = leases.find((l) => l.subnet === node.podCidr);
+  return own ? { device: flannelDevice(own.vni), vni: own.vni } : { device: topo.flannel.device, vni: topo.flannel.vni };
 }
 
 export async function runChecks(ids: readonly AssertionId[], c: CheckContext): Promise<AssertionResult[]> {
@@ -42,6 +55,9 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
       const paths = [store.write('snapshot', 'snapshots', snaps).path, ...(topo.bigip ? [store.write('units', 'units', units).path] : [])];
       return { snaps: snaps as HostSnapshot[], units: units as UnitState[], paths };
     })());
+  let listed: Promise<{ leases: FlannelLease[]; path: string }> | undefined;
+  const registry = () =>
+    (listed ??= c.agent.listNodes({ runDir: c.runDir, runId: c.runId, node: (h) => c.provider.node(h) }).then((leases) => ({ leases, path: store.write('flannel-registry', 'flannel-registry', leases).path })));
 
   const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ node: n, pod: p, host: podHostId(n.name, p.name) })));
 
@@ -60,9 +76,10 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
         break;
       }
       case 'mtu': {
+        const { leases, path: registryPath } = await registry();
         const expected: ExpectedMtu[] = topo.nodes.flatMap((n) => [
           { host: n.name, ifname: UNDERLAY_IF, mtu: topo.underlay.mtu },
-          { host: n.name, ifname: topo.flannel.device, mtu: topo.flannel.mtu },
+          { host: n.name, ifname: vtepOf(topo, n, leases).device, mtu: topo.flannel.mtu },
           { host: n.name, ifname: CNI_BRIDGE, mtu: topo.flannel.mtu },
           ...n.pods.map((p) => ({ host: podHostId(n.name, p.name), ifname: POD_IF, mtu: p.mtu })),
         ]);
@@ -70,7 +87,7 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
         // A unit's interfaces as its device reports them: the underlay VLAN and the tunnel.
         const unitLinks = units.map((u) => ({ host: u.unit, links: [...u.vlans.map((v) => ({ name: v.name, mtu: v.mtu })), ...u.tunnels.map((t) => ({ name: t.name, mtu: t.mtu ?? 0 }))] }));
         for (const u of topo.bigip?.units ?? []) expected.push({ host: u.name, ifname: 'underlay', mtu: topo.underlay.mtu }, { host: u.name, ifname: topo.bigip!.tunnel.name, mtu: topo.bigip!.tunnel.mtu });
-        results.push(assertLinkMtus(expected, [...snaps, ...unitLinks], paths));
+        results.push(assertLinkMtus(expected, [...snaps, ...unitLinks], [...paths, registryPath]));
         break;
       }
       case 'pmtu': {
@@ -97,19 +114,20 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
         break;
       }
       case 'flannel-control-plane': {
-        const [{ snaps, paths }, leases] = await Promise.all([snapshotAll(), c.agent.listNodes({ runDir: c.runDir, runId: c.runId, node: (h) => c.provider.node(h) })]);
-        const registry = store.write('flannel-registry', 'flannel-registry', leases);
-        for (const n of topo.nodes) {
+        const [{ snaps, paths }, { leases, path: registryPath }] = await Promise.all([snapshotAll(), registry()]);
+        // A node that left the registry is no flannel node any more: nothing of flannel's to judge on it.
+        const left = new Set(leftNodes(topo.nodes, c.firstRegistry, leases).map((n) => n.name));
+        for (const n of topo.nodes.filter((x) => !left.has(x.name))) {
           const snap = snaps.find((s) => s.host === n.name);
           if (!snap) continue;
-          // The node's own lease says where its VTEP is and what MAC it has; the others what it must program.
+          // The node's own lease says which VTEP it runs, where and with what MAC; the others what it must program.
           const own = leases.find((l) => l.subnet === n.podCidr);
+          const vtep = vtepOf(topo, n, leases);
           results.push(
             assertFlannelState(
               n.name,
               {
-                device: topo.flannel.device,
-                vni: topo.flannel.vni,
+                ...vtep,
                 port: topo.flannel.port,
                 local: own?.publicIp ?? `(no lease for ${n.podCidr} in the registry)`,
                 learning: topo.flannel.learning,
@@ -117,9 +135,9 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
                 master: topo.flannel.bridged ? CNI_BRIDGE : undefined,
                 ...(own ? { mac: own.vtepMac } : {}),
               },
-              expectedFromRegistry(n.podCidr, leases, topo.flannel.device),
+              expectedFromRegistry(n.podCidr, leases, vtep.device),
               snap,
-              [...paths, registry.path],
+              [...paths, registryPath],
             ),
           );
         }

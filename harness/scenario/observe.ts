@@ -3,7 +3,9 @@
 // matrices. State is read before any probe runs, so a snapshot shows what the traffic of the run
 // taught each host, never what the snapshot's own pings did; and only the active unit probes the
 // pods: a standby carries no traffic, and pinging from it would teach it the pods' MACs before
-// any failover could.
+// any failover could. The flannel nodes the agent's registry lists are read with the state: the
+// reachability checks judge each observation against the nodes there were then (a node that left
+// is not expected to answer, assert/departed.ts).
 import PQueue from 'p-queue';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import type { Plan } from '../plan/types.js';
 import type { Transport } from '../providers/types.js';
 import type { EvidenceStore } from '../probes/evidence.js';
 import type { BigipPair, UnitState } from '../devices/bigip/types.js';
+import type { FlannelLease } from '../overlay/flannel/types.js';
 import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
 import { pingPairs, type PingResult } from '../probes/ping.js';
 import { CLIENT_HOST, podHostId } from '../plan/plan.js';
@@ -27,16 +30,19 @@ export interface Observation {
    */
   activeAfterProbes: UnitState[];
   matrices: Record<string, PingResult[]>;
+  /** The flannel nodes the agent's registry listed, read with the state. */
+  registry: FlannelLease[];
   evidence: string[];
 }
 
-export async function observe(label: string, plan: Plan, provider: Transport, store: EvidenceStore, pair?: BigipPair): Promise<Observation> {
+export async function observe(label: string, plan: Plan, provider: Transport, store: EvidenceStore, listNodes: () => Promise<FlannelLease[]>, pair?: BigipPair): Promise<Observation> {
   const topo = plan.topology;
   const queue = new PQueue({ concurrency: 8 });
   const nodes = plan.hosts.filter((h) => h.kind === 'node');
-  const [snapshots, unitObs] = await Promise.all([
+  const [snapshots, unitObs, registry] = await Promise.all([
     Promise.all(nodes.map((h) => queue.add(() => snapshotHost(provider.node(h.id))))) as Promise<HostSnapshot[]>,
     Promise.all((topo.bigip?.units ?? []).map((u) => queue.add(() => pair!.observe(u.name)))),
+    listNodes(),
   ]);
   const units = unitObs.map((o) => o!.state);
 
@@ -64,7 +70,8 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
     evidence.push(`evidence/tmsh-${label}.txt`);
   }
   evidence.splice(1, 0, store.write('reachability', `reachability-${label}`, done).path);
-  return { label, snapshots, units, activeAfterProbes, matrices: done, evidence };
+  evidence.push(store.write('flannel-registry', `flannel-registry-${label}`, registry).path);
+  return { label, snapshots, units, activeAfterProbes, matrices: done, registry, evidence };
 }
 
 /** The active unit as each unit reports it (`show cm failover-status`). */

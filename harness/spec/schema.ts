@@ -1,12 +1,14 @@
 // The scenario file format, defined once: TypeBox gives the TypeScript types, the validator,
 // and the JSON Schema that editors use (scenarios/scenario.schema.json is generated from this).
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 
 const Name = Type.String({
   pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
   maxLength: 20,
   description: 'lower-case letters, digits and single dashes, starting with a letter, at most 20 characters',
 });
+/** A VXLAN network identifier: 24 bits. */
+const vni = (description: string) => Type.Integer({ minimum: 0, maximum: 16777215, description });
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const ipv4 = (description = 'an IPv4 address such as 10.169.72.127') =>
   Type.String({ pattern: `^(${OCTET}\\.){3}${OCTET}$`, description });
@@ -52,7 +54,7 @@ export const UnderlaySchema = Type.Object(
 export const FlannelSchema = Type.Object(
   {
     network: Cidr,
-    vni: Type.Integer({ minimum: 0, maximum: 16777215, description: 'VXLAN network identifier; the VTEP is named flannel.<vni>' }),
+    vni: vni('VXLAN network identifier; the VTEP is named flannel.<vni>'),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 8472, description: 'VXLAN UDP destination port' })),
     learning: Type.Boolean({ description: "data-plane learning on the VTEP (flannel's Backend Learning option, off by default upstream)" }),
     bridged: Type.Boolean({ description: 'enslave flannel.<vni> to cni0 (the field report\'s step 3)' }),
@@ -129,7 +131,7 @@ export const BigipSchema = Type.Object(
     tunnel: Type.Object(
       {
         name: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,14}$', description: 'net tunnels tunnel <name>; also the Linux device name, so at most 15 characters' }),
-        key: Type.Integer({ minimum: 0, maximum: 16777215, description: 'the VNI' }),
+        key: vni('the VNI'),
         localAddress: Type.Union([Type.Literal('self'), Type.Literal('floating')], { description: 'self: each unit\'s non-floating underlay self IP; floating: a floating address in traffic-group-1' }),
         trafficGroup: Type.Union([Type.Literal('traffic-group-local-only'), Type.Literal('traffic-group-1'), Type.Literal('none')], {
           description: 'traffic-group-local-only: active on both units (the field fix); traffic-group-1: on the active unit only, moves at failover; none: the BIG-IP default, which the field report says did not work',
@@ -155,6 +157,11 @@ export const BigipSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A step that is a mapping of one field, its kind, which holds the step's own fields. */
+function stepKind<K extends string, P extends TProperties>(kind: K, fields: P, description: string) {
+  return Type.Object({ [kind]: Type.Object(fields, { additionalProperties: false, description }) } as { [k in K]: TObject<P> }, { additionalProperties: false });
+}
+
 export const StepSchema = Type.Union([
   Type.Literal('boot'),
   Type.Literal('configure'),
@@ -166,56 +173,42 @@ export const StepSchema = Type.Union([
     { converge: Type.Object({ timeoutMs: Type.Integer({ minimum: 10, maximum: 60000 }) }, { additionalProperties: false, description: 'wait until probes through the VIP are answered again' }) },
     { additionalProperties: false },
   ),
-  Type.Object(
+  stepKind(
+    'restart-flanneld',
     {
-      'restart-flanneld': Type.Object(
-        {
-          node: Name,
-          recreateVtep: Type.Optional(Type.Boolean({ default: false, description: 'delete flannel.<VNI> while flanneld is stopped: it makes a new one, with a new VtepMAC' })),
-        },
-        { additionalProperties: false, description: 'stop flanneld on a node and start it again (flannel.agent: flanneld); flannel.<VNI> goes back into cni0 afterwards, as the field procedure does' },
-      ),
+      node: Name,
+      recreateVtep: Type.Optional(Type.Boolean({ default: false, description: 'delete flannel.<VNI> while flanneld is stopped: it makes a new one, with a new VtepMAC' })),
     },
-    { additionalProperties: false },
+    'stop flanneld on a node and start it again (flannel.agent: flanneld); flannel.<VNI> goes back into cni0 afterwards, as the field procedure does',
   ),
-  Type.Object(
+  stepKind(
+    'exec',
     {
-      exec: Type.Object(
-        {
-          host: Type.String({ pattern: '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)?$', description: 'a node, or node.pod' }),
-          argv: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 32, description: 'the command and its arguments, run without a shell' }),
-        },
-        { additionalProperties: false, description: 'an operator\'s command on a node or pod (a workaround, a repair); it must exit 0' },
-      ),
+      host: Type.String({ pattern: '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)?$', description: 'a node, or node.pod' }),
+      argv: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 32, description: 'the command and its arguments, run without a shell' }),
     },
-    { additionalProperties: false },
+    'an operator\'s command on a node or pod (a workaround, a repair); it must exit 0',
   ),
-  Type.Object(
-    {
-      'node-leave': Type.Object(
-        { node: Name },
-        { additionalProperties: false, description: 'a node leaves: its flanneld stopped, its lease deleted from etcd, its underlay link down (flannel.agent: flanneld)' },
-      ),
-    },
-    { additionalProperties: false },
+  stepKind('node-leave', { node: Name }, 'a node leaves: its flanneld stopped, its lease deleted from etcd, its underlay link down (flannel.agent: flanneld)'),
+  stepKind(
+    'bigip-tunnel-key',
+    { key: vni('the VNI the units\' tunnel carries from now on') },
+    'modify net tunnels tunnel <t> key <key> on both units, as an operator does when flannel\'s VNI changes; everything else of the tunnel stays (needs a bigip section)',
   ),
-  Type.Object(
-    {
-      'flannel-vni': Type.Object(
-        { vni: Type.Integer({ minimum: 0, maximum: 16777215, description: 'the VNI flannel\'s network config says from now on' }) },
-        { additionalProperties: false, description: 'rewrite the VNI in flannel\'s network config (etcd) and restart flanneld on every node, one after the other (flannel.agent: flanneld)' },
-      ),
-    },
-    { additionalProperties: false },
+  stepKind(
+    'bigip-forget-node',
+    { node: Name },
+    'CIS catches up with a node that left: its FDB records, the static ARP of its pods and its pods as pool members removed from both units (needs a bigip section)',
   ),
-  Type.Object(
-    {
-      'delete-vtep': Type.Object(
-        { node: Name },
-        { additionalProperties: false, description: 'delete flannel.<VNI> on a node while the agent runs (a device lost under a running flanneld); if the agent makes it again, it goes back into cni0' },
-      ),
-    },
-    { additionalProperties: false },
+  stepKind(
+    'flannel-vni',
+    { vni: vni('the VNI flannel\'s network config says from now on') },
+    'rewrite the VNI in flannel\'s network config (etcd) and restart flanneld on every node, one after the other (flannel.agent: flanneld)',
+  ),
+  stepKind(
+    'delete-vtep',
+    { node: Name },
+    'delete flannel.<VNI> on a node while the agent runs (a device lost under a running flanneld); if the agent makes it again, it goes back into cni0',
   ),
   Type.Literal('traffic-stop'),
   Type.Literal('assert'),

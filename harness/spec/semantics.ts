@@ -2,7 +2,7 @@
 // and limits of the kernel (interface names fit 15 characters).
 import type { ScenarioSpec } from './schema.js';
 import * as ip from '../core/ipv4.js';
-import { resolveTopology } from './topology.js';
+import { flannelDevice, resolveTopology } from './topology.js';
 import { bigipDevice, bigipDeviceKinds } from '../devices/bigip/registry.js';
 import { flannelAgentKinds } from '../overlay/flannel/registry.js';
 
@@ -25,15 +25,17 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
   if (ip.hasHostBits(spec.flannel.network)) add('/flannel/network', `${spec.flannel.network} has host bits set; write the network address, ${ip.formatPrefix(network)}`);
   if (ip.overlaps(underlay, network)) add('/flannel/network', `${spec.flannel.network} overlaps the underlay ${spec.underlay.cidr}; choose disjoint prefixes`);
   if (underlay.length > 30) add('/underlay/cidr', `${spec.underlay.cidr} is too small for a testbed; use a /30 or larger prefix`);
-  const device = `flannel.${spec.flannel.vni}`;
+  const device = flannelDevice(spec.flannel.vni);
   if (device.length > IFNAMSIZ) add('/flannel/vni', `the VTEP name ${device} is ${device.length} characters and Linux interface names fit ${IFNAMSIZ}; use a VNI below 10000000`);
 
   const agent = spec.flannel.agent;
   if (agent !== undefined && !flannelAgentKinds().includes(agent)) add('/flannel/agent', `unknown flannel agent "${agent}"; available: ${flannelAgentKinds().join(', ')}`);
+  // A step that names a node must name one of the scenario's.
+  const knownNode = (pointer: string, name: string) => {
+    if (!spec.nodes.some((n) => n.name === name)) add(pointer, `no node "${name}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
+  };
   (spec.steps ?? []).forEach((step, i) => {
-    if (typeof step === 'object' && 'delete-vtep' in step && !spec.nodes.some((n) => n.name === step['delete-vtep'].node)) {
-      add(`/steps/${i}/delete-vtep/node`, `no node "${step['delete-vtep'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
-    }
+    if (typeof step === 'object' && 'delete-vtep' in step) knownNode(`/steps/${i}/delete-vtep/node`, step['delete-vtep'].node);
     if (typeof step === 'object' && 'exec' in step) {
       // Nodes and pods only: a unit is a device, reached through its own interface, never a shell.
       const [node, pod] = step.exec.host.split('.');
@@ -43,16 +45,21 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
     }
     if (typeof step === 'object' && 'node-leave' in step) {
       if (agent !== 'flanneld') add(`/steps/${i}/node-leave`, `deletes a lease from flanneld's etcd, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
-      if (!spec.nodes.some((n) => n.name === step['node-leave'].node)) add(`/steps/${i}/node-leave/node`, `no node "${step['node-leave'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
+      knownNode(`/steps/${i}/node-leave/node`, step['node-leave'].node);
+    }
+    if (typeof step === 'object' && 'bigip-tunnel-key' in step && !spec.bigip) add(`/steps/${i}/bigip-tunnel-key`, 'changes the BIG-IP units\' tunnel, and the scenario has no bigip section');
+    if (typeof step === 'object' && 'bigip-forget-node' in step) {
+      if (!spec.bigip) add(`/steps/${i}/bigip-forget-node`, 'removes a node from the BIG-IP units, and the scenario has no bigip section');
+      knownNode(`/steps/${i}/bigip-forget-node/node`, step['bigip-forget-node'].node);
     }
     if (typeof step === 'object' && 'flannel-vni' in step && agent !== 'flanneld') {
       add(`/steps/${i}/flannel-vni`, `changes upstream flanneld's config, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
     }
-    if (typeof step === 'object' && 'flannel-vni' in step && `flannel.${step['flannel-vni'].vni}`.length > IFNAMSIZ) add(`/steps/${i}/flannel-vni/vni`, `flannel.${step['flannel-vni'].vni} is longer than ${IFNAMSIZ} characters; use a VNI below 10000000`);
+    if (typeof step === 'object' && 'flannel-vni' in step && flannelDevice(step['flannel-vni'].vni).length > IFNAMSIZ) add(`/steps/${i}/flannel-vni/vni`, `${flannelDevice(step['flannel-vni'].vni)} is longer than ${IFNAMSIZ} characters; use a VNI below 10000000`);
     if (typeof step !== 'object' || !('restart-flanneld' in step)) return;
     // A fault of the daemon itself: only a run of upstream flanneld has one to restart.
     if (agent !== 'flanneld') add(`/steps/${i}/restart-flanneld`, `restarts upstream flanneld, so the scenario must say flannel.agent: flanneld (it says ${agent ?? 'nothing, and the default depends on the machine'})`);
-    if (!spec.nodes.some((n) => n.name === step['restart-flanneld'].node)) add(`/steps/${i}/restart-flanneld/node`, `no node "${step['restart-flanneld'].node}"; nodes: ${spec.nodes.map((n) => n.name).join(', ')}`);
+    knownNode(`/steps/${i}/restart-flanneld/node`, step['restart-flanneld'].node);
   });
 
   const names = new Map<string, number>();

@@ -94,6 +94,9 @@ export const MAC_PREFIX = {
   external: [0x02, 0x03],
 } as const;
 
+/** flanneld names its VTEP after the VNI it runs with (a new VNI is a new device: the kernel cannot change one in place). */
+export const flannelDevice = (vni: number): string => `flannel.${vni}`;
+
 export function resolveTopology(spec: ScenarioSpec): Topology {
   const underlay = ip.parsePrefix(spec.underlay.cidr);
   const network = ip.parsePrefix(spec.flannel.network);
@@ -153,7 +156,7 @@ export function resolveTopology(spec: ScenarioSpec): Topology {
       bridged: spec.flannel.bridged,
       mtu: flannelMtu,
       ipv6: spec.flannel.ipv6 ?? false,
-      device: `flannel.${spec.flannel.vni}`,
+      device: flannelDevice(spec.flannel.vni),
       agent: spec.flannel.agent ?? 'emulated',
     },
     nodes,

@@ -84,5 +84,28 @@ test('a route without onlink, or via the wrong next hop, is not flanneld\'s rout
 test('no VXLAN device of that name', (t) => {
   const r = assertFlannelState('k8s-dev', { ...SEED004_VTEP, device: 'flannel.0' }, expectedFromRegistry('10.244.0.0/24', SEED004_NODES, 'flannel.0'), seedSnapshot('seed004-k8s-dev', 'k8s-dev'), []);
   t.is(r.status, 'failed');
-  t.true(r.actual.startsWith('no VXLAN device flannel.0; missing route 10.244.1.0/24 via 10.244.1.0 onlink'), r.actual);
+  // Judged against flannel.0, the node's flannel.1 is another flannel VTEP beside the one expected.
+  t.true(r.actual.startsWith('no VXLAN device flannel.0; stale flannel.1 (VNI 1) beside flannel.0, with 2 FDB entries and 2 neighbours flanneld no longer keeps; missing route 10.244.1.0/24'), r.actual);
+});
+
+// vni-change: flanneld restarted with VNI 1 makes flannel.1 and leaves flannel.0 in cni0 with its
+// old entries. Judged against the VNI the node's own lease publishes, the old device is named.
+/** Seed 000's master with one more VXLAN device like its flannel.0 (in cni0), named `name`, with VNI `id`. */
+function withVxlan(name: string, id: number): HostSnapshot {
+  const snap = seedSnapshot('seed000-master', 'master');
+  const f0 = snap.links.find((l) => l.name === 'flannel.0')!;
+  snap.links.push({ ...f0, ifindex: 99, name, mac: '02:0f:00:00:00:07', vxlan: { ...f0.vxlan!, id } });
+  return snap;
+}
+
+test('a flannel VTEP of an earlier VNI left beside the lease\'s one: stale, with the entries it still holds', (t) => {
+  const snap = withVxlan('flannel.7', 7);
+  snap.fdb.push(...parseFdb('[{"mac":"fa:41:fe:3f:5c:4d","ifname":"flannel.7","dst":"10.169.72.128","flags":["self"],"state":"permanent"}]'));
+  const r = seed000(snap);
+  t.is(r.status, 'failed');
+  t.is(r.actual, 'stale flannel.7 (VNI 7, in cni0) beside flannel.0, with 1 FDB entries and 0 neighbours flanneld no longer keeps');
+});
+
+test('a VXLAN device not named after its VNI is not flannel\'s: not judged', (t) => {
+  t.is(seed000(withVxlan('vxlan100', 100)).status, 'passed');
 });

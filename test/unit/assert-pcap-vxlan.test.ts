@@ -1,8 +1,10 @@
 // assertPcapVxlanHeaders on captures written byte by byte and read the way a run reads them:
 // the failover scenario's VNI 0 on port 8472 passes; another VNI, another port, or no VXLAN at
-// all fails and says where.
+// all fails and says where; after a VNI changed at runtime, the new one only toward a VTEP that held it.
 import test from 'ava';
-import { assertPcapVxlanHeaders } from '../../harness/assert/pcap.js';
+import { assertPcapVxlanHeaders, heldVnis, type HeldVni } from '../../harness/assert/pcap.js';
+import type { UnitState } from '../../harness/devices/bigip/types.js';
+import { seedSnapshot } from '../helpers/seeds.js';
 import { vxlanDecodePorts } from '../../harness/probes/pcap-evidence.js';
 import { arpRequest, captureEvidence, innerUdp, scenarioTopology, vxlanFrame } from '../helpers/pcap.js';
 
@@ -71,4 +73,32 @@ test('VXLAN on a port the scenario does not use fails the check when read as a r
   );
   t.teardown(cleanup);
   t.is(assertPcapVxlanHeaders(topo, pcaps).status, 'failed');
+});
+
+// vni-change and its twin: after flannel's VNI (and the units' key) changed at runtime, a packet
+// with the new VNI is right when its receiving VTEP was seen to hold that VNI (the devices' own
+// state at the observations), and wrong toward one that never did, which drops it.
+const held = (vni: number, ...hosts: [string, string][]): HeldVni[] => hosts.map(([host, address]) => ({ host, address, vni }));
+
+test('VNI 1 after a change: passed toward VTEPs that held VNI 1, named toward a unit that only held key 0', async (t) => {
+  const { pcaps, cleanup } = await captureEvidence(
+    [{ node: 'master', frames: [{ atMs: T0, frame: vxlanFrame(MASTER, WORKER, 0, podToPod()) }, { atMs: T0 + 1, frame: vxlanFrame(MASTER, WORKER, 1, podToPod()) }, { atMs: T0 + 2, frame: vxlanFrame(MASTER, BIGIP1, 1, podToPod()) }] }],
+    [8472],
+  );
+  t.teardown(cleanup);
+  const nodesOnly = [...held(0, ['master', MASTER], ['worker', WORKER], ['bigip1', BIGIP1]), ...held(1, ['master', MASTER], ['worker', WORKER])];
+  const r = assertPcapVxlanHeaders(topo, pcaps, nodesOnly);
+  t.is(r.status, 'failed');
+  t.is(r.expected, 'VNI 0 on port 8472, or VNI 1 toward a VTEP that held it');
+  t.is(r.actual, `master: VNI 1 toward bigip1 ${BIGIP1} (it held VNI 0) from ${MASTER}`);
+  // The units' key changed too (the fixed twin): every packet has a receiver that held its VNI.
+  t.is(assertPcapVxlanHeaders(topo, pcaps, [...nodesOnly, ...held(1, ['bigip1', BIGIP1])]).status, 'passed');
+});
+
+test('VTEPs held, from the observations: every VXLAN device of a node by its local address, each unit\'s tunnel key by its local-address', (t) => {
+  const snap = seedSnapshot('seed000-master', 'master');
+  const f0 = snap.links.find((l) => l.name === 'flannel.0')!;
+  snap.links.push({ ...f0, ifindex: 99, name: 'flannel.1', vxlan: { ...f0.vxlan!, id: 1 } });
+  const unit: UnitState = { unit: 'bigip1', failoverStatus: 'ACTIVE', tunnels: [{ name: 'flannel_vxlan', mac: '02:0f:0a:a9:48:24', key: 1, localAddress: BIGIP1 }], vlans: [], fdb: [], arp: [], selfIps: [] };
+  t.deepEqual(heldVnis(topo, [snap, snap], [unit]), [...held(0, ['master', MASTER]), ...held(1, ['master', MASTER]), ...held(1, ['bigip1', BIGIP1])]);
 });

@@ -17,6 +17,7 @@ const cases: { [K in LinuxIntentKind]: [Extract<LinuxIntent, { kind: K }>, Rende
   'link-up': [[{ kind: 'link-up', dev: 'eth0' }, 'ip', 'link set dev eth0 up']],
   'link-down': [[{ kind: 'link-down', dev: 'vxlan-tunnel' }, 'ip', 'link set dev vxlan-tunnel down']],
   'ipv6-addrgen-off': [[{ kind: 'ipv6-addrgen-off', dev: 'cni0' }, 'ip', 'link set dev cni0 addrgenmode none']],
+  'link-removed': [[{ kind: 'link-removed', dev: 'flannel_vxlan' }, 'ip', 'link del dev flannel_vxlan']],
   'bridge-device': [[{ kind: 'bridge-device', name: 'cni0', mac: '0a:58:0a:f4:00:01', mtu: 1450, multicastSnooping: false }, 'ip', 'link add name cni0 address 0a:58:0a:f4:00:01 mtu 1450 type bridge mcast_snooping 0']],
   'vxlan-device': [
     [{ kind: 'vxlan-device', ...vxlan, dev: 'eth0' }, 'ip', 'link add name flannel.1 address 02:0f:ac:10:01:64 mtu 1450 type vxlan id 1 dstport 8472 local 172.16.1.100 dev eth0 nolearning'],

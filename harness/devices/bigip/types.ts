@@ -100,6 +100,18 @@ export interface BigipPair {
   failover(from: string): Promise<FailoverTiming>;
   /** One ICMP echo from the unit to each target (testbed addresses only), as the unit's own ping. */
   reach(unit: string, targets: readonly string[]): Promise<PingResult[]>;
+  /**
+   * `modify net tunnels tunnel <t> key <key>` on both units: what an operator does when flannel's
+   * VNI changes. Everything else of the tunnel stays (MAC, local-address, port, MTU, self IP, FDB
+   * records, traffic group). Optional: a device that cannot change it at runtime has none.
+   */
+  setTunnelKey?(key: number): Promise<void>;
+  /**
+   * CIS catching up with a node that left the cluster, on both units: the node's FDB records (and
+   * so the flooding to its VTEP), the static ARP of its pods, and its pods as pool members; a
+   * later failover takes the pools without them. Optional, like setTunnelKey.
+   */
+  forgetNode?(node: string): Promise<void>;
   /** Removes what configure created on units the run did not create (nothing for the stand-in). */
   teardown(): Promise<Error[]>;
 }

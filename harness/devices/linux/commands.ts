@@ -19,6 +19,7 @@ export interface VxlanDevice {
 export const ip = {
   linkUp: (dev: string): IpLine => ['link', 'set', 'dev', dev, 'up'],
   linkDown: (dev: string): IpLine => ['link', 'set', 'dev', dev, 'down'],
+  linkDel: (dev: string): IpLine => ['link', 'del', 'dev', dev],
   linkMtu: (dev: string, mtu: number): IpLine => ['link', 'set', 'dev', dev, 'mtu', String(mtu)],
   linkMaster: (dev: string, master: string): IpLine => ['link', 'set', 'dev', dev, 'master', master],
   linkNoMaster: (dev: string): IpLine => ['link', 'set', 'dev', dev, 'nomaster'],

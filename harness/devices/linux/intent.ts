@@ -26,6 +26,12 @@ export interface Ipv6AddrgenOff {
   dev: string;
 }
 
+/** The link is gone, and with it its addresses, routes, neighbours and FDB entries (`ip link del`). */
+export interface LinkRemoved {
+  kind: 'link-removed';
+  dev: string;
+}
+
 /** A Linux bridge with this MAC and MTU; multicast snooping off, so it floods multicast like a plain switch. */
 export interface BridgeDevice {
   kind: 'bridge-device';
@@ -158,6 +164,7 @@ export type LinuxIntent =
   | LinkUp
   | LinkDown
   | Ipv6AddrgenOff
+  | LinkRemoved
   | BridgeDevice
   | VxlanDeviceIntent
   | DummyDevice

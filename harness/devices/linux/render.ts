@@ -22,6 +22,8 @@ export function renderOne(i: LinuxIntent): RenderedIntent {
       return { tool: 'ip', line: ip.linkDown(i.dev) };
     case 'ipv6-addrgen-off':
       return { tool: 'ip', line: ip.addrGenNone(i.dev) };
+    case 'link-removed':
+      return { tool: 'ip', line: ip.linkDel(i.dev) };
     case 'bridge-device':
       return { tool: 'ip', line: ip.addBridge(i.name, i.mac, i.mtu) };
     case 'vxlan-device':

@@ -4,7 +4,7 @@
 import type { NodeHandle } from '../../providers/types.js';
 import type { Topology } from '../../spec/topology.js';
 import type { LinuxIntent } from '../../devices/linux/intent.js';
-import { renderIntent } from '../../devices/linux/render.js';
+import { applyIntent } from '../../devices/linux/apply.js';
 import { CNI_BRIDGE } from '../../plan/plan.js';
 
 export async function vtepMac(host: NodeHandle, device: string): Promise<string | undefined> {
@@ -16,7 +16,5 @@ export async function vtepMac(host: NodeHandle, device: string): Promise<string 
 export async function reattachVtep(host: NodeHandle, topology: Topology, device = topology.flannel.device): Promise<void> {
   const f = topology.flannel;
   const intent: LinuxIntent[] = [...(f.ipv6 ? [] : [{ kind: 'ipv6-addrgen-off', dev: device } as const]), ...(f.bridged ? [{ kind: 'master', dev: device, master: CNI_BRIDGE } as const] : [])];
-  for (const action of renderIntent(host.id, intent)) {
-    if (action.type === 'ip') await host.exec(['ip', '-batch', '-'], { stdin: action.lines.map((l) => l.join(' ')).join('\n') + '\n' });
-  }
+  await applyIntent(host, intent);
 }

@@ -8,10 +8,11 @@ import { activeUnit } from '../observe.js';
 import { computeOutage } from '../../probes/outage.js';
 import { assertFailover, assertNodeLearnedUnit, assertUnitLearnedPods } from '../../assert/bigip.js';
 import { assertReachability } from '../../assert/reachability.js';
+import { expectedProbes, leftNodes } from '../../assert/departed.js';
 import { readCaptures, vxlanDecodePorts } from '../../probes/pcap-evidence.js';
-import { assertPcapSizes, assertPcapVxlanHeaders, assertUnitArpFlooded, assertVipTrafficFromUnit } from '../../assert/pcap.js';
+import { assertPcapSizes, assertPcapVxlanHeaders, heldVnis, assertUnitArpFlooded, assertVipTrafficFromUnit } from '../../assert/pcap.js';
 import { stopCapturesOf } from './captures.js';
-import { round, type StepContext } from './context.js';
+import { listFlannelNodes, round, type StepContext } from './context.js';
 
 export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
   const { plan, spec, state } = c;
@@ -22,11 +23,15 @@ export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
   // With snapshots taken, reachability is judged on their matrices (before and after failover).
   const haveObs = state.observations.length > 0;
   const simple = ids.filter((id) => ['mtu', 'pmtu', 'flannel-control-plane'].includes(id) || (id === 'reachability' && !haveObs));
-  out.push(...(await runChecks(simple, { plan, provider: c.ctx.provider, store: c.store, agent: c.agent, runDir: c.ctx.runDir, runId: c.ctx.runId, units: c.units })));
+  const firstRegistry = state.observations[0]?.registry;
+  out.push(...(await runChecks(simple, { plan, provider: c.ctx.provider, store: c.store, agent: c.agent, runDir: c.ctx.runDir, runId: c.ctx.runId, units: c.units, firstRegistry })));
   if (ids.includes('reachability') && haveObs) {
     for (const obs of state.observations) {
+      // Judged against the nodes flannel's registry listed then: a node that left since the first observation answers nothing.
+      const left = leftNodes(topo.nodes, firstRegistry, obs.registry);
       for (const [name, matrix] of Object.entries(obs.matrices)) {
-        out.push(assertReachability(`reachability[${name}@${obs.label}]`, `${name} reachability (${obs.label})`, matrix, obs.evidence));
+        const { expected, ...departed } = expectedProbes(topo.nodes, left, matrix, obs.units);
+        out.push(assertReachability(`reachability[${name}@${obs.label}]`, `${name} reachability (${obs.label})`, expected, obs.evidence, departed));
       }
     }
   }
@@ -70,10 +75,11 @@ async function pcapAssertions(c: StepContext): Promise<AssertionResult[]> {
     p.artifact.summary = p.evidencePath;
     p.artifact.flows = p.summary.flows.map((f) => ({ src: f.src, dst: f.dst, packets: f.packets, bytes: f.bytes, vnis: f.vnis }));
   }
-  const out = [assertPcapVxlanHeaders(topo, pcaps), assertPcapSizes(topo, pcaps)];
+  const held = heldVnis(topo, state.observations.flatMap((o) => o.snapshots), state.observations.flatMap((o) => o.units));
+  const out = [assertPcapVxlanHeaders(topo, pcaps, held), assertPcapSizes(topo, pcaps)];
   if (b) {
     // Who must see a unit's flooded ARP: the flannel registry's nodes (not its units), by underlay address.
-    const leases = await c.agent.listNodes({ runDir: c.ctx.runDir, runId: c.ctx.runId, node: (h) => c.ctx.provider.node(h) });
+    const leases = await listFlannelNodes(c);
     const flannelNodes = topo.nodes.filter((n) => leases.some((l) => l.publicIp === n.underlayIp)).map((n) => ({ node: n.name, publicIp: n.underlayIp }));
     const states = await unitStates(c);
     const flooded = (unit: string) => assertUnitArpFlooded(unit, identityOf(states.filter((s) => s.unit === unit), b.tunnel.name), flannelNodes, pcaps);

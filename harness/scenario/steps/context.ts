@@ -10,7 +10,7 @@ import type { ProbeRecord } from '../../probes/vip-probe.js';
 import type { RunningCapture } from '../../probes/capture.js';
 import type { PcapArtifact } from '../../report/types.js';
 import type { BigipDevice, BigipPair, FailoverTiming } from '../../devices/bigip/types.js';
-import type { FlannelAgent } from '../../overlay/flannel/types.js';
+import type { FlannelAgent, FlannelLease } from '../../overlay/flannel/types.js';
 import type { Observation } from '../observe.js';
 
 export interface StepState {
@@ -43,3 +43,6 @@ export interface StepContext {
 }
 
 export const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** The flannel nodes the run's agent lists now, read from its registry. */
+export const listFlannelNodes = (c: Pick<StepContext, 'agent' | 'ctx'>): Promise<FlannelLease[]> => c.agent.listNodes({ runDir: c.ctx.runDir, runId: c.ctx.runId, node: (h) => c.ctx.provider.node(h) });

@@ -38,7 +38,7 @@ const up = (dev: string): LinuxIntent => ({ kind: 'link-up', dev });
 export function unitBootIntent(topology: Topology, unit: UnitTopology): LinuxIntent[] {
   const b = topology.bigip!;
   const peers = [...topology.nodes.map((n) => ({ ip: n.underlayIp, mac: n.underlayMac })), ...b.units.filter((u) => u !== unit).map((u) => ({ ip: u.underlayIp, mac: u.underlayMac }))];
-  const intent: LinuxIntent[] = [
+  return [
     up('lo'),
     { kind: 'ipv6-addrgen-off', dev: UNIT_UNDERLAY_IF },
     { kind: 'ipv6-addrgen-off', dev: UNIT_EXTERNAL_IF },
@@ -47,6 +47,20 @@ export function unitBootIntent(topology: Topology, unit: UnitTopology): LinuxInt
     { kind: 'address', cidr: `${unit.underlayIp}/${topology.underlay.prefixLength}`, dev: UNIT_UNDERLAY_IF },
     { kind: 'address', cidr: `${unit.externalIp}/${b.external.prefixLength}`, dev: UNIT_EXTERNAL_IF },
     ...peers.map((p): LinuxIntent => ({ kind: 'neighbour', ip: p.ip, mac: p.mac, dev: UNIT_UNDERLAY_IF })),
+    ...unitTunnelIntent(topology, unit),
+    ...tunnelUpUnlessInTrafficGroup(b),
+    ...unitStaticArpIntent(topology),
+  ];
+}
+
+/**
+ * The tunnel device as the unit makes it: VXLAN with the key, the port, the local-address, the MTU
+ * and its MAC, and its self IP. The boot's, and what a unit makes again when its key changes (the
+ * kernel cannot change a VNI in place).
+ */
+export function unitTunnelIntent(topology: Topology, unit: UnitTopology): LinuxIntent[] {
+  const b = topology.bigip!;
+  return [
     {
       kind: 'vxlan-device',
       name: b.tunnel.name,
@@ -62,18 +76,22 @@ export function unitBootIntent(topology: Topology, unit: UnitTopology): LinuxInt
     },
     { kind: 'ipv6-addrgen-off', dev: b.tunnel.name },
     { kind: 'address', cidr: unit.tunnelSelfIp, dev: b.tunnel.name },
-    ...(tunnelFollowsTrafficGroup(b) ? [] : [up(b.tunnel.name)]),
   ];
-  if (b.cisStaticArp) {
-    // CIS's static ARP: pod IP -> the node's VTEP MAC (not the pod's own MAC), as the field report describes.
-    for (const vs of b.virtualServers) {
-      for (const m of vs.pool) {
-        const node = topology.nodes.find((n) => n.name === m.node);
-        if (node) intent.push({ kind: 'neighbour', ip: m.ip, mac: node.vtepMac, dev: b.tunnel.name });
-      }
-    }
-  }
-  return intent;
+}
+
+/** A traffic-group-local-only tunnel is up on every unit; a traffic-group-1 tunnel comes up with the group (trafficGroupHeldIntent). */
+export const tunnelUpUnlessInTrafficGroup = (b: BigipTopology): LinuxIntent[] => (tunnelFollowsTrafficGroup(b) ? [] : [up(b.tunnel.name)]);
+
+/** CIS's static ARP, when it writes it: pod IP -> the node's VTEP MAC (not the pod's own MAC), as the field report describes. */
+export function unitStaticArpIntent(topology: Topology): LinuxIntent[] {
+  const b = topology.bigip!;
+  if (!b.cisStaticArp) return [];
+  return b.virtualServers.flatMap((vs) =>
+    vs.pool.flatMap((m): LinuxIntent[] => {
+      const node = topology.nodes.find((n) => n.name === m.node);
+      return node ? [{ kind: 'neighbour', ip: m.ip, mac: node.vtepMac, dev: b.tunnel.name }] : [];
+    }),
+  );
 }
 
 /** The FDB records the unit holds: CIS writes one per node VTEP (`Dynamic no`) when staticFdb is set. */
@@ -109,7 +127,8 @@ export function unitBaseRuleset(b: BigipTopology): string {
 /** traffic-group-1 on the active unit: the virtual servers (DNAT to the pool) and SNAT automap. */
 export function trafficGroupRuleset(b: BigipTopology, unit: UnitTopology): string {
   const out = [`table ip ${TG_TABLE} {`, `  chain prerouting {`, `    type nat hook prerouting priority dstnat; policy accept;`];
-  for (const vs of b.virtualServers) {
+  // A pool with no member left (CIS removed them all) has nothing to translate to.
+  for (const vs of b.virtualServers.filter((v) => v.pool.length > 0)) {
     const map = vs.pool.map((m, i) => `${i} : ${m.ip}`).join(', ');
     const target = vs.pool.length === 1 ? vs.pool[0]!.ip : `numgen inc mod ${vs.pool.length} map { ${map} }`;
     out.push(`    ip daddr ${vs.destination} tcp dport ${vs.tcpPort} dnat to ${target}`);
@@ -121,6 +140,22 @@ export function trafficGroupRuleset(b: BigipTopology, unit: UnitTopology): strin
   out.push(`    oifname "${b.tunnel.name}" ct status dnat snat to ${floating ? floating.address.split('/')[0] : unit.tunnelIp}`);
   out.push(`  }`, `}`);
   return out.join('\n') + '\n';
+}
+
+/** `ruleset` (which declares `table`) replacing the table in one transaction: declared, deleted, declared again, never absent. */
+export const replacingTable = (table: string, ruleset: string): string => `table ip ${table} {}\ndelete table ip ${table}\n${ruleset}`;
+
+/**
+ * What the unit holding traffic-group-1 has beyond its ruleset: the group's addresses (those on
+ * `onDev` only, when given) and a tunnel that follows the group, up.
+ */
+export function trafficGroupHeldIntent(b: BigipTopology, onDev?: string): LinuxIntent[] {
+  return [
+    ...trafficGroupAddresses(b)
+      .filter((a) => onDev === undefined || a.dev === onDev)
+      .map((a): LinuxIntent => ({ kind: 'address', cidr: a.cidr, dev: a.dev })),
+    ...(tunnelFollowsTrafficGroup(b) ? [up(b.tunnel.name)] : []),
+  ];
 }
 
 export interface TrafficGroupAddress {

@@ -4,9 +4,8 @@
 // live on, at once.
 import type { BigipTopology, UnitTopology } from '../../../spec/topology.js';
 import type { BigipTransport, FailoverTiming } from '../types.js';
+import { batchText as batch } from '../../linux/apply.js';
 import { TG_TABLE, trafficGroupAddresses, trafficGroupRuleset, tunnelFollowsTrafficGroup } from './config.js';
-
-const batch = (lines: string[][]) => lines.map((l) => l.join(' ')).join('\n') + '\n';
 
 async function releaseTrafficGroup(t: BigipTransport, b: BigipTopology, unit: UnitTopology): Promise<void> {
   const node = t.node(unit.name);

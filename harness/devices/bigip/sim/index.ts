@@ -13,7 +13,8 @@
 // automap (nftables DNAT to the pool, round robin, SNAT to the floating tunnel self IP when there
 // is one, else the unit's own); HA: only the active unit holds traffic-group-1 and forwards for
 // it, its failover status is whether it does, and failover moves the group and announces its
-// addresses with gratuitous ARP.
+// addresses with gratuitous ARP. At runtime: the tunnel's key changed (the device made again with
+// everything else it had, tunnel-key.ts) and CIS forgetting a node that left (forget-node.ts).
 //
 // Not reproduced, and refused when a scenario asks for it (exit 2): iptunnel.configsync enabled
 // (nothing syncs between the stand-in's units) and a tunnel in traffic group `none` (the field
@@ -26,6 +27,8 @@ import type { BigipDevice, BigipPair, BigipTransport, UnitAttachment, Unsupporte
 import { simPlanSteps } from './plan.js';
 import { readSimFailoverStatus, readSimUnit } from './observe.js';
 import { simFailover } from './failover.js';
+import { simSetTunnelKey, withTunnelKey } from './tunnel-key.js';
+import { simForgetNode, withoutNode } from './forget-node.js';
 import { renderUnitTmsh } from '../tmsh-shape/render.js';
 import { UNIT_EXTERNAL_IF, UNIT_UNDERLAY_IF } from './config.js';
 import { pingMany } from '../../../probes/ping.js';
@@ -49,16 +52,28 @@ export const simDevice: BigipDevice = {
     ]),
   captureInterface: () => UNIT_UNDERLAY_IF,
   open(topology: Topology, transport: BigipTransport): BigipPair {
-    const b = topology.bigip!;
+    // The units' configuration as the run has changed it since the boot (a new tunnel key, a
+    // node CIS forgot): what the next change starts from and what a failover takes.
+    let config = topology;
+    const b = () => config.bigip!;
     return {
       device: 'sim',
       async observe(unit) {
-        const state = await readSimUnit(transport.node(unit), b);
+        const state = await readSimUnit(transport.node(unit), b());
         return { state, tmsh: renderUnitTmsh(state) };
       },
       failoverStatus: (unit) => readSimFailoverStatus(transport.node(unit)),
-      failover: (from) => simFailover(transport, b, from),
+      failover: (from) => simFailover(transport, b(), from),
       reach: (unit, targets) => pingMany(transport.node(unit), targets),
+      async setTunnelKey(key) {
+        config = withTunnelKey(config, key);
+        await simSetTunnelKey(transport, config);
+      },
+      async forgetNode(node) {
+        const before = config;
+        config = withoutNode(config, node);
+        await simForgetNode(transport, before, config);
+      },
       // Everything the stand-in configured lives in hosts the provider created and removes.
       teardown: async () => [],
     };

@@ -3,8 +3,7 @@
 // the unit the scenario makes active at boot. Pure: `overlab plan` prints these.
 import type { BigipTopology, Topology } from '../../../spec/topology.js';
 import type { PlanStep } from '../../../plan/types.js';
-import type { LinuxIntent } from '../../linux/intent.js';
-import { trafficGroupAddresses, trafficGroupRuleset, tunnelFollowsTrafficGroup, unitBaseRuleset, unitBootIntent, unitFdbIntent, unitFdbRecords } from './config.js';
+import { trafficGroupHeldIntent, trafficGroupRuleset, tunnelFollowsTrafficGroup, unitBaseRuleset, unitBootIntent, unitFdbIntent, unitFdbRecords } from './config.js';
 
 export function simPlanSteps(topology: Topology): PlanStep[] {
   const b = topology.bigip;
@@ -42,14 +41,7 @@ export function simPlanSteps(topology: Topology): PlanStep[] {
       phase: 'configure',
       title: `${active.name}: traffic-group-1 addresses${tunnelFollowsTrafficGroup(b) ? ` and tunnel ${b.tunnel.name}` : ''}`,
       dependsOn: [`unit:${active.name}`],
-      action: {
-        type: 'host-config',
-        host: active.name,
-        intent: [
-          ...trafficGroupAddresses(b).map((a): LinuxIntent => ({ kind: 'address', cidr: a.cidr, dev: a.dev })),
-          ...(tunnelFollowsTrafficGroup(b) ? [{ kind: 'link-up', dev: b.tunnel.name } as const] : []),
-        ],
-      },
+      action: { type: 'host-config', host: active.name, intent: trafficGroupHeldIntent(b) },
     });
   }
   return steps;

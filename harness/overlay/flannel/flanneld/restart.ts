@@ -11,6 +11,7 @@ import type { RestartContext, RestartResult } from '../types.js';
 import { ETCD_HOST, etcdHost, flanneldPath } from './index.js';
 import { etcdctlArgv, etcdPrefix, flanneldArgv, networkConfig } from './config.js';
 import { subnetKey } from '../lease.js';
+import { flannelDevice } from '../../../spec/topology.js';
 
 export async function restartFlanneld(c: RestartContext): Promise<RestartResult> {
   const t0 = performance.now();
@@ -31,7 +32,7 @@ export async function restartFlanneld(c: RestartContext): Promise<RestartResult>
     return { ok: r.exitCode === 0 && r.stdout.includes(expect), seen: r.stdout.trim() || r.stderr.trim() };
   }, { timeoutMs: 10_000, intervalMs: 20, signal: c.signal });
   // The field report's step, again: a recreated flannel.<VNI> is in no bridge.
-  const device = c.vni === undefined ? f.device : `flannel.${c.vni}`;
+  const device = c.vni === undefined ? f.device : flannelDevice(c.vni);
   await reattachVtep(host, c.topology, device);
   const after = await vtepMac(host, device);
   return { node: node.name, vtepMacBefore: before, vtepMacAfter: after, durationMs: performance.now() - t0 };
