@@ -71,7 +71,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   const state: StepState = { observations: [], probeRecords: [] };
   const agent = flannelAgent(plan.topology.flannel.agent);
   const device = plan.topology.bigip ? bigipDevice(plan.topology.bigip.device) : undefined;
-  const units = device?.open(plan.topology, bigipTransport(ctx.provider));
+  const units = device?.open(plan.topology, bigipTransport(ctx.provider, ctx.runId));
   let error: Error | undefined;
   let tornDown = false;
   const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
@@ -164,8 +164,9 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
 }
 
 /** How a BIG-IP device reaches the units the provider made (the stand-in's hosts). */
-function bigipTransport(provider: Transport & Pick<LinuxConfigurator, 'nft'>): BigipTransport {
+function bigipTransport(provider: Transport & Pick<LinuxConfigurator, 'nft'>, runId: string): BigipTransport {
   return {
+    runId,
     node: (unit) => provider.node(unit),
     nft: (unit, ruleset) => provider.nft(unit, ruleset),
     spawnDetached: (unit, argv) => void provider.spawn(unit, argv),

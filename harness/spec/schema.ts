@@ -116,7 +116,7 @@ export const VirtualServerSchema = Type.Object(
 export const BigipSchema = Type.Object(
   {
     device: Type.Optional(
-      Type.String({ pattern: '^[a-z][a-z0-9-]*$', default: 'sim', description: 'what realises the units: sim (the Linux stand-in); see `overlab doctor`' }),
+      Type.String({ pattern: '^[a-z][a-z0-9-]*$', default: 'sim', description: 'what realises the units: sim (the Linux stand-in) or tmsh (units driven with tmsh: a BIG-IP VE over SSH, or the stand-in\'s tmsh face); see `overlab doctor`' }),
     ),
     external: Type.Object({ cidr: Cidr }, { additionalProperties: false, description: 'the external VLAN where clients and virtual addresses live' }),
     units: Type.Array(UnitSchema, { minItems: 1, maxItems: 2 }),

@@ -39,6 +39,11 @@ export interface UnitTopology {
   tunnelIp: string;
   tunnelMac: string;
   flannelNode?: { podCidr: string };
+  /**
+   * Where a real unit is reached over SSH (its management address, from the BIG-IP inventory of
+   * issue 13, not the scenario); absent for a stand-in unit, whose host the testbed makes.
+   */
+  ssh?: string;
   pointer: string;
 }
 

@@ -1,11 +1,12 @@
-// The BIG-IP device registry: adding a device (a real VE over tmsh, say) is one folder and one
-// line here.
+// The BIG-IP device registry: adding a device is one folder and one line here.
 import { SpecError } from '../../core/errors.js';
 import type { BigipDevice } from './types.js';
 import { simDevice } from './sim/index.js';
+import { tmshDevice } from './tmsh/index.js';
 
 const DEVICES: Record<string, BigipDevice> = {
   sim: simDevice,
+  tmsh: tmshDevice,
 };
 
 export const bigipDeviceKinds = (): string[] => Object.keys(DEVICES);

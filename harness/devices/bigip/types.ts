@@ -118,6 +118,8 @@ export interface BigipPair {
 
 /** How the pair reaches its units: a command runner per unit (the provider's transport). */
 export interface BigipTransport {
+  /** The run's id: a device that creates objects on units the run did not create names them with it. */
+  readonly runId: string;
   node(unit: string): NodeHandle;
   /** Applies an nftables ruleset on a unit (the stand-in only). */
   nft(unit: string, ruleset: string): Promise<void>;
