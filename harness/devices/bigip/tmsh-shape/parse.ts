@@ -4,9 +4,10 @@
 // addresses, MACs without zero padding (`0:50:56:86:68:a3`, old versions) and in upper case.
 // Anything else (another table, a heading that is not this table's, a row with missing or extra
 // fields, a value that is not what the column holds) throws a TmshParseError naming the command,
-// what was expected and the offending line.
+// what was expected and the offending line. The `list` outputs (configuration syntax) are list.ts's.
 import { isIP } from 'node:net';
-import type { FailoverStatus, UnitArpEntry, UnitFdbRecord, UnitState, UnitTunnel } from '../types.js';
+import type { FailoverStatus, UnitArpEntry, UnitFdbRecord, UnitSelfIp, UnitState, UnitTunnel, UnitVlan } from '../types.js';
+import { LIST_COMMANDS, parseListNetSelf, parseListNetTunnel, parseListNetVlan } from './list.js';
 import { firstContent, isPrompt, isRule, linesOf, normaliseMac, stripCommon, stripRouteDomain, TmshParseError } from './text.js';
 
 export { TmshParseError } from './text.js';
@@ -83,8 +84,12 @@ export function parseTunnelProperties(text: string): UnitTunnel {
   throw new TmshParseError(`${command}: expected a "MAC Address" line after "Net::Tunnel: ${name}" (line ${title + 1}); \`show net tunnels tunnel\` prints it only with all-properties`);
 }
 
-/** What renderUnitTmsh writes (or a VE's outputs joined the same way), read back section by section. */
-export function parseUnitTmsh(text: string): Pick<UnitState, 'failoverStatus' | 'tunnels' | 'fdb' | 'arp'> {
+/**
+ * What renderUnitTmsh writes (or a VE's outputs joined the same way), read back section by section.
+ * A `list net tunnels tunnel <t>` section adds its key, local-address and MTU to the tunnel its
+ * `show ... all-properties` section names (whose MAC makes it a tunnel of the state).
+ */
+export function parseUnitTmsh(text: string): Pick<UnitState, 'failoverStatus' | 'tunnels' | 'fdb' | 'arp' | 'selfIps' | 'vlans'> {
   const sections: { command: string; body: string[] }[] = [];
   for (const line of linesOf(text)) {
     const m = /^# (\S.*)$/.exec(line);
@@ -93,16 +98,21 @@ export function parseUnitTmsh(text: string): Pick<UnitState, 'failoverStatus' | 
     else if (line.trim() !== '') throw new TmshParseError(`unit tmsh text: expected a "# <command>" line first, found "${line.trim().slice(0, 100)}"`);
   }
   let failoverStatus: FailoverStatus | undefined;
-  const out = { tunnels: [] as UnitTunnel[], fdb: [] as UnitFdbRecord[], arp: [] as UnitArpEntry[] };
+  const out = { tunnels: [] as UnitTunnel[], fdb: [] as UnitFdbRecord[], arp: [] as UnitArpEntry[], selfIps: [] as UnitSelfIp[], vlans: [] as UnitVlan[] };
+  const listed: Omit<UnitTunnel, 'mac' | 'up'>[] = [];
   for (const { command, body } of sections) {
     const text = body.join('\n');
     if (command === 'show cm failover-status') failoverStatus = parseFailoverStatus(text);
     else if (/^show net tunnels tunnel \S+ all-properties$/.test(command)) out.tunnels.push(parseTunnelProperties(text));
     else if (/^show net fdb( tunnel \S+)?$/.test(command)) out.fdb.push(...parseShowNetFdb(text));
     else if (/^show net arp( all)?$/.test(command)) out.arp.push(...parseShowNetArp(text));
-    else throw new TmshParseError(`unit tmsh text: no parser for "# ${command}" (expected show cm failover-status, show net tunnels tunnel <t> all-properties, show net fdb [tunnel <t>], show net arp)`);
+    else if (command === LIST_COMMANDS.self) out.selfIps.push(...parseListNetSelf(text));
+    else if (command === LIST_COMMANDS.vlan) out.vlans.push(...parseListNetVlan(text));
+    else if (/^list net tunnels tunnel \S+$/.test(command)) listed.push(...parseListNetTunnel(text));
+    else throw new TmshParseError(`unit tmsh text: no parser for "# ${command}" (expected show cm failover-status, show net tunnels tunnel <t> all-properties, show net fdb [tunnel <t>], show net arp, list net self, list net vlan, list net tunnels tunnel <t>)`);
   }
   if (failoverStatus === undefined) throw new TmshParseError('unit tmsh text: expected a "# show cm failover-status" section, found none');
+  out.tunnels = out.tunnels.map((t) => ({ ...t, ...listed.find((l) => l.name === t.name), mac: t.mac }));
   return { failoverStatus, ...out };
 }
 
