@@ -36,6 +36,11 @@ function onPath(tool: string): boolean {
   });
 }
 
+/** The tools of `tools` that are not on PATH, each with its fix, for prereqTest. */
+export function toolsMissing(tools: readonly string[]): string[] {
+  return tools.filter((tool) => !onPath(tool)).map((tool) => `${tool} (sudo bash scripts/setup.sh)`);
+}
+
 /** Why the integration tests cannot run here, or undefined when they can. */
 export function missingPrerequisites(): string | undefined {
   const missing: string[] = [];
@@ -286,6 +291,6 @@ export function flannelMissing(): string[] {
   const built = process.env.OVERLAB_FLANNELD ? existsSync(process.env.OVERLAB_FLANNELD) : existsSync(cache) && readdirSync(cache).some((d) => existsSync(join(cache, d, 'flanneld')));
   return [
     ...(built ? [] : ['flanneld (bash scripts/build-flanneld.sh)']),
-    ...['etcd', 'etcdctl', 'iptables'].filter((tool) => !onPath(tool)).map((tool) => `${tool} (sudo bash scripts/setup.sh)`),
+    ...toolsMissing(['etcd', 'etcdctl', 'iptables']),
   ];
 }

@@ -169,3 +169,10 @@ test('failover status and tunnel properties: the wrong output, a status tmsh doe
   t.regex(t.throws(() => parseTunnelProperties(withoutAllProperties))!.message, /expected a "MAC Address" line after "Net::Tunnel: flannel_vxlan" .*only with all-properties/);
   t.regex(t.throws(() => parseUnitTmsh(showNetArp(STATE.arp)))!.message, /expected a "# <command>" line first/);
 });
+
+test('a tunnel under /Common/ keeps its partition in the title, not in its Interface Name', (t) => {
+  const text = showTunnelProperties({ name: '/Common/ol_ab12_flannel_vxlan', mac: '02:0f:0a:a9:48:24' });
+  t.regex(text, /^Net::Tunnel: \/Common\/ol_ab12_flannel_vxlan$/m);
+  t.regex(text, /^Interface Name +ol_ab12_flann~1$/m);
+  t.deepEqual(parseTunnelProperties(text), { name: 'ol_ab12_flannel_vxlan', mac: '02:0f:0a:a9:48:24' });
+});

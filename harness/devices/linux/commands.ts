@@ -25,6 +25,8 @@ export const ip = {
   linkNoMaster: (dev: string): IpLine => ['link', 'set', 'dev', dev, 'nomaster'],
   /** With IPv6 address generation off a link sends no DAD, MLD or router solicitations. */
   addrGenNone: (dev: string): IpLine => ['link', 'set', 'dev', dev, 'addrgenmode', 'none'],
+  addrGenMode: (dev: string, mode: string): IpLine => ['link', 'set', 'dev', dev, 'addrgenmode', mode],
+  linkDel: (dev: string): IpLine => ['link', 'del', 'dev', dev],
   addBridge: (name: string, mac: string, mtu: number): IpLine => [
     'link', 'add', 'name', name, 'address', mac, 'mtu', String(mtu), 'type', 'bridge', 'mcast_snooping', '0',
   ],

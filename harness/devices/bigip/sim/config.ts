@@ -3,12 +3,11 @@
 // The Linux device (devices/linux/render.ts) turns the intent into iproute2 words.
 import type { BigipTopology, Topology, UnitTopology } from '../../../spec/topology.js';
 import type { LinuxIntent } from '../../linux/intent.js';
+import { trafficGroupTable, virtualAddressFilter, type DnatRule } from './rulesets.js';
 
 export const UNIT_UNDERLAY_IF = 'eth0';
 export const UNIT_EXTERNAL_IF = 'ext0';
-/** traffic-group-1's virtual servers and SNAT: loaded on the unit that is active for it, only. */
-export const TG_TABLE = 'overlab_tg1';
-export const BASE_TABLE = 'overlab_unit';
+export { BASE_TABLE, TG_TABLE } from './rulesets.js';
 /** VXLAN over IPv4 adds 50 bytes: outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8. */
 const VXLAN_OVERHEAD = 50;
 
@@ -113,33 +112,22 @@ export function unitFdbIntent(topology: Topology): LinuxIntent[] {
 
 /** Always present: a unit never forwards traffic addressed to a virtual address it does not own. */
 export function unitBaseRuleset(b: BigipTopology): string {
-  const vips = b.virtualServers.map((v) => v.destination).join(', ');
-  return [
-    `table ip ${BASE_TABLE} {`,
-    `  chain forward {`,
-    `    type filter hook forward priority filter; policy accept;`,
-    `    ip daddr { ${vips} } drop`,
-    `  }`,
-    `}`,
-  ].join('\n') + '\n';
+  return virtualAddressFilter(b.virtualServers.map((v) => v.destination));
 }
 
 /** traffic-group-1 on the active unit: the virtual servers (DNAT to the pool) and SNAT automap. */
 export function trafficGroupRuleset(b: BigipTopology, unit: UnitTopology): string {
-  const out = [`table ip ${TG_TABLE} {`, `  chain prerouting {`, `    type nat hook prerouting priority dstnat; policy accept;`];
   // A pool with no member left (CIS removed them all) has nothing to translate to.
-  for (const vs of b.virtualServers.filter((v) => v.pool.length > 0)) {
-    const map = vs.pool.map((m, i) => `${i} : ${m.ip}`).join(', ');
-    const target = vs.pool.length === 1 ? vs.pool[0]!.ip : `numgen inc mod ${vs.pool.length} map { ${map} }`;
-    out.push(`    ip daddr ${vs.destination} tcp dport ${vs.tcpPort} dnat to ${target}`);
-    out.push(`    ip daddr ${vs.destination} udp dport ${vs.udpPort} dnat to ${target}`);
-  }
-  out.push(`  }`, `  chain postrouting {`, `    type nat hook postrouting priority srcnat; policy accept;`);
+  const dnat = b.virtualServers.filter((v) => v.pool.length > 0).flatMap((vs): DnatRule[] => {
+    const members = vs.pool.map((m) => m.ip);
+    return [
+      { destination: vs.destination, protocol: 'tcp', port: vs.tcpPort, members },
+      { destination: vs.destination, protocol: 'udp', port: vs.udpPort, members },
+    ];
+  });
   // Automap prefers a floating self IP on the egress VLAN, as BIG-IP does; else the unit's own.
   const floating = b.floatingSelfIps.find((f) => f.vlan === 'tunnel');
-  out.push(`    oifname "${b.tunnel.name}" ct status dnat snat to ${floating ? floating.address.split('/')[0] : unit.tunnelIp}`);
-  out.push(`  }`, `}`);
-  return out.join('\n') + '\n';
+  return trafficGroupTable(dnat, [{ oifname: b.tunnel.name, to: floating ? floating.address.split('/')[0]! : unit.tunnelIp }]);
 }
 
 /** `ruleset` (which declares `table`) replacing the table in one transaction: declared, deleted, declared again, never absent. */

@@ -8,7 +8,7 @@ import type { BigipTopology } from '../../../spec/topology.js';
 import { snapshotHost, type HostSnapshot } from '../../../probes/snapshot.js';
 import type { NeighbourInfo } from '../../linux/parse.js';
 import type { FailoverStatus, UnitArpEntry, UnitSelfIp, UnitState } from '../types.js';
-import { TG_TABLE, UNIT_EXTERNAL_IF, UNIT_UNDERLAY_IF, trafficGroupAddresses, vlanOf } from './config.js';
+import { TG_TABLE, UNIT_EXTERNAL_IF, UNIT_UNDERLAY_IF, trafficGroupAddresses, vlanOf, type TrafficGroupAddress } from './config.js';
 
 const ZERO_MAC = '00:00:00:00:00:00';
 
@@ -24,23 +24,48 @@ export async function readSimFailoverStatus(node: NodeHandle): Promise<FailoverS
   return tables.stdout.split('\n').some((l) => l.trim() === `table ip ${TG_TABLE}`) ? 'ACTIVE' : 'STANDBY';
 }
 
+/** How a stand-in unit's kernel devices are named in BIG-IP's terms. */
+export interface UnitNaming {
+  /** Kernel interface -> the VLAN it is (eth0 -> underlay). */
+  vlans: ReadonlyMap<string, string>;
+  /** Kernel VXLAN device -> the tunnel it is. */
+  tunnels: ReadonlyMap<string, string>;
+  /** traffic-group-1's addresses: a floating self IP is one, a virtual address is no self IP at all. */
+  trafficGroup: readonly TrafficGroupAddress[];
+}
+
+/** How sim names its devices: eth0 and ext0 are the underlay and external VLANs, the tunnel keeps its name. */
+export function simNaming(b: BigipTopology): UnitNaming {
+  return {
+    vlans: new Map([UNIT_UNDERLAY_IF, UNIT_EXTERNAL_IF].map((dev) => [dev, vlanOf(b, dev)])),
+    tunnels: new Map([[b.tunnel.name, b.tunnel.name]]),
+    trafficGroup: trafficGroupAddresses(b),
+  };
+}
+
 /** The device-neutral state of a stand-in unit, from its kernel snapshot. Pure (unit-tested). */
 export function unitStateOf(unit: string, b: BigipTopology, snap: HostSnapshot, active: boolean): UnitState {
-  const devices = new Set([b.tunnel.name, UNIT_UNDERLAY_IF, UNIT_EXTERNAL_IF]);
-  const floating = new Map(trafficGroupAddresses(b).map((a) => [`${a.dev} ${a.ip}`, a]));
+  return unitStateFrom(unit, simNaming(b), snap, active);
+}
+
+/** The same for any naming of the unit's devices (the tmsh face's names its objects were created with). Pure. */
+export function unitStateFrom(unit: string, naming: UnitNaming, snap: HostSnapshot, active: boolean): UnitState {
+  const nameOf = (dev: string) => naming.tunnels.get(dev) ?? naming.vlans.get(dev) ?? dev;
+  const known = (dev: string) => naming.tunnels.has(dev) || naming.vlans.has(dev);
+  const floating = new Map(naming.trafficGroup.map((a) => [`${a.dev} ${a.ip}`, a]));
   return {
     unit,
     failoverStatus: active ? 'ACTIVE' : 'STANDBY',
     tunnels: snap.links
-      .filter((l) => l.name === b.tunnel.name && l.vxlan)
-      .map((l) => ({ name: l.name, mac: l.mac, key: l.vxlan!.id, ...(l.vxlan!.local ? { localAddress: l.vxlan!.local } : {}), mtu: l.mtu, up: l.up })),
-    vlans: snap.links.filter((l) => l.name === UNIT_UNDERLAY_IF || l.name === UNIT_EXTERNAL_IF).map((l) => ({ name: vlanOf(b, l.name), mtu: l.mtu })),
+      .filter((l) => naming.tunnels.has(l.name) && l.vxlan)
+      .map((l) => ({ name: nameOf(l.name), mac: l.mac, key: l.vxlan!.id, ...(l.vxlan!.local ? { localAddress: l.vxlan!.local } : {}), mtu: l.mtu, up: l.up })),
+    vlans: snap.links.filter((l) => naming.vlans.has(l.name)).map((l) => ({ name: nameOf(l.name), mtu: l.mtu })),
     fdb: snap.fdb
-      .filter((f) => f.dev === b.tunnel.name && f.dst && f.mac !== ZERO_MAC)
-      .map((f) => ({ tunnel: b.tunnel.name, mac: f.mac, endpoint: f.dst!, dynamic: f.learned })),
-    arp: snap.neighbours.filter((n) => devices.has(n.dev)).map((n): UnitArpEntry => ({ address: n.dst, ...(n.lladdr ? { mac: n.lladdr } : {}), vlan: vlanOf(b, n.dev), status: arpStatus(n) })),
+      .filter((f) => naming.tunnels.has(f.dev) && f.dst && f.mac !== ZERO_MAC)
+      .map((f) => ({ tunnel: nameOf(f.dev), mac: f.mac, endpoint: f.dst!, dynamic: f.learned })),
+    arp: snap.neighbours.filter((n) => known(n.dev)).map((n): UnitArpEntry => ({ address: n.dst, ...(n.lladdr ? { mac: n.lladdr } : {}), vlan: nameOf(n.dev), status: arpStatus(n) })),
     selfIps: snap.addrs
-      .filter((a) => devices.has(a.ifname))
+      .filter((a) => known(a.ifname))
       .flatMap((a) =>
         a.addrs
           .filter((x) => x.family === 'inet')
@@ -48,7 +73,7 @@ export function unitStateOf(unit: string, b: BigipTopology, snap: HostSnapshot, 
             const tg = floating.get(`${a.ifname} ${x.local}`);
             // A virtual server's destination is a virtual address, not a self IP.
             if (tg?.virtual) return [];
-            return [{ address: `${x.local}/${x.prefixlen}`, vlan: vlanOf(b, a.ifname), trafficGroup: tg ? 'traffic-group-1' : 'traffic-group-local-only', floating: tg !== undefined }];
+            return [{ address: `${x.local}/${x.prefixlen}`, vlan: nameOf(a.ifname), trafficGroup: tg ? 'traffic-group-1' : 'traffic-group-local-only', floating: tg !== undefined }];
           }),
       ),
   };

@@ -15,7 +15,7 @@
 //   show cm failover-status      CM::Failover Status; Color, Status (ACTIVE, STANDBY, ...), Summary,
 //                                Details; then CM::Failover Connections (not rendered here).
 import type { FailoverStatus, UnitArpEntry, UnitFdbRecord, UnitState, UnitTunnel } from '../types.js';
-import { COMMON, table } from './text.js';
+import { COMMON, stripCommon, table } from './text.js';
 
 /** The commands whose output renderUnitTmsh writes, as its `# <command>` header lines. */
 export const TMSH_COMMANDS = {
@@ -83,7 +83,9 @@ const COUNTER_KEY_WIDTH = 'Incoming Unknown Proto Packets'.length;
  * as the VE lays them out (the packet counters that follow are not rendered: a snapshot has none).
  */
 export function showTunnelProperties(t: UnitTunnel): string {
-  const ifname = t.name.length > 15 ? `${t.name.slice(0, 13)}~1` : t.name;
+  // The interface is named after the tunnel, without its partition.
+  const base = stripCommon(t.name);
+  const ifname = base.length > 15 ? `${base.slice(0, 13)}~1` : base;
   return keyValues(`Net::Tunnel: ${t.name}`, [['MAC Address', t.mac], ['Interface Name', ifname]], 'right', COUNTER_KEY_WIDTH);
 }
 

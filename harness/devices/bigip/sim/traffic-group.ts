@@ -1,0 +1,43 @@
+// traffic-group-1 moving on a stand-in unit: releasing it (virtual servers, floating addresses,
+// a traffic-group-1 tunnel, and the flows it translated) and taking it, then announcing its
+// addresses with gratuitous ARP on every VLAN they live on, at once. Shared by sim's commanded
+// failover (failover.ts) and the tmsh face's `run sys failover standby` and heartbeat daemon.
+import type { NodeHandle } from '../../../providers/types.js';
+import { TG_TABLE } from './rulesets.js';
+import type { TrafficGroupAddress } from './config.js';
+
+/** What traffic-group-1 is on one unit, whichever way the unit was configured. */
+export interface TrafficGroupPlan {
+  /** Virtual addresses and floating self IPs, each on its device. */
+  addresses: readonly TrafficGroupAddress[];
+  /** Tunnel devices in traffic-group-1: up on the unit that holds the group only. */
+  tunnels: readonly string[];
+  /** The TG_TABLE ruleset this unit loads when it holds the group. */
+  ruleset: string;
+  /** The virtual servers' destinations, whose translated flows are flushed on release. */
+  virtualAddresses: readonly string[];
+}
+
+const batch = (lines: string[][]) => lines.map((l) => l.join(' ')).join('\n') + '\n';
+
+/** Drops the translation first: with the DNAT gone and conntrack flushed, nothing old keeps flowing. */
+export async function releaseTrafficGroup(node: NodeHandle, tg: TrafficGroupPlan): Promise<void> {
+  await node.exec(['nft', 'delete', 'table', 'ip', TG_TABLE], { allowFailure: true });
+  const lines = [...tg.addresses.map((a) => ['addr', 'del', a.cidr, 'dev', a.dev]), ...tg.tunnels.map((t) => ['link', 'set', 'dev', t, 'down'])];
+  await Promise.all([
+    node.exec(['ip', '-force', '-batch', '-'], { stdin: batch(lines), allowFailure: true }),
+    ...tg.virtualAddresses.map((vip) => node.exec(['conntrack', '-D', '--orig-dst', vip], { allowFailure: true })),
+  ]);
+}
+
+/** Addresses and tunnels up, and the group's ruleset loaded (by `nft`, the caller's way of loading one). */
+export async function takeTrafficGroup(node: NodeHandle, tg: TrafficGroupPlan, nft: (ruleset: string) => Promise<void>): Promise<void> {
+  const lines = [...tg.addresses.map((a) => ['addr', 'replace', a.cidr, 'dev', a.dev]), ...tg.tunnels.map((t) => ['link', 'set', 'dev', t, 'up'])];
+  await Promise.all([node.exec(['ip', '-batch', '-'], { stdin: batch(lines) }), nft(tg.ruleset)]);
+}
+
+/** Gratuitous ARP for every traffic-group address, on the VLAN it lives on, all at once. */
+export function announceTrafficGroup(tg: TrafficGroupPlan, spawnDetached: (argv: readonly string[]) => void): void {
+  // arping -c 1 returns about a second after sending: start them all, do not wait for them.
+  for (const a of tg.addresses) spawnDetached(['arping', '-q', '-U', '-c', '1', '-I', a.dev, a.ip]);
+}
