@@ -1,4 +1,4 @@
-// The commands of the tmsh subset's contract (/work/contract/tmsh-subset.md) for one unit of the
+// The commands of the tmsh subset's contract (harness/devices/bigip/tmsh/SUBSET.md) for one unit of the
 // failover scenario, as the driver sends them: the configure and teardown transactions, and the
 // unit.json the harness writes. Shared by the face's unit and integration tests.
 import type { UnitConfig } from '../../harness/devices/bigip/tmsh-face/unit.js';

@@ -26,6 +26,7 @@ function recording(active: string): { transport: BigipTransport; sent: Sent[]; o
   const loaded = new Set([active]);
   const ok = (argv: readonly string[], stdout = ''): CommandResult => ({ argv, exitCode: 0, stdout, stderr: '', durationMs: 0 });
   const transport: BigipTransport = {
+    runId: 'r1',
     node: (unit) => ({
       id: unit,
       location: unit,

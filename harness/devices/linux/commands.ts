@@ -26,7 +26,6 @@ export const ip = {
   /** With IPv6 address generation off a link sends no DAD, MLD or router solicitations. */
   addrGenNone: (dev: string): IpLine => ['link', 'set', 'dev', dev, 'addrgenmode', 'none'],
   addrGenMode: (dev: string, mode: string): IpLine => ['link', 'set', 'dev', dev, 'addrgenmode', mode],
-  linkDel: (dev: string): IpLine => ['link', 'del', 'dev', dev],
   addBridge: (name: string, mac: string, mtu: number): IpLine => [
     'link', 'add', 'name', name, 'address', mac, 'mtu', String(mtu), 'type', 'bridge', 'mcast_snooping', '0',
   ],

@@ -1,5 +1,5 @@
 // The subset as typed data: what each accepted tmsh command means (contract:
-// /work/contract/tmsh-subset.md). parse.ts makes these from words; transaction.ts applies them to
+// harness/devices/bigip/tmsh/SUBSET.md). parse.ts makes these from words; transaction.ts applies them to
 // the configuration; apply.ts to the kernel; show.ts answers the reads.
 
 export type TrafficGroup = 'traffic-group-local-only' | 'traffic-group-1';

@@ -1,7 +1,7 @@
 // tmsh: BIG-IP units driven the way an operator drives a VE, with tmsh commands run on the unit
 // through the provider's transport (`node(unit).exec(['tmsh', '-q', '-c', ...])`): over SSH to a
 // real VE, or into a stand-in unit whose `tmsh` is the project's face (harness/devices/bigip/
-// tmsh-face/), which accepts the same subset (/work/contract/tmsh-subset.md).
+// tmsh-face/), which accepts the same subset (harness/devices/bigip/tmsh/SUBSET.md).
 //
 // Configure: the scenario's BIG-IP spec as one transaction a unit (render-config.ts), every object
 // named ol_<run>_<name>; teardown: one transaction that deletes those names, and nothing else.

@@ -2,7 +2,7 @@
 // needs (VLANs, self IPs, the VXLAN profile and tunnel, FDB records, CIS's static ARP when asked,
 // the pool and the virtual servers with SNAT automap), and one that deletes exactly those objects
 // by name, in reverse order. Pure: `overlab plan` prints it, the pair's teardown sends it. The
-// words are the subset in /work/contract/tmsh-subset.md, which the stand-in's tmsh face accepts.
+// words are the subset in harness/devices/bigip/tmsh/SUBSET.md, which the stand-in's tmsh face accepts.
 import type { BigipTopology, Topology, UnitTopology } from '../../../spec/topology.js';
 import { objectName, word } from './names.js';
 
