@@ -8,8 +8,10 @@ import type { BulkAction, Provider } from '../providers/types.js';
 import type { Plan, PlanStep, StepAction } from './types.js';
 import { renderHostConfig, type HostConfig } from './host-actions.js';
 import { waitFor } from '../core/wait.js';
+import { SshRefusedError } from '../ssh/errors.js';
 import { CommandError } from '../core/errors.js';
 import type { ResourceLedger } from '../core/ledger.js';
+import type { CommandResult } from '../core/command.js';
 
 export interface StepTiming {
   id: string;
@@ -206,6 +208,8 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
       env.daemons?.set(action.host, [...(env.daemons.get(action.host) ?? []), daemon]);
       return;
     case 'exec': {
+      if (action.scratch?.length && !env.ledger) throw new Error(`exec in ${action.host} writes ${action.scratch.join(', ')}: executePlan needs the ledger to record it`);
+      env.ledger?.record(...(action.scratch ?? []).map((p) => ({ kind: 'scratch-dir' as const, path: filled([p], env)[0]! })));
       const node = provider.node(action.host);
       await Promise.all(action.commands.map((c) => node.exec(filled(c, env))));
       return;
@@ -221,7 +225,14 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
           // A daemon this wait depends on that died will not come back: say so now, not at the timeout.
           const dead = deadDaemon(env, action.host);
           if (dead) throw new CommandError(`${action.host}: ${dead}, while waiting for ${action.what}`, { node: action.host, argv });
-          const r = await node.exec(argv, { allowFailure: true });
+          let r: CommandResult;
+          try {
+            r = await node.exec(argv, { allowFailure: true });
+          } catch (e) {
+            // A host reached over SSH whose sshd is still starting refuses: that is waited out too.
+            if (e instanceof SshRefusedError) return { ok: false, seen: e.message };
+            throw e;
+          }
           last = r.stdout;
           const ok = r.exitCode === 0 && (!expect || expect.test(r.stdout));
           return { ok, seen: r.exitCode !== 0 ? `exit ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-2).join(' ') || '(no stderr)'}` : `output ${JSON.stringify(r.stdout.trim().slice(0, 200))}` };

@@ -62,8 +62,8 @@ export type StepAction =
    * teardown.
    */
   | { type: 'spawn'; host: string; argv: string[]; log?: string; scratch?: string[] }
-  /** One-shot commands in a host, run at once; each must exit 0. `{run}`/`{runDir}` as for spawn. */
-  | { type: 'exec'; host: string; commands: string[][] }
+  /** One-shot commands in a host, run at once; each must exit 0. `{run}`/`{runDir}` and `scratch` as for spawn. */
+  | { type: 'exec'; host: string; commands: string[][]; scratch?: string[] }
   /**
    * A command run until it exits 0 and its stdout matches `expect` (a regular expression), at
    * most `timeoutMs`; `save` (relative to the run directory) keeps its last stdout as evidence.

@@ -15,6 +15,7 @@ import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError, SpecError } from '../core/errors.js';
 import { createProvider } from '../providers/registry.js';
+import { unitsOverSsh } from './unit-access.js';
 import { EvidenceStore } from '../probes/evidence.js';
 import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
@@ -61,6 +62,11 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   const spec: ScenarioSpec = { ...declared, flannel: { ...declared.flannel, agent: resolveAgent(declared.flannel.agent, providerKind) } };
   await preflight(providerKind, options.providerOptions);
   agentPreflight(spec, providerKind);
+  // tmsh's stand-in units run the face with this machine's node and dist, and get their keys
+  // from the switch namespace: on netns only, for now.
+  if (spec.bigip?.device === 'tmsh' && providerKind !== 'netns' && spec.bigip.units.some((u) => !('ssh' in u))) {
+    throw new PreflightError([{ what: `bigip.device tmsh with stand-in units on the ${providerKind} provider`, fix: 'use --provider netns (the stand-ins\' tmsh face runs there), or bigip.device: sim' }]);
+  }
   const plan = planScenario(spec);
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
   const started = performance.now();
@@ -71,6 +77,9 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   const state: StepState = { observations: [], probeRecords: [] };
   const agent = flannelAgent(plan.topology.flannel.agent);
   const device = plan.topology.bigip ? bigipDevice(plan.topology.bigip.device) : undefined;
+  // A device that reaches the testbed's own units over SSH (tmsh's stand-ins) gets them so.
+  const access = unitsOverSsh(ctx.provider, device?.sshTargets?.(plan.topology, ctx.runId, (unit, argv) => ctx.provider.execArgv(ctx.provider.locationOf(unit), argv)) ?? []);
+  ctx.provider = access.provider;
   const units = device?.open(plan.topology, bigipTransport(ctx.provider, ctx.runId));
   let error: Error | undefined;
   let tornDown = false;
@@ -97,6 +106,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
       await phase('teardown', async () => {
         // What the device configured on units the run did not create, then the run's own resources.
         const unitFailures = (await units?.teardown()) ?? [];
+        await access.close();
         const ms = await closeRun(ctx);
         if (unitFailures.length) throw new AggregateError(unitFailures, `BIG-IP teardown left ${unitFailures.length} problem(s): ${unitFailures.map((f) => f.message).join('; ')}`);
         return ms;

@@ -323,10 +323,15 @@ test('attachments: stand-in units get the hosts bigip-sim\'s get; a unit reached
 });
 
 test('plan steps: each unit\'s configure transaction as one command on the unit, then its failover status as ha.active says', (t) => {
-  const steps = tmshDevice.planSteps(topology());
+  const all = tmshDevice.planSteps(topology());
+  // The stand-in's own boot (HA link, keys, sshd, the face's HA daemon) comes first; a unit is
+  // configured once it answers over SSH.
+  t.true(all.slice(0, -4).every((s) => s.phase === 'boot' && s.id.startsWith('unit-')));
+  t.true(all.some((s) => s.id === 'unit-sshd:bigip1' && s.action.type === 'spawn' && s.action.argv[0] === '/usr/sbin/sshd'));
+  const steps = all.slice(-4);
   t.deepEqual(steps.map((s) => [s.id, s.phase, s.dependsOn]), [
-    ['unit-tmsh:bigip1', 'configure', ['wire']],
-    ['unit-tmsh:bigip2', 'configure', ['wire']],
+    ['unit-tmsh:bigip1', 'configure', ['unit-ssh-ready:bigip1']],
+    ['unit-tmsh:bigip2', 'configure', ['unit-ssh-ready:bigip2']],
     ['unit-ha:bigip1', 'configure', ['unit-tmsh:bigip1']],
     ['unit-ha:bigip2', 'configure', ['unit-tmsh:bigip2']],
   ]);
@@ -338,7 +343,9 @@ test('plan steps: each unit\'s configure transaction as one command on the unit,
   t.true(new RegExp(ha.expect!, 'm').test(fixture('failover-status-standby.txt')));
   t.false(new RegExp(ha.expect!, 'm').test(fixture('failover-status-active.txt')));
   const withVe: Topology = { ...topology(), bigip: { ...topology().bigip!, units: topology().bigip!.units.map((u) => ({ ...u, ssh: u.underlayIp })) } };
-  t.deepEqual(tmshDevice.planSteps(withVe)[0]!.dependsOn, [], 'a VE needs no wiring first');
+  const veSteps = tmshDevice.planSteps(withVe);
+  t.deepEqual(veSteps[0]!.dependsOn, [], 'a VE needs no wiring first');
+  t.false(veSteps.some((s) => s.id.startsWith('unit-sshd:')), 'and no sshd of ours');
 });
 
 test('overlab plan prints the tmsh it will send, with the run as RUN; the stand-in steps are not there', (t) => {

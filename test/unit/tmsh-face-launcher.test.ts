@@ -11,7 +11,8 @@ import { FACE_MAIN, launcherScript, writeLauncher } from '../../harness/devices/
 import { decode, encode } from '../../harness/devices/bigip/tmsh-face/ha-messages.js';
 
 test('the launcher runs the face with the harness node, every argument as given', (t) => {
-  t.is(launcherScript({ main: '/x/main.js' }), `#!/bin/sh\nexec '${process.execPath}' '/x/main.js' "$@"\n`);
+  t.is(launcherScript({ main: '/x/main.js', node: '/usr/bin/node' }), `#!/bin/sh\nexec /usr/bin/node /x/main.js "$@"\n`);
+  t.regex(launcherScript({ main: '/x/main.js', stateDirBesideScript: '../state' }), /OVERLAB_TMSH_STATE_DIR="\$\(dirname "\$0"\)"\/\.\.\/state; export/);
   t.true(FACE_MAIN.endsWith('dist/harness/devices/bigip/tmsh-face/main.js'));
   const dir = mkdtempSync(join(tmpdir(), 'overlab-launcher-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,6 +6,7 @@ import type { PlanStep } from '../../plan/types.js';
 import type { BigipTopology, Topology } from '../../spec/topology.js';
 import type { NodeHandle } from '../../providers/types.js';
 import type { PingResult } from '../../probes/ping.js';
+import type { SshTarget } from '../../ssh/target.js';
 
 /** `show cm failover-status`: what the unit itself says it is. */
 export type FailoverStatus = 'ACTIVE' | 'STANDBY' | 'OFFLINE' | 'FORCED OFFLINE' | 'UNKNOWN';
@@ -152,4 +153,10 @@ export interface BigipDevice {
   /** The interface of a unit that carries the underlay, for captures (tcpdump -i on a VE too). */
   captureInterface(unit: string): string;
   open(topology: Topology, transport: BigipTransport): BigipPair;
+  /**
+   * Units the testbed makes but the device reaches over SSH, as it would a real unit (the tmsh
+   * device's stand-ins): where their sshd is, and `forwarder` gives the argv that runs a
+   * command inside a unit (the provider's way in) to carry the connection.
+   */
+  sshTargets?(topology: Topology, runId: string, forwarder: (unit: string, argv: string[]) => string[]): SshTarget[];
 }

@@ -8,6 +8,7 @@ import type { Topology, UnitTopology } from '../../../spec/topology.js';
 import { TMSH_COMMANDS } from '../tmsh-shape/render.js';
 import { PLAN_PREFIX } from './names.js';
 import { renderConfig, tmshArgv } from './render-config.js';
+import { standInSteps } from './stand-in.js';
 
 /** A unit the testbed makes (the stand-in), as opposed to one that exists and is reached over SSH. */
 export const isStandIn = (u: UnitTopology): boolean => u.ssh === undefined;
@@ -17,7 +18,7 @@ const HA_CHECK_TIMEOUT_MS = 5000;
 export function tmshPlanSteps(topology: Topology): PlanStep[] {
   const b = topology.bigip;
   if (!b) return [];
-  const steps: PlanStep[] = [];
+  const steps: PlanStep[] = [...standInSteps(topology)];
   for (const { unit: name, configure } of renderConfig(topology, PLAN_PREFIX)) {
     const unit = b.units.find((u) => u.name === name)!;
     const records = b.staticFdb ? topology.nodes.length : 0;
@@ -25,8 +26,8 @@ export function tmshPlanSteps(topology: Topology): PlanStep[] {
       id: `unit-tmsh:${name}`,
       phase: 'configure',
       title: `${name}: one tmsh transaction: self IPs ${unit.underlayIp}, ${unit.externalIp}, tunnel ${b.tunnel.name} key ${b.tunnel.key} self ${unit.tunnelSelfIp}, ${records} FDB records, ${b.virtualServers.map((v) => `${v.name} ${v.destination}`).join(', ')}`,
-      // A stand-in unit's interfaces exist once the testbed has wired it; a VE's already do.
-      dependsOn: isStandIn(unit) ? ['wire'] : [],
+      // A stand-in unit is configured once it answers over SSH; a VE already does.
+      dependsOn: isStandIn(unit) ? [`unit-ssh-ready:${name}`] : [],
       action: { type: 'exec', host: name, commands: [configure.argv] },
     });
   }
