@@ -67,6 +67,7 @@ export async function makeMachines(plan: Plan, tag: string): Promise<Machines> {
       run(['ip', ...l.split(' ')]);
       if (l.startsWith('netns add ')) created.push(l.slice('netns add '.length));
     }
+    await settled(Object.values(namespaces));
     const knownHosts = join(dir, 'known_hosts');
     await Promise.all(hosts.map(async (h, i) => (sshd[h] = await startSshd({ ns: namespaces[h]!, address: `10.3.72.${10 + i}`, clientKey }))));
     writeFileSync(knownHosts, hosts.map((h, i) => sshd[h]!.hostKeyLine(`10.3.72.${10 + i}`)).join('\n') + '\n');
@@ -109,8 +110,24 @@ export function machineState(ns: string): string {
   const addrs = j(['ip', '-j', 'addr', 'show']).map((l) => ({ name: l.ifname, addrs: ((l.addr_info as { local: string; prefixlen: number }[]) ?? []).map((a) => `${a.local}/${a.prefixlen}`).sort() }));
   const routes = j(['ip', '-j', 'route', 'show', 'table', 'all']);
   const neigh = j(['ip', '-j', 'neigh', 'show', 'nud', 'permanent']);
-  const fdb = j(['bridge', '-j', 'fdb', 'show']).map((f) => ({ mac: f.mac, dev: f.ifname, dst: f.dst, state: f.state, flags: f.flags })).filter((f) => f.state === 'permanent' || f.state === 'static');
+  const fdb = j(['bridge', '-j', 'fdb', 'show']).map((f) => ({ mac: f.mac, dev: f.ifname, dst: f.dst, state: f.state, flags: f.flags })).filter((f) => f.state === 'permanent' || f.state === 'static')
+    // The kernel's own multicast memberships (IPv4 01:00:5e:..., IPv6 33:33:...) come and go with address configuration.
+    .filter((f) => !/^(01:00:5e|33:33):/.test(String(f.mac)));
   const nft = run(['ip', 'netns', 'exec', ns, 'nft', 'list', 'tables']);
   const sysctl = run(['ip', 'netns', 'exec', ns, 'sysctl', '-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.default.addr_gen_mode']);
   return JSON.stringify({ links, addrs, routes, neigh, fdb, nft, sysctl }, null, 1);
+}
+
+/** Machines as they stay: every link with carrier, IPv6 duplicate address detection done. */
+async function settled(namespaces: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const busy = namespaces.filter((ns) => {
+      const links = JSON.parse(run(['ip', '-n', ns, '-j', 'addr', 'show'])) as { flags: string[]; addr_info?: { family: string; tentative?: boolean }[] }[];
+      return links.some((l) => l.flags.includes('NO-CARRIER') || !(l.addr_info ?? []).some((a) => a.family === 'inet6') && l.flags.includes('UP') && !l.flags.includes('LOOPBACK') || (l.addr_info ?? []).some((a) => a.tentative));
+    });
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`test machines did not settle: ${busy.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -87,3 +87,18 @@ prereqTest('a machine missing from the inventory, and an unreachable one, are ex
   t.is(c.code, 2, c.stderr);
   t.regex(c.stderr, /bad\.yaml:\d+: hosts\.\w+\.address: "10\.3\.72\.10; reboot" is not a host name or address/);
 }, { serial: true });
+
+prereqTest('a kept run on the ssh provider: overlab clean undoes it from the ledger, over SSH, and each machine is as it was', missing, async (t) => {
+  const m = machines!;
+  const hosts = Object.keys(m.namespaces);
+  const before = Object.fromEntries(hosts.map((h) => [h, m.state(h)]));
+  const up = await cli(['up', 'failover', '--agent', 'emulated', '--provider', 'ssh', '--inventory', m.inventory], { env: state.env, timeoutMs: 120_000 });
+  t.is(up.code, 0, up.stdout + up.stderr);
+  const runId = /run (\w+) is up/.exec(up.stdout)![1]!;
+  t.not(m.state('master'), before.master, 'the kept run changed master');
+  // The owner is gone: clean reaches the machines again from the inventory the ledger recorded.
+  const clean = await cli(['clean'], { env: state.env, timeoutMs: 60_000 });
+  t.is(clean.code, 0, clean.stdout + clean.stderr);
+  t.regex(clean.stdout, new RegExp(`run ${runId}: removed`));
+  for (const h of hosts) t.is(m.state(h), before[h]!, `${h} is as it was`);
+}, { serial: true });
