@@ -31,6 +31,7 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** Options of the providers that reach existing machines (ssh). */
 const providerOptionsOf = (args: { inventory?: string; 'ssh-accept-new'?: boolean }): ProviderOptions => ({ inventory: args.inventory, acceptNewHostKeys: args['ssh-accept-new'] });
 const INVENTORY_OPTION = { type: 'string', describe: 'with --provider ssh: the inventory (YAML) of the machines that play the hosts' } as const;
+const BIGIP_INVENTORY_OPTION = { type: 'string', default: process.env.OVERLAB_BIGIP_INVENTORY, describe: 'an inventory of real BIG-IP units (VEs) by the scenario\'s unit names, driven with tmsh over SSH (default $OVERLAB_BIGIP_INVENTORY)' } as const;
 const ACCEPT_NEW_OPTION = { type: 'boolean', default: false, describe: 'with --provider ssh: record a machine\'s first host key in known_hosts (a changed key still fails)' } as const;
 const AGENT_OPTION = { type: 'string', choices: flannelAgentKinds(), describe: "who programs flannel's state: overrides the scenario's flannel.agent" } as const;
 
@@ -88,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
           .option('provider', { type: 'string', choices: providerKinds() })
           .option('agent', AGENT_OPTION)
           .option('inventory', INVENTORY_OPTION)
+          .option('bigip-inventory', BIGIP_INVENTORY_OPTION)
           .option('ssh-accept-new', ACCEPT_NEW_OPTION)
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
           .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
@@ -101,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
           const spec = withAgent(loadScenario(args.scenario), args.agent);
           const providerKind = args.provider ?? spec.provider ?? 'netns';
           const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
-          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
+          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
           if (args.bundle) {
             await bundleAfterRun(report).catch((e: Error) => {

@@ -1,4 +1,5 @@
 // The planner: a pure function from a validated spec to an ordered, dependency-tagged Plan.
+import type { SshTarget } from '../ssh/target.js';
 import type { ScenarioSpec } from '../spec/schema.js';
 import { resolveTopology, MAC_PREFIX, type BigipTopology, type NodeTopology, type Topology } from '../spec/topology.js';
 import type { LinuxIntent } from '../devices/linux/intent.js';
@@ -107,8 +108,17 @@ function switchIntent(bridge: string, mac: string, mtu: number, ports: readonly 
   ];
 }
 
-export function planScenario(spec: ScenarioSpec): Plan {
-  const topology = resolveTopology(spec);
+export interface PlanOptions {
+  /** Units that exist (real VEs, from the BIG-IP inventory): reached over SSH, no host made for them. */
+  realUnits?: Readonly<Record<string, SshTarget>>;
+}
+
+export function planScenario(spec: ScenarioSpec, options: PlanOptions = {}): Plan {
+  const resolved = resolveTopology(spec);
+  const real = options.realUnits ?? {};
+  const topology = resolved.bigip && Object.keys(real).length
+    ? { ...resolved, bigip: { ...resolved.bigip, units: resolved.bigip.units.map((u) => (real[u.name] ? { ...u, ssh: real[u.name] } : u)) } }
+    : resolved;
   const f = topology.flannel;
   const segments: SegmentDecl[] = [
     { id: UNDERLAY_SEGMENT, bridge: UNDERLAY_BRIDGE, cidr: topology.underlay.cidr, mtu: topology.underlay.mtu },

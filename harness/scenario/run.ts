@@ -16,6 +16,8 @@ import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError, SpecError } from '../core/errors.js';
 import { createProvider } from '../providers/registry.js';
 import { unitsOverSsh } from './unit-access.js';
+import { loadInventory } from '../providers/ssh/inventory.js';
+import type { SshTarget } from '../ssh/target.js';
 import { EvidenceStore } from '../probes/evidence.js';
 import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
@@ -27,6 +29,8 @@ export interface RunOptions {
   provider?: string;
   /** For providers of existing machines: the inventory, host key policy. */
   providerOptions?: ProviderOptions;
+  /** An inventory naming real BIG-IP units (VEs) by the scenario's unit names (bigip.device: tmsh). */
+  bigipInventory?: string;
   /** Boot and keep (overlab up): no checks, no teardown. */
   keep?: boolean;
   /** Run every step the scenario lists but leave the testbed up (tests inspect it, then `down`). */
@@ -62,12 +66,13 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   const spec: ScenarioSpec = { ...declared, flannel: { ...declared.flannel, agent: resolveAgent(declared.flannel.agent, providerKind) } };
   await preflight(providerKind, options.providerOptions);
   agentPreflight(spec, providerKind);
+  const realUnits = options.bigipInventory ? realUnitsOf(spec, options.bigipInventory, options.providerOptions?.acceptNewHostKeys) : {};
   // tmsh's stand-in units run the face with this machine's node and dist, and get their keys
   // from the switch namespace: on netns only, for now.
-  if (spec.bigip?.device === 'tmsh' && providerKind !== 'netns' && spec.bigip.units.some((u) => !('ssh' in u))) {
+  if (spec.bigip?.device === 'tmsh' && providerKind !== 'netns' && spec.bigip.units.some((u) => !realUnits[u.name])) {
     throw new PreflightError([{ what: `bigip.device tmsh with stand-in units on the ${providerKind} provider`, fix: 'use --provider netns (the stand-ins\' tmsh face runs there), or bigip.device: sim' }]);
   }
-  const plan = planScenario(spec);
+  const plan = planScenario(spec, { realUnits });
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
   const started = performance.now();
   const phases: PhaseRecord[] = [];
@@ -187,3 +192,14 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
+
+/** The scenario's units that the BIG-IP inventory names: real VEs, driven with tmsh over SSH. */
+function realUnitsOf(spec: ScenarioSpec, file: string, acceptNew?: boolean): Record<string, SshTarget> {
+  const inventory = loadInventory(file, { acceptNew });
+  const units = spec.bigip?.units.map((u) => u.name) ?? [];
+  const problems: string[] = [];
+  if (spec.bigip?.device !== 'tmsh') problems.push(`real BIG-IP units are driven with tmsh: the scenario must say bigip.device: tmsh (it says ${spec.bigip?.device ?? 'sim'})`);
+  for (const name of Object.keys(inventory.hosts)) if (!units.includes(name)) problems.push(`hosts.${name} is not a unit of the scenario (units: ${units.join(', ') || 'none'})`);
+  if (problems.length) throw new SpecError(problems.map((message) => ({ file, field: 'hosts', message })));
+  return Object.fromEntries(Object.entries(inventory.hosts).map(([name, h]) => [name, h.target]));
+}

@@ -1,5 +1,6 @@
 // Resolves a validated ScenarioSpec into a Topology: every default filled in (addresses, MACs,
 // podCIDRs, pod names). Pure; the planner and the semantic checks both work from it.
+import type { SshTarget } from '../ssh/target.js';
 import type { PodSpec, ScenarioSpec } from './schema.js';
 import * as ip from '../core/ipv4.js';
 
@@ -43,7 +44,7 @@ export interface UnitTopology {
    * Where a real unit is reached over SSH (its management address, from the BIG-IP inventory of
    * issue 13, not the scenario); absent for a stand-in unit, whose host the testbed makes.
    */
-  ssh?: string;
+  ssh?: SshTarget;
   pointer: string;
 }
 

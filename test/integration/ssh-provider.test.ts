@@ -102,3 +102,29 @@ prereqTest('a kept run on the ssh provider: overlab clean undoes it from the led
   t.regex(clean.stdout, new RegExp(`run ${runId}: removed`));
   for (const h of hosts) t.is(m.state(h), before[h]!, `${h} is as it was`);
 }, { serial: true });
+
+prereqTest('a changed host key and a wrong key are exit 2 naming the host and the fix; doctor checks each machine', missing, async (t) => {
+  const m = machines!;
+  const text = readFileSync(m.inventory, 'utf8');
+  const { keyPair } = await import('./_sshd.js');
+  const other = keyPair(m.dir, 'not_the_host_key');
+  const pub = readFileSync(`${other}.pub`, 'utf8').trim().split(/\s+/);
+  const changed = join(m.dir, 'known_hosts.changed');
+  writeFileSync(changed, readFileSync(m.knownHosts, 'utf8').replace(/^10\.3\.72\.10 .*$/m, `10.3.72.10 ${pub[0]} ${pub[1]}`));
+  const hk = join(m.dir, 'hostkey.yaml');
+  writeFileSync(hk, text.replace(`knownHosts: ${m.knownHosts}`, `knownHosts: ${changed}`));
+  const a = await cli(['scenario', 'failover', '--agent', 'emulated', '--provider', 'ssh', '--inventory', hk, '--ssh-accept-new'], { env: state.env });
+  t.is(a.code, 2, a.stderr);
+  t.regex(a.stderr, /master \(root@10\.3\.72\.10:22\): HOST KEY MISMATCH.*ssh-keygen -R/);
+  const wrong = join(m.dir, 'wrongkey.yaml');
+  writeFileSync(wrong, text.replace(`key: ${m.clientKey}`, `key: ${keyPair(m.dir, 'stranger')}`));
+  const b = await cli(['scenario', 'failover', '--agent', 'emulated', '--provider', 'ssh', '--inventory', wrong], { env: state.env });
+  t.is(b.code, 2, b.stderr);
+  t.regex(b.stderr, /authentication failed \(tried key .*stranger\); check the inventory's user and key/);
+  const doctor = await cli(['doctor', '--inventory', m.inventory], { env: state.env });
+  t.is(doctor.code, 0, doctor.stdout + doctor.stderr);
+  for (const h of Object.keys(m.namespaces)) t.regex(doctor.stdout, new RegExp(`ok\\s+${h} \\(root@10\\.3\\.72\\.\\d+\\).*reachable, root`));
+  const sick = await cli(['doctor', '--inventory', wrong], { env: state.env });
+  t.is(sick.code, 2);
+  t.regex(sick.stdout, /MISSING\s+master/);
+}, { serial: true });

@@ -38,3 +38,12 @@ prereqTest('failover with bigip.device tmsh over real SSH gives the direct stand
   t.false(existsSync(`/run/overlab/ssh-${a.runId}`), 'the run\'s keys are removed');
   t.deepEqual(runNamespaces(a.runId), []);
 });
+
+prereqTest('a BIG-IP inventory is refused (exit 2, nothing made) for a sim scenario or a unit the scenario does not have', missing, async (t) => {
+  const inv = join(state.root, 've.yaml');
+  writeFileSync(inv, 'hosts:\n  bigip1: { address: 192.0.2.1, key: /nonexistent }\n  bigip9: { address: 192.0.2.9, key: /nonexistent }\n');
+  const r = await cli(['scenario', 'failover', '--bigip-inventory', inv], { env: state.env });
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /ve\.yaml: hosts: real BIG-IP units are driven with tmsh: the scenario must say bigip\.device: tmsh/);
+  t.regex(r.stderr, /hosts\.bigip9 is not a unit of the scenario \(units: bigip1, bigip2\)/);
+});

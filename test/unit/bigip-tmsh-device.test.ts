@@ -27,6 +27,10 @@ import { planScenario } from '../../harness/plan/plan.js';
 import { formatPlan } from '../../harness/cli/print-plan.js';
 import { NetnsProvider } from '../../harness/providers/netns/provider.js';
 import { ResourceLedger } from '../../harness/core/ledger.js';
+import type { SshTarget } from '../../harness/ssh/target.js';
+
+/** A real VE's place in a BIG-IP inventory. */
+const veTarget = (name: string, address: string): SshTarget => ({ name, address, port: 22, user: 'root', knownHosts: '/k', acceptNew: false, connectTimeoutMs: 1000, sudo: false, privateKey: '/id' });
 
 const fixture = (name: string): string => readFileSync(join(process.cwd(), 'test/fixtures/tmsh', name), 'utf8');
 const RUN = 'ab12cd';
@@ -317,7 +321,7 @@ test('refused by the tmsh device, naming the field and the device: configsync: t
 test('attachments: stand-in units get the hosts bigip-sim\'s get; a unit reached over SSH gets none', (t) => {
   const topo = topology();
   t.deepEqual(tmshDevice.attachments(topo), bigipDevice('sim').attachments(topo));
-  const withVe: Topology = { ...topo, bigip: { ...topo.bigip!, units: topo.bigip!.units.map((u) => (u.name === 'bigip2' ? { ...u, ssh: '10.3.72.38' } : u)) } };
+  const withVe: Topology = { ...topo, bigip: { ...topo.bigip!, units: topo.bigip!.units.map((u) => (u.name === 'bigip2' ? { ...u, ssh: veTarget(u.name, '10.3.72.38') } : u)) } };
   t.deepEqual([...new Set(tmshDevice.attachments(withVe).map((a) => a.unit))], ['bigip1']);
   t.is(tmshDevice.captureInterface('bigip1'), bigipDevice('sim').captureInterface('bigip1'));
 });
@@ -342,7 +346,7 @@ test('plan steps: each unit\'s configure transaction as one command on the unit,
   t.deepEqual(ha.argv, ['tmsh', '-q', '-c', 'show cm failover-status']);
   t.true(new RegExp(ha.expect!, 'm').test(fixture('failover-status-standby.txt')));
   t.false(new RegExp(ha.expect!, 'm').test(fixture('failover-status-active.txt')));
-  const withVe: Topology = { ...topology(), bigip: { ...topology().bigip!, units: topology().bigip!.units.map((u) => ({ ...u, ssh: u.underlayIp })) } };
+  const withVe: Topology = { ...topology(), bigip: { ...topology().bigip!, units: topology().bigip!.units.map((u) => ({ ...u, ssh: veTarget(u.name, u.underlayIp) })) } };
   const veSteps = tmshDevice.planSteps(withVe);
   t.deepEqual(veSteps[0]!.dependsOn, [], 'a VE needs no wiring first');
   t.false(veSteps.some((s) => s.id.startsWith('unit-sshd:')), 'and no sshd of ours');

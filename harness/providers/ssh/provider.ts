@@ -90,7 +90,10 @@ export class SshProvider implements Provider {
         } catch (e) {
           // Refused, unreachable, host key, auth: the typed error says which, and the fix.
           const message = (e as Error).message;
-          out.push({ what: `${t.name} (${t.user}@${t.address}:${t.port})`, ok: false, detail: message.replace(/^ssh \S+ \([^)]*\): /, ''), fix: message.split('; ').slice(1).join('; ') || 'see the message' });
+          // The whole message (the problem, then its fix) is the fix column: it is what a
+          // failed preflight prints.
+          const said = message.replace(/^ssh \S+ \([^)]*\): /, '');
+          out.push({ what: `${t.name} (${t.user}@${t.address}:${t.port})`, ok: false, detail: said.split('; ')[0]!, fix: said });
           return;
         }
         const problems = r.stdout.split('\n').filter(Boolean);

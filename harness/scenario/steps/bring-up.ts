@@ -32,7 +32,8 @@ export async function configure(c: StepContext): Promise<void> {
 export function captureTargets(c: Pick<StepContext, 'plan' | 'spec' | 'device'>): CaptureTarget[] {
   return [
     ...c.plan.topology.nodes.map((n) => ({ host: n.name, ifname: UNDERLAY_IF })),
-    ...(c.device ? (c.plan.topology.bigip?.units ?? []).map((u) => ({ host: u.name, ifname: c.device!.captureInterface(u.name) })) : []),
+    // A real unit (reached over SSH, not a host of the testbed) is seen in the nodes' captures only.
+    ...(c.device ? (c.plan.topology.bigip?.units ?? []).filter((u) => !u.ssh).map((u) => ({ host: u.name, ifname: c.device!.captureInterface(u.name) })) : []),
     ...(c.spec.capture?.extra ?? []).map((e) => ({ host: e.host, ifname: e.interface })),
   ];
 }

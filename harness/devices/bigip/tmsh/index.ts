@@ -25,7 +25,7 @@ import { isStandIn, tmshPlanSteps } from './plan.js';
 import { readTmshFailoverStatus, readTmshUnit } from './observe.js';
 import { tmshFailover } from './failover.js';
 import { tmshTeardown } from './teardown.js';
-import { standInTargets } from './stand-in.js';
+import { unitTargets } from './stand-in.js';
 
 /** Pings from one unit at once (each is a command on the unit, over SSH to a VE). */
 const REACH_CONCURRENCY = 4;
@@ -50,7 +50,7 @@ export const tmshDevice: BigipDevice = {
     return simDevice.attachments(topology).filter((a) => standIn.has(a.unit));
   },
   captureInterface: (unit) => simDevice.captureInterface(unit),
-  sshTargets: standInTargets,
+  sshTargets: unitTargets,
   open(topology: Topology, transport: BigipTransport): BigipPair {
     const b = topology.bigip!;
     const prefix = runPrefix(transport.runId);

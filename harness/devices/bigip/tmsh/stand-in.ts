@@ -25,9 +25,15 @@ export const mgmtAddress = (u: UnitTopology): string => `10.3.72.${u.underlayIp.
 
 const unitDir = (u: UnitTopology) => `units/${u.name}`;
 
-/** Where the harness reaches a stand-in unit's sshd: its management address, through a forwarder inside the unit. */
-export function standInTargets(topology: Topology, runId: string, forwarder: (unit: string, argv: string[]) => string[]): SshTarget[] {
-  return (topology.bigip?.units ?? []).filter(isStandIn).map((u) => ({
+/** Where the harness reaches each unit: a VE as its inventory says, a stand-in's sshd through a forwarder inside it. */
+export function unitTargets(topology: Topology, runId: string, forwarder: (unit: string, argv: string[]) => string[]): SshTarget[] {
+  const units = topology.bigip?.units ?? [];
+  // A real unit is reached as its inventory says; a stand-in at its management address.
+  return [...units.flatMap((u) => (u.ssh ? [{ ...u.ssh, name: u.name }] : [])), ...standInTargets(units.filter(isStandIn), runId, forwarder)];
+}
+
+function standInTargets(units: readonly UnitTopology[], runId: string, forwarder: (unit: string, argv: string[]) => string[]): SshTarget[] {
+  return units.map((u) => ({
     name: u.name,
     address: mgmtAddress(u),
     port: 22,
