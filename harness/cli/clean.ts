@@ -55,8 +55,10 @@ export async function clean(options: { force?: boolean; runId?: string; images?:
     if (record.pid === undefined && entries.some((e) => e.kind === 'torn-down')) continue;
     const module = record.provider ? providerModule(record.provider) : (moduleOfLedger(entries.map((e) => e.kind)) ?? providerModule('netns'));
     const provider = module.create({ runId: record.runId, ledger: new ResourceLedger(record.runDir) });
-    // Changes on hosts the run did not create first (newest first), then the provider's own.
-    const hostFailures = await undoHostChanges(provider, entries);
+    // The run's processes where they outlive teardown, changes on hosts the run did not create
+    // (newest first), then the provider's own.
+    const hostFailures = [...((await provider.stopProcesses?.(entries)) ?? []), ...(await undoHostChanges(provider, entries))];
+    await provider.close?.();
     const outcome = await module.clean({ runId: record.runId, runDir: record.runDir, entries });
     outcome.errors.unshift(...hostFailures.map((f) => f.message));
     outcome.errors.push(...removeScratchDirs(entries).map((f) => f.message));

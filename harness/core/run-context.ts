@@ -98,8 +98,9 @@ export function removeScratchDirs(entries: readonly LedgerEntry[]): Error[] {
 export async function closeRun(ctx: Pick<RunContext, 'runId' | 'ledger' | 'provider'>): Promise<number> {
   const started = performance.now();
   const entries = ctx.ledger.entries();
-  // Host changes first, then the provider's own (its processes end there), then scratch directories.
-  const failures = [...(await undoHostChanges(ctx.provider, entries)), ...(await ctx.provider.teardown(entries))];
+  // Processes that would undo the undo first (where the provider says so), host changes next,
+  // then the provider's own, then scratch directories.
+  const failures = [...((await ctx.provider.stopProcesses?.(entries)) ?? []), ...(await undoHostChanges(ctx.provider, entries)), ...(await ctx.provider.teardown(entries))];
   failures.push(...removeScratchDirs(entries));
   if (failures.length > 0) throw new TeardownError(failures);
   // So that `overlab clean` never undoes this run's host changes again.

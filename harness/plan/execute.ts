@@ -203,7 +203,8 @@ export async function runAction(action: StepAction | BulkAction, provider: Provi
       env.ledger?.record(...(action.scratch ?? []).map((p) => ({ kind: 'scratch-dir' as const, path: filled([p], env)[0]! })));
       const logFile = action.log && runDir ? join(runDir, action.log) : undefined;
       const daemon: Daemon = { name: basename(action.argv[0] ?? 'process'), ...(logFile ? { log: logFile } : {}) };
-      const p = provider.spawn(action.host, filled(action.argv, env), { detached: true, ...(logFile ? { logFile } : {}) });
+      const scratch = (action.scratch ?? []).map((p) => filled([p], env)[0]!);
+      const p = provider.spawn(action.host, filled(action.argv, env), { detached: true, ...(logFile ? { logFile } : {}), ...(scratch.length ? { scratch } : {}) });
       void p.exited.then((v) => (daemon.ended = v), () => (daemon.ended = 'unknown'));
       env.daemons?.set(action.host, [...(env.daemons.get(action.host) ?? []), daemon]);
       return;

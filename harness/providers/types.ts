@@ -57,6 +57,11 @@ export interface SpawnOptions {
    * whose hosts have no such file system may ignore it.
    */
   logFile?: string;
+  /**
+   * Directories the process writes (already in the ledger, removed on this machine by the core):
+   * providers whose hosts have a file system of their own remove them there too.
+   */
+  scratch?: string[];
 }
 
 export interface ProviderContext {
@@ -121,6 +126,14 @@ export interface HostFactory {
   wire(links: readonly LinkDecl[]): Promise<void>;
   /** Undoes the provider's own ledger entries in reverse; keeps going on failure and returns every failure. */
   teardown(entries: readonly LedgerEntry[]): Promise<Error[]>;
+  /**
+   * Optional: ends the run's processes before the changes on machines the run did not create
+   * are undone (a daemon left running would make them again: flanneld remakes its VTEP).
+   * Providers whose processes end with the hosts they remove need none.
+   */
+  stopProcesses?(entries: readonly LedgerEntry[]): Promise<Error[]>;
+  /** Optional: lets go of what the provider holds open (connections), when nothing else will be asked of it. */
+  close?(): Promise<void>;
 }
 
 /** Job 2, how commands reach hosts: exec, long-running processes, files. */

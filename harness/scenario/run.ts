@@ -55,9 +55,10 @@ function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
   if (missing.length > 0) throw new PreflightError(missing);
   const problem = kind === 'flanneld' ? subnetProblem(resolveTopology(spec)) : undefined;
   if (problem) throw new SpecError([{ file: spec.name, field: 'nodes[].podCidr', message: problem }]);
-  // flanneld runs where its binary can be mounted and its etcd member made: netns and docker.
-  if (kind === 'flanneld' && providerKind !== 'netns' && providerKind !== 'docker') {
-    throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (flanneld runs on netns and docker)`, fix: 'use --provider netns or docker, or flannel.agent: emulated' }]);
+  // flanneld runs where its binary can be mounted (or copied) and its etcd member made: netns,
+  // docker, and existing machines over SSH (one of them the inventory's etcd host).
+  if (kind === 'flanneld' && !['netns', 'docker', 'ssh'].includes(providerKind)) {
+    throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (flanneld runs on netns, docker and ssh)`, fix: 'use --provider netns, docker or ssh, or flannel.agent: emulated' }]);
   }
 }
 

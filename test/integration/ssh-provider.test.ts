@@ -6,7 +6,7 @@
 import test from 'ava';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, isolateState, missingPrerequisites, prereqTest } from './_env.js';
+import { cli, flannelMissing, isolateState, missingPrerequisites, prereqTest } from './_env.js';
 import { sshdMissing } from './_sshd.js';
 import { makeMachines, type Machines } from './_machines.js';
 
@@ -127,4 +127,24 @@ prereqTest('a changed host key and a wrong key are exit 2 naming the host and th
   const sick = await cli(['doctor', '--inventory', wrong], { env: state.env });
   t.is(sick.code, 2);
   t.regex(sick.stdout, /MISSING\s+master/);
+}, { serial: true });
+
+prereqTest('upstream flanneld on the ssh provider: its binary and etcd on the machines, the checks of netns, each machine as it was', [...missing, ...flannelMissing()], async (t) => {
+  const flannelPlan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'flanneld' } });
+  const m = await makeMachines(flannelPlan, `f${process.pid}`);
+  try {
+    t.true(Object.keys(m.namespaces).includes('etcd'), 'flanneld\'s etcd member has a machine of its own');
+    const hosts = Object.keys(m.namespaces);
+    const before = Object.fromEntries(hosts.map((h) => [h, m.state(h)]));
+    const ssh = await cli(['scenario', 'failover', '--agent', 'flanneld', '--provider', 'ssh', '--inventory', m.inventory], { env: state.env, timeoutMs: 180_000 });
+    t.is(ssh.code, 0, ssh.stdout + ssh.stderr);
+    t.regex(ssh.stdout, /flannel: flanneld v\d/);
+    const netns = await cli(['scenario', 'failover', '--agent', 'flanneld'], { env: state.env, timeoutMs: 120_000 });
+    t.is(netns.code, 0, netns.stdout + netns.stderr);
+    const read = (stdout: string) => (JSON.parse(readFileSync(/report: (\S+)/.exec(stdout)![1]!, 'utf8')) as { assertions: { name: string; status: string }[] }).assertions.map((a) => `${a.name} ${a.status}`).sort();
+    t.deepEqual(read(ssh.stdout), read(netns.stdout));
+    for (const h of hosts) t.is(m.state(h), before[h]!, `${h} is as it was`);
+  } finally {
+    await m.stop();
+  }
 }, { serial: true });

@@ -3,7 +3,9 @@
 // their node; the overlay, the stand-in's configuration, traffic, captures (fetched over SFTP)
 // and checks run there as on netns. Everything the run changes on a machine is recorded with
 // its undo before it is sent (undo.ts); teardown and `overlab clean` undo exactly that.
-import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { CommandResult, RunOptions } from '../../core/command.js';
 import { HarnessError, SpecError } from '../../core/errors.js';
 import { entriesOf, type LedgerEntry } from '../../core/ledger.js';
@@ -12,7 +14,7 @@ import type { HostAction, HostDecl, LinkDecl } from '../../plan/types.js';
 import type { BulkAction, HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { SshPool } from '../../ssh/pool.js';
 import { commandLine } from '../../ssh/quote.js';
-import { fetchFile } from '../../ssh/files.js';
+import { fetchFile, putFile } from '../../ssh/files.js';
 import type { SshTarget } from '../../ssh/target.js';
 import { netnsName } from '../netns/names.js';
 import { loadInventory, type Inventory } from './inventory.js';
@@ -113,6 +115,7 @@ export class SshProvider implements Provider {
   async createHosts(hosts: readonly HostDecl[]): Promise<void> {
     if (this.inventory) this.ctx.ledger.record({ kind: 'ssh-inventory', file: this.inventory.file, targets: [...this.targets.values()] } satisfies SshInventoryEntry);
     const machines = hosts.filter((h) => h.kind !== 'switch' && h.kind !== 'pod');
+    const mounts = new Map(machines.map((h) => [h.id, h.mounts ?? []]));
     for (const h of hosts) if (h.kind === 'switch') this.switches.add(h.id);
     const missing = machines.filter((h) => !this.targets.has(h.id)).map((h) => h.id);
     if (missing.length) throw new HarnessError(`the inventory has no machine for ${missing.join(', ')}; add hosts.${missing[0]} (address, underlay: {interface, address}) to it`);
@@ -126,6 +129,8 @@ export class SshProvider implements Provider {
         this.places.set(h.id, { machine: h.id });
         this.ctx.ledger.record({ kind: 'host-change', host: h.id, what: 'run directory', undo: ['rm', '-rf', this.remoteRunDir()] });
         await this.pool.exec(h.id, ['mkdir', '-p', join(this.remoteRunDir(), 'files')]);
+        await this.sameRunDirectory(h.id);
+        for (const file of mounts.get(h.id) ?? []) await this.putFile(h.id, file);
       }),
     );
     const pods = hosts.filter((h) => h.kind === 'pod');
@@ -135,6 +140,32 @@ export class SshProvider implements Provider {
         this.ipOnMachine(machine, list.map((p) => ip.netnsAdd(this.machineOf(p.id).ns!))),
       ),
     );
+  }
+
+  /**
+   * Steps name files under the run directory (a daemon's subnet file): the machine gets the same
+   * path, made for the run and removed at teardown, unless it is this machine's own directory
+   * (a machine that shares this file system), which is left alone.
+   */
+  private async sameRunDirectory(machine: string): Promise<void> {
+    const runDir = dirname(this.ctx.ledger.file);
+    const said = (await this.pool.exec(machine, ['sh', '-c', '[ -d "$1" ] && echo exists || { mkdir -p "$1" && echo made; }', 'sh', runDir])).stdout.trim();
+    if (said === 'made') this.ctx.ledger.record({ kind: 'host-change', host: machine, what: 'the run directory\'s path', undo: ['rm', '-rf', runDir] });
+  }
+
+  /**
+   * A file a host runs (upstream flanneld's binary) at the same path on the machine: copied over
+   * SFTP when it is not there, left alone when the same bytes already are, refused when other
+   * bytes are (a file of someone else's).
+   */
+  private async putFile(machine: string, file: string): Promise<void> {
+    const local = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const there = (await this.pool.exec(machine, ['sh', '-c', '[ -e "$1" ] && sha256sum "$1" | cut -d" " -f1 || echo absent', 'sh', file])).stdout.trim();
+    if (there === local) return;
+    if (there !== 'absent') throw new HarnessError(`${machine} already has a different ${file}; the run needs this machine's copy there (remove it, or install the same build)`);
+    this.ctx.ledger.record({ kind: 'host-change', host: machine, what: `copy of ${file}`, undo: ['rm', '-f', file] });
+    await this.pool.exec(machine, ['mkdir', '-p', dirname(file)]);
+    await this.pool.sftp(machine, (s) => putFile(s, file, file, 0o755));
   }
 
   /** Where the run's files live on a machine (removed at teardown). */
@@ -272,6 +303,10 @@ export class SshProvider implements Provider {
 
   spawn(hostId: string, argv: readonly string[], options: SpawnOptions = {}): ManagedProcess {
     const { machine, ns } = this.machineOf(hostId);
+    for (const dir of options.scratch ?? []) {
+      if (!isOursToRemove(dir)) throw new HarnessError(`not writing ${dir} on ${machine}: a scratch directory of the run is under /run/overlab/`);
+      this.ctx.ledger.record({ kind: 'host-change', host: machine, what: `scratch directory ${dir}`, undo: ['rm', '-rf', dir] });
+    }
     return spawnRemote(this.pool, machine, hostId, ns ? ['nsenter', `--net=/run/netns/${ns}`, '--', ...argv] : argv, this.ctx.ledger, options);
   }
 
@@ -328,6 +363,13 @@ export class SshProvider implements Provider {
    * left alone). Host changes were undone by the core before this; then the connections close.
    */
   async teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
+    const failures = await this.stopProcesses(entries);
+    await this.pool.close();
+    return failures;
+  }
+
+  /** The run's remote processes, ended by pid and start time (a reused pid is left alone). */
+  async stopProcesses(entries: readonly LedgerEntry[]): Promise<Error[]> {
     const failures: Error[] = [];
     const procs = entriesOf<SshProcessEntry>(entries, 'ssh-process', 'machine', 'startTicks');
     await Promise.all(
@@ -335,8 +377,11 @@ export class SshProvider implements Provider {
         this.pool.exec(p.machine, killIfSame(p.pid, p.startTicks, 'KILL'), { timeoutMs: 10_000 }).catch((e: Error) => failures.push(new Error(`ending ${p.argv.join(' ')} (pid ${p.pid}) on ${p.machine}: ${e.message}`))),
       ),
     );
-    await this.pool.close();
     return failures;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
@@ -345,3 +390,6 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   for (const i of items) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
   return m;
 }
+
+/** The only scratch directories the ssh provider removes on a machine: the run's, under /run/overlab/. */
+const isOursToRemove = (dir: string): boolean => dir.startsWith('/run/overlab/') && !dir.includes('/../');
