@@ -19,6 +19,7 @@ interface KnownRun {
   /** From the registry; a run only known from its ledger takes the provider its ledger's kinds name. */
   provider?: string;
   pid?: number;
+  pidStartTicks?: string;
   kept?: boolean;
 }
 
@@ -46,7 +47,7 @@ export async function clean(options: { force?: boolean; runId?: string; images?:
   const handled = new Set<string>();
   for (const record of records.values()) {
     if (options.runId && record.runId !== options.runId) continue;
-    if (record.pid !== undefined && !record.kept && record.pid !== process.pid && isAlive(record.pid) && !options.force) {
+    if (record.pid !== undefined && !record.kept && record.pid !== process.pid && isAlive(record.pid, record.pidStartTicks) && !options.force) {
       results.push({ runId: record.runId, removed: 0, what: 'resource(s)', skipped: `run in progress (pid ${record.pid}); stop it or use --force`, errors: [] });
       continue;
     }

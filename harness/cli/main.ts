@@ -166,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
       async (args) => {
         const record = findRun(args.run);
         if (!record) throw new NotFoundError(`no run ${args.run}; see \`overlab list\``);
-        if (!record.kept && isAlive(record.pid) && record.pid !== process.pid) throw new HarnessError(`run ${record.runId} is in progress (pid ${record.pid}); stop that process instead`);
+        if (!record.kept && isAlive(record.pid, record.pidStartTicks) && record.pid !== process.pid) throw new HarnessError(`run ${record.runId} is in progress (pid ${record.pid}); stop that process instead`);
         const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
         const ms = await closeRun({ runId: record.runId, ledger: new ResourceLedger(record.runDir), provider });
         console.log(`run ${record.runId} is down (${ms.toFixed(1)} ms)`);
@@ -187,6 +187,8 @@ async function main(argv: string[]): Promise<number> {
           if (r.skipped) console.log(`run ${r.runId}: skipped, ${r.skipped}`);
           else console.log(`run ${r.runId}: removed ${r.removed} ${r.what}${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
           if (r.errors.length) code = 2;
+          // A run left alone (its owner still runs) is something left: not a clean exit.
+          else if (r.skipped) code = Math.max(code, 1);
         }
         console.log(removed === 0 && results.length === 0 ? 'nothing of ours to clean' : `clean: ${removed} ${results.every((r) => r.what === 'namespace(s)') ? 'namespace(s)' : 'resource(s)'} removed`);
       },
@@ -225,7 +227,7 @@ async function main(argv: string[]): Promise<number> {
           if (lines) console.log(`${group}:\n${lines.join('\n')}`);
         }
         const runs = listRuns();
-        console.log(runs.length ? `\nruns:\n${runs.map((r) => `  ${r.runId}  ${r.scenario.padEnd(16)} ${r.kept ? 'up (kept)' : isAlive(r.pid) ? `running (pid ${r.pid})` : 'dead owner: overlab clean'}  ${r.startedAt}`).join('\n')}` : '\nno runs up');
+        console.log(runs.length ? `\nruns:\n${runs.map((r) => `  ${r.runId}  ${r.scenario.padEnd(16)} ${r.kept ? 'up (kept)' : isAlive(r.pid, r.pidStartTicks) ? `running (pid ${r.pid})` : 'dead owner: overlab clean'}  ${r.startedAt}`).join('\n')}` : '\nno runs up');
       },
     )
     .command(pcapCommand)

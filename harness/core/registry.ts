@@ -13,6 +13,8 @@ export interface RunRecord {
   runDir: string;
   /** The process that owns the run; `kept` runs (overlab up) are owned by nobody once it exits. */
   pid: number;
+  /** The owner's start time (/proc/<pid>/stat field 22): a later process with the same pid is not the owner. */
+  pidStartTicks?: string;
   kept: boolean;
   startedAt: string;
   /** Logical host id → where it lives (namespace name on netns). */
@@ -51,7 +53,32 @@ export function findRun(runId: string): RunRecord | undefined {
   return listRuns().find((r) => r.runId === runId || r.runId.startsWith(runId));
 }
 
-export function isAlive(pid: number): boolean {
+/**
+ * What /proc says of a process: its state letter and its start time (clock ticks after boot),
+ * or undefined when there is no such process. The command name in parentheses may hold spaces
+ * and parentheses itself, so the fields are counted from the last `)`.
+ */
+export function procStat(pid: number): { state: string; startTicks: string } | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: rest[0] ?? '?', startTicks: rest[19] ?? '' };
+}
+
+/**
+ * Whether a run's owner still runs: the pid exists, is not a zombie (kill(pid, 0) succeeds on a
+ * zombie, whose run will never finish), and, when its start time was recorded, is the same
+ * process (not a later one that got the pid).
+ */
+export function isAlive(pid: number, startTicks?: string): boolean {
+  const stat = procStat(pid);
+  if (stat) return stat.state !== 'Z' && stat.state !== 'X' && (startTicks === undefined || stat.startTicks === startTicks);
+  // No /proc (not Linux): the signal test, which cannot tell a zombie.
   try {
     process.kill(pid, 0);
     return true;

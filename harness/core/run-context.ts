@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { ResourceLedger, entriesOf, isHostChange, type HostChangeEntry, type LedgerEntry } from './ledger.js';
-import { registerRun, unregisterRun, type RunRecord } from './registry.js';
+import { procStat, registerRun, unregisterRun, type RunRecord } from './registry.js';
 import { REPORTS_DIR } from './paths.js';
 import { TeardownError } from './errors.js';
 import { createProvider } from '../providers/registry.js';
@@ -41,6 +41,7 @@ export function openRun(plan: Plan, options: { provider: string; providerOptions
     provider: options.provider,
     runDir,
     pid: process.pid,
+    pidStartTicks: procStat(process.pid)?.startTicks,
     kept: options.kept ?? false,
     startedAt: new Date().toISOString(),
     hosts: Object.fromEntries(plan.hosts.map((h) => [h.id, provider.locationOf(h.id)])),
