@@ -10,6 +10,7 @@ import { isAlive, listRuns, unregisterRun } from '../core/registry.js';
 import { moduleOfLedger, providerModule, providerModules } from '../providers/registry.js';
 import type { CleanOutcome } from '../providers/types.js';
 import { removeScratchDirs, undoHostChanges } from '../core/run-context.js';
+import { restoreKernelLimits } from '../core/kernel-limits.js';
 
 export type CleanResult = CleanOutcome;
 
@@ -63,6 +64,7 @@ export async function clean(options: { force?: boolean; runId?: string; images?:
     const outcome = await module.clean({ runId: record.runId, runDir: record.runDir, entries });
     outcome.errors.unshift(...hostFailures.map((f) => f.message));
     outcome.errors.push(...removeScratchDirs(entries).map((f) => f.message));
+    outcome.errors.push(...restoreKernelLimits(entries, record.runId, (dir) => readLedger(join(dir, LEDGER_FILE))).map((f) => f.message));
     if (outcome.errors.length === 0) unregisterRun(record.runId);
     handled.add(record.runId);
     if (outcome.removed > 0 || outcome.errors.length > 0 || record.pid !== undefined) results.push(outcome);

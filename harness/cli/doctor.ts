@@ -5,13 +5,32 @@ import { createProvider, providerModule } from '../providers/registry.js';
 import { ResourceLedger } from '../core/ledger.js';
 import type { Prerequisite, ProviderOptions } from '../providers/types.js';
 import { flannelBinaries, flannelVersions } from '../overlay/flannel/flanneld/binary.js';
+import { readFileSync } from 'node:fs';
 
 export async function doctor(providerKind = 'netns', options?: ProviderOptions): Promise<Prerequisite[]> {
   const module = providerModule(providerKind);
   const checks = await createProvider(providerKind, { runId: 'doctor', ledger: new ResourceLedger('/nonexistent'), options }).preflight();
   if (module.doctor && checks.every((c) => c.ok)) checks.push(...(await module.doctor(options)));
   checks.push(...(await flannelChecks()));
+  if (providerKind === 'netns' || providerKind === 'docker') checks.push(neighbourTable());
   return checks;
+}
+
+/** The kernel's neighbour table, shared by every namespace and container here. */
+function neighbourTable(): Prerequisite {
+  const path = '/proc/sys/net/ipv4/neigh/default/gc_thresh3';
+  let limit = '?';
+  try {
+    limit = readFileSync(path, 'utf8').trim();
+  } catch {
+    // not Linux: nothing to say
+  }
+  return {
+    what: 'neighbour table (net.ipv4.neigh.default.gc_thresh3)',
+    ok: true,
+    detail: `${limit} entries for every namespace and container together; a run that needs more (harness/plan/neighbours.ts counts it from the scenario) raises it for the run and puts it back, saying so; to raise it for good: sysctl -w net.ipv4.neigh.default.gc_thresh3=32768 net.ipv4.neigh.default.gc_thresh2=16384`,
+    fix: '',
+  };
 }
 
 /**

@@ -16,6 +16,8 @@ export type CoreLedgerEntry =
    * teardown (newest first). Nothing else about the host is touched.
    */
   | { kind: 'host-change'; host: string; what: string; undo: string[] }
+  /** A kernel limit of this machine raised for the run (core/kernel-limits.ts), put back at teardown. */
+  | { kind: 'kernel-limit'; path: string; previous: number; set: number }
   /** Written when teardown finished without a failure: nothing of the run is left to clean. */
   | { kind: 'torn-down' };
 

@@ -10,6 +10,7 @@ import { ResourceLedger, entriesOf, isHostChange, type HostChangeEntry, type Led
 import { procStat, registerRun, unregisterRun, type RunRecord } from './registry.js';
 import { REPORTS_DIR } from './paths.js';
 import { TeardownError } from './errors.js';
+import { restoreKernelLimits } from './kernel-limits.js';
 import { createProvider } from '../providers/registry.js';
 import type { Provider, ProviderOptions } from '../providers/types.js';
 import type { Plan } from '../plan/types.js';
@@ -103,6 +104,7 @@ export async function closeRun(ctx: Pick<RunContext, 'runId' | 'ledger' | 'provi
   // then the provider's own, then scratch directories.
   const failures = [...((await ctx.provider.stopProcesses?.(entries)) ?? []), ...(await undoHostChanges(ctx.provider, entries)), ...(await ctx.provider.teardown(entries))];
   failures.push(...removeScratchDirs(entries));
+  failures.push(...restoreKernelLimits(entries, ctx.runId, (dir) => new ResourceLedger(dir).entries()));
   if (failures.length > 0) throw new TeardownError(failures);
   // So that `overlab clean` never undoes this run's host changes again.
   ctx.ledger.record({ kind: 'torn-down' });

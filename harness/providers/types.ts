@@ -173,6 +173,8 @@ export interface LinuxConfigurator {
 /** A provider of a run: its three jobs, and what it needs to do them. */
 export interface Provider extends HostFactory, Transport, LinuxConfigurator {
   readonly kind: string;
+  /** Its hosts share this machine's kernel (its tables and limits are this machine's). */
+  readonly localKernel?: boolean;
   /** Every prerequisite, met or not, with the command that fixes it. */
   preflight(): Promise<Prerequisite[]>;
 }

@@ -16,6 +16,8 @@ import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError, SpecError } from '../core/errors.js';
 import { createProvider } from '../providers/registry.js';
 import { unitsOverSsh } from './unit-access.js';
+import { neighbourEntries } from '../plan/neighbours.js';
+import { raiseNeighbourLimits } from '../core/kernel-limits.js';
 import { loadInventory } from '../providers/ssh/inventory.js';
 import type { SshTarget } from '../ssh/target.js';
 import { EvidenceStore } from '../probes/evidence.js';
@@ -76,6 +78,10 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   const plan = planScenario(spec, { realUnits });
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
   const started = performance.now();
+  // The kernel's neighbour table is this machine's, shared by every namespace and container.
+  const neighbours = neighbourEntries(plan.topology);
+  const raised = ctx.provider.localKernel ? raiseNeighbourLimits(neighbours, ctx.ledger) : [];
+  for (const r of raised) process.stderr.write(`overlab: ${r.path.replace('/proc/sys/', '').replaceAll('/', '.')} raised from ${r.previous} to ${r.set} for this run (it needs ~${neighbours} neighbour entries); put back at teardown\n`);
   const phases: PhaseRecord[] = [];
   const assertions: AssertionResult[] = [];
   const metrics: Record<string, number> = {};

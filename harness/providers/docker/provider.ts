@@ -42,6 +42,7 @@ export interface DockerProviderOptions {
 
 export class DockerProvider implements Provider {
   readonly kind = 'docker';
+  readonly localKernel = true;
   readonly files: HostFiles;
   private readonly docker: Docker;
   private readonly hosts: Hosts;

@@ -24,6 +24,7 @@ const batchInput = (lines: readonly IpLine[]): string => lines.map((l) => l.join
 
 export class NetnsProvider implements Provider {
   readonly kind = 'netns';
+  readonly localKernel = true;
   constructor(
     private readonly ctx: ProviderContext,
     private readonly runner: CommandRunner = new LocalRunner(),
