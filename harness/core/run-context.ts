@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { ResourceLedger, entriesOf, isHostChange, type HostChangeEntry, type LedgerEntry } from './ledger.js';
 import { procStat, registerRun, unregisterRun, type RunRecord } from './registry.js';
 import { REPORTS_DIR } from './paths.js';
-import { TeardownError } from './errors.js';
+import { HarnessError, TeardownError } from './errors.js';
 import { restoreKernelLimits } from './kernel-limits.js';
 import { createProvider } from '../providers/registry.js';
 import type { Provider, ProviderOptions } from '../providers/types.js';
@@ -32,8 +32,14 @@ export function newRunId(): string {
 
 export function openRun(plan: Plan, options: { provider: string; providerOptions?: ProviderOptions; kept?: boolean; signal?: AbortSignal; reportsDir?: string }): RunContext {
   const runId = newRunId();
-  const runDir = join(options.reportsDir ?? REPORTS_DIR, plan.scenario, runId);
-  mkdirSync(runDir, { recursive: true });
+  const reports = options.reportsDir ?? REPORTS_DIR;
+  const runDir = join(reports, plan.scenario, runId);
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (e) {
+    // Before anything is created: a reports directory we cannot write into is the user's to fix.
+    throw new HarnessError(`cannot make the run directory ${runDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): the reports directory ${reports} must be a directory this user can write; set OVERLAB_REPORTS_DIR to one`);
+  }
   const ledger = new ResourceLedger(runDir);
   const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario, options: options.providerOptions });
   const record: RunRecord = {

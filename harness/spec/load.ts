@@ -1,23 +1,16 @@
 // Scenario files: YAML → validated ScenarioSpec. Every problem names the file, the line, the
 // field path and what is allowed; all problems are reported at once.
-import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { ScenarioSpecSchema, type ScenarioSpec } from './schema.js';
 import { SpecError, type SpecProblem } from '../core/errors.js';
 import { checkSemantics } from './semantics.js';
 import { describeSchemaError } from './describe.js';
-import { parseYamlFile, pointerToField } from './yaml-file.js';
+import { parseYamlFile, pointerToField, readYamlFile } from './yaml-file.js';
 
 export { pointerToField } from './yaml-file.js';
 
 export function loadScenarioFile(file: string): ScenarioSpec {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new SpecError([{ file, field: '', message: `cannot read the scenario file: ${(cause as Error).message}` }]);
-  }
-  return parseScenario(text, file);
+  return parseScenario(readYamlFile(file, 'scenario file'), file);
 }
 
 export function parseScenario(text: string, file: string): ScenarioSpec {

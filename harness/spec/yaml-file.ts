@@ -1,6 +1,7 @@
 // A YAML file checked against a TypeBox schema, then against rules of its own: every problem
 // names the file, the line, the field path and what is allowed, all of them at once. Scenario
 // files and SSH inventories are both read this way.
+import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
@@ -32,6 +33,38 @@ function pathOf(pointer: string): (string | number)[] {
     .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg.replace(/~1/g, '/').replace(/~0/g, '~')));
 }
 
+/** Larger than any scenario or inventory (the library's largest is ~4 KB; 250 nodes ~40 KB). */
+export const MAX_YAML_BYTES = 1 << 20;
+
+/**
+ * Reads a YAML file a user named, refusing what could hang or exhaust us: anything that is not a
+ * regular file (a FIFO blocks a read forever, /dev/zero never ends) and more than MAX_YAML_BYTES.
+ * Opened non-blocking, so even opening a FIFO with no writer returns at once.
+ */
+export function readYamlFile(file: string, what: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (cause) {
+    throw new SpecError([{ file, field: '', message: `cannot read the ${what}: ${(cause as Error).message}` }]);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new SpecError([{ file, field: '', message: `the ${what} is not a regular file (a ${st.isFIFO() ? 'FIFO' : st.isCharacterDevice() ? 'character device' : st.isDirectory() ? 'directory' : 'special file'}); give the path of a .yaml file` }]);
+    if (st.size > MAX_YAML_BYTES) throw new SpecError([{ file, field: '', message: `the ${what} is ${st.size} bytes; at most ${MAX_YAML_BYTES} are read (a scenario is a few KB: generate big testbeds with pods: N rather than listing them)` }]);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = readSync(fd, buf, off, st.size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface YamlFileRules<T> {
   /** What the file must be, said when its top level is not a mapping. */
   notAMapping: string;
@@ -48,7 +81,13 @@ export function parseYamlFile<T>(text: string, file: string, schema: TSchema, ru
       doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line, field: '', message: `not valid YAML: ${e.message.split('\n')[0]}` })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // An alias bomb (aliases of aliases, billions of nodes) stops at yaml's alias count limit.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new SpecError([{ file, line: 1, field: '', message: `not a usable YAML document: ${(e as Error).message} (a scenario needs no aliases that expand this much)` }]);
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new SpecError([{ file, line: 1, field: '', message: rules.notAMapping }]);
   const problems: SpecProblem[] = [];
   const seen = new Set<string>();

@@ -13,12 +13,10 @@
 //       address: 10.3.72.36
 //       underlay: { interface: eth0, address: 10.169.72.36 }
 //       external: { interface: ext0, address: 10.1.10.36 }
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
-import { SpecError } from '../../core/errors.js';
-import { parseYamlFile } from '../../spec/yaml-file.js';
+import { parseYamlFile, readYamlFile } from '../../spec/yaml-file.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, type SshTarget } from '../../ssh/target.js';
 
 const NAME = '^[A-Za-z0-9_][A-Za-z0-9_.-]*$';
@@ -121,11 +119,5 @@ export function parseInventory(text: string, file: string, options: { acceptNew?
 }
 
 export function loadInventory(file: string, options: { acceptNew?: boolean } = {}): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new SpecError([{ file, field: '', message: `cannot read the inventory: ${(cause as Error).message}; give --inventory a YAML file (see README, "SSH")` }]);
-  }
-  return parseInventory(text, file, options);
+  return parseInventory(readYamlFile(file, 'inventory (give --inventory a YAML file, see README "SSH provider")'), file, options);
 }
