@@ -5,6 +5,7 @@ import * as ip from '../core/ipv4.js';
 import { flannelDevice, resolveTopology } from './topology.js';
 import { bigipDevice, bigipDeviceKinds } from '../devices/bigip/registry.js';
 import { flannelAgentKinds } from '../overlay/flannel/registry.js';
+import { checkResolved } from './resolved-checks.js';
 
 export interface SemanticProblem {
   pointer: string;
@@ -131,6 +132,7 @@ export function checkSemantics(spec: ScenarioSpec): SemanticProblem[] {
     }
   });
   if (spec.bigip) checkBigip(spec, topology, add);
+  checkResolved(spec, topology, add);
   return problems;
 }
 

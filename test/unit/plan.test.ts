@@ -2,6 +2,7 @@
 // properties every plan must have. No root needed.
 // UPDATE_GOLDEN=1 npx ava dist/test/unit/plan.test.js rewrites test/fixtures/golden/*.plan.txt.
 import test from 'ava';
+import { loadScenario } from '../../harness/scenario/resolve.js';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { planScenario } from '../../harness/plan/plan.js';
@@ -24,7 +25,9 @@ const render = (plan: Plan): string => formatPlan(plan, new NetnsProvider({ runI
 
 function variant(flannel: Partial<ScenarioSpec['flannel']>, underlay: Partial<ScenarioSpec['underlay']> = {}): ScenarioSpec {
   const spec = baseline();
-  return validateSpec({ ...spec, underlay: { ...spec.underlay, ...underlay }, flannel: { ...spec.flannel, ...flannel } }, '(variant)');
+  // A VTEP MTU above what the underlay carries is only allowed in a reproduction (mtu-mismatch's).
+  const reproduces = (flannel.mtu ?? 0) > (underlay.mtu ?? 1500) - 50 ? { reproduces: loadScenario('mtu-mismatch').reproduces } : {};
+  return validateSpec({ ...spec, ...reproduces, underlay: { ...spec.underlay, ...underlay }, flannel: { ...spec.flannel, ...flannel } }, '(variant)');
 }
 
 function step(plan: Plan, id: string): PlanStep {
