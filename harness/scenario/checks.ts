@@ -1,4 +1,5 @@
 // The scenario's assertions: run the probes each one needs, keep the evidence, judge.
+import { podPairs } from '../probes/pod-pairs.js';
 import PQueue from 'p-queue';
 import type { Plan } from '../plan/types.js';
 import type { Transport } from '../providers/types.js';
@@ -69,10 +70,10 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
     const results: AssertionResult[] = [];
     switch (id) {
       case 'reachability': {
-        const pairs = pods.flatMap((a) => pods.filter((b) => b !== a).map((b) => ({ a, b })));
-        const matrix = await pingPairs(pairs.map(({ a, b }) => ({ from: a.host, to: b.pod.ip })), (h) => provider.node(h), (task) => queue.add(task));
+        const { pairs, sample } = podPairs(pods.map((p) => ({ ...p, node: p.node.name, pod: p.pod.name, ip: p.pod.ip })), topo);
+        const matrix = await pingPairs(pairs.map(({ a, b }) => ({ from: a.host, to: b.ip })), (h) => provider.node(h), (task) => queue.add(task));
         const ev = store.write('reachability', 'reachability-pods', matrix);
-        results.push(assertReachability('reachability', 'pod-to-pod reachability, across and within nodes', matrix, [ev.path]));
+        results.push(assertReachability('reachability', `pod-to-pod reachability, across and within nodes${sample ? ` (${sample})` : ''}`, matrix, [ev.path]));
         break;
       }
       case 'mtu': {

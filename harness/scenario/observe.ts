@@ -6,6 +6,7 @@
 // any failover could. The flannel nodes the agent's registry lists are read with the state: the
 // reachability checks judge each observation against the nodes there were then (a node that left
 // is not expected to answer, assert/departed.ts).
+import { podPairs } from '../probes/pod-pairs.js';
 import PQueue from 'p-queue';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,10 +47,10 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
   ]);
   const units = unitObs.map((o) => o!.state);
 
-  const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ host: podHostId(n.name, p.name), ip: p.ip })));
+  const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ host: podHostId(n.name, p.name), ip: p.ip, node: n.name, pod: p.name })));
   const pingAll = (list: { from: string; to: string }[]) => pingPairs(list, (h) => provider.node(h), (task) => queue.add(task));
   const matrices: Record<string, Promise<PingResult[]>> = {
-    'pod-to-pod': pingAll(pods.flatMap((a) => pods.filter((b) => b !== a).map((b) => ({ from: a.host, to: b.ip })))),
+    'pod-to-pod': pingAll(podPairs(pods, topo).pairs.map(({ a, b }) => ({ from: a.host, to: b.ip }))),
   };
   if (topo.bigip && pair) {
     matrices['node-to-pod'] = pingAll(topo.nodes.flatMap((n) => pods.map((p) => ({ from: n.name, to: p.ip }))));
