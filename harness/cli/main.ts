@@ -16,6 +16,7 @@ import { formatPlan } from './print-plan.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
 import { clean } from './clean.js';
 import { runAll } from './run-all.js';
+import { runMatrix } from './run-matrix.js';
 import { doctor } from './doctor.js';
 import { findRun, isAlive, listRuns } from '../core/registry.js';
 import { closeRun } from '../core/run-context.js';
@@ -93,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
           .option('ssh-accept-new', ACCEPT_NEW_OPTION)
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
           .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
-          .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' }),
+          .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' })
+          .option('matrix', { type: 'string', array: true, describe: 'cross parameters: path=v1,v2 ... (e.g. flannel.vni=0,1 flannel.learning=true,false nodes=2,5); one run per combination, one table, one junit.xml' }),
       async (args) => {
         const { signal, received } = abortOnSignals();
         if (args.all) {
@@ -101,6 +103,12 @@ async function main(argv: string[]): Promise<number> {
         } else {
           if (!args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
           const spec = withAgent(loadScenario(args.scenario), args.agent);
+          if (args.matrix?.length) {
+            code = (await runMatrix(spec, args.matrix, { provider: args.provider, providerOptions: providerOptionsOf(args), signal, parallel: args.parallel })).code;
+            const sig = received();
+            if (sig) code = SIGNAL_EXIT[sig] ?? 2;
+            return;
+          }
           const providerKind = args.provider ?? spec.provider ?? 'netns';
           const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
           const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());

@@ -33,7 +33,7 @@ export async function runAll(options: { parallel: number; provider?: string; age
 }
 
 /** The report of a run that never started: status error, with the reason. */
-function notRun(scenario: string, provider: string, e: Error): RunReport {
+export function notRun(scenario: string, provider: string, e: Error): RunReport {
   return {
     schemaVersion: 1,
     scenario,
