@@ -17,6 +17,7 @@ import { exitCodeOf, runScenario } from '../scenario/run.js';
 import { clean } from './clean.js';
 import { runAll } from './run-all.js';
 import { runMatrix } from './run-matrix.js';
+import { soakOptions } from './soak-options.js';
 import { doctor } from './doctor.js';
 import { findRun, isAlive, listRuns } from '../core/registry.js';
 import { closeRun } from '../core/run-context.js';
@@ -95,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
           .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
           .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' })
+          .option('soak', { type: 'string', describe: 'keep the testbed up with traffic and fail over again and again for this long (e.g. 5m, 2h): outage percentiles and drift checks' })
+          .option('failover-every', { type: 'string', default: '30s', describe: 'with --soak: the time between failovers' })
+          .option('failovers', { type: 'number', describe: 'with --soak: stop after this many failovers instead of a duration' })
           .option('matrix', { type: 'string', array: true, describe: 'cross parameters: path=v1,v2 ... (e.g. flannel.vni=0,1 flannel.learning=true,false nodes=2,5); one run per combination, one table, one junit.xml' }),
       async (args) => {
         const { signal, received } = abortOnSignals();
@@ -111,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
           }
           const providerKind = args.provider ?? spec.provider ?? 'netns';
           const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
-          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
+          const soak = args.soak !== undefined || args.failovers !== undefined ? soakOptions(args.soak, args['failover-every'], args.failovers) : undefined;
+          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], soak, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
           if (args.bundle) {
             await bundleAfterRun(report).catch((e: Error) => {

@@ -16,6 +16,7 @@ import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError, SpecError } from '../core/errors.js';
 import { createProvider } from '../providers/registry.js';
 import { unitsOverSsh } from './unit-access.js';
+import { soak, type SoakOptions } from './steps/soak.js';
 import { neighbourEntries } from '../plan/neighbours.js';
 import { raiseNeighbourLimits } from '../core/kernel-limits.js';
 import { loadInventory } from '../providers/ssh/inventory.js';
@@ -25,12 +26,17 @@ import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
 import type { PhaseRecord, RunReport } from '../report/types.js';
 import { writeRunReport } from '../report/write.js';
+
+/** The soak loop's place among the steps of a run (not a step a scenario file can name). */
+const SOAK = Symbol('soak');
 export type { PhaseRecord, RunReport } from '../report/types.js';
 
 export interface RunOptions {
   provider?: string;
   /** For providers of existing machines: the inventory, host key policy. */
   providerOptions?: ProviderOptions;
+  /** Soak instead of the scenario's steps: boot, traffic, a failover every everyMs for a while, teardown. */
+  soak?: SoakOptions;
   /** An inventory naming real BIG-IP units (VEs) by the scenario's unit names (bigip.device: tmsh). */
   bigipInventory?: string;
   /** Boot and keep (overlab up): no checks, no teardown. */
@@ -126,16 +132,25 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     );
   };
 
-  const steps: StepSpec[] = options.keep ? ['boot', 'configure'] : (spec.steps ?? ['boot', 'configure', 'assert', 'teardown']);
+  const steps: (StepSpec | typeof SOAK)[] = options.soak
+    ? ['boot', 'configure', 'traffic-start', { warmup: 300 }, SOAK, 'traffic-stop', 'teardown']
+    : options.keep
+      ? ['boot', 'configure']
+      : (spec.steps ?? ['boot', 'configure', 'assert', 'teardown']);
   try {
     for (const step of steps) {
       ctx.signal.throwIfAborted();
+      const stepContext = { ctx, plan, spec, store, state, metrics, started, assertions, agent, device, units, onAssertion: options.onAssertion };
+      if (step === SOAK) {
+        await phase('soak', () => soak(stepContext, options.soak!));
+        continue;
+      }
       const name = stepName(step);
       if (name === 'teardown') {
         if (!options.keep && !options.skipTeardown) await teardown();
         continue;
       }
-      await phase(name, () => runStep(step, { ctx, plan, spec, store, state, metrics, started, assertions, agent, device, units, onAssertion: options.onAssertion }));
+      await phase(name, () => runStep(step, stepContext));
     }
   } catch (e) {
     error = ctx.signal.aborted ? new InterruptedError(String((ctx.signal.reason as Error)?.message ?? ctx.signal.reason)) : (e as Error);
