@@ -223,7 +223,9 @@ export function removeRunNamespaces(runId: string): string[] {
 /** The host namespace's links as `ifindex:name`, to prove a run added nothing there. */
 export function hostLinks(): string[] {
   const links = JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifindex: number; ifname: string }[];
-  return links.map((l) => `${l.ifindex}:${l.ifname}`).sort();
+  // Docker's own bridges and container veths come and go with the docker tests running beside.
+  const docker = (name: string) => /^(docker0|br-[0-9a-f]{12}|veth[0-9a-f]{7})$/.test(name);
+  return links.filter((l) => !docker(l.ifname)).map((l) => `${l.ifindex}:${l.ifname}`).sort();
 }
 
 /** `ip -n <ns> -j <args>` parsed. */

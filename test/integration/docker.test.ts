@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, collect, inCi, isolateState, missingPrerequisites, poll, PROJECT_ROOT, spawnCli } from './_env.js';
+import { killRounds } from './_kill-rounds.js';
 
 const state = isolateState('docker');
 
@@ -213,6 +214,11 @@ dockerTest('kill -9 mid-run, then `overlab clean` removes the containers and net
   assertNothingLeft(t, runId);
   const again = await cli(['clean'], { env: state.env });
   t.false(again.stdout.includes(`run ${runId}: removed`), again.stdout);
+});
+
+dockerTest('SIGKILL at a random moment, then one clean: nothing of the run is left (OVERLAB_KILL_ROUNDS_DOCKER rounds, default 10)', async (t) => {
+  t.timeout(900_000);
+  await killRounds(t, state, 'docker', Number(process.env.OVERLAB_KILL_ROUNDS_DOCKER ?? 10), 9000);
 });
 
 dockerTest('nothing of these runs is left, and only the cached images remain', (t) => {

@@ -2,84 +2,15 @@
 // and `overlab clean` run at once — while the killed CLI is still a zombie, since nothing has
 // reaped it yet. One clean must leave nothing of the run (namespaces, processes in them,
 // containers, networks, flanneld, etcd data, the run's registry record), never hang, and exit 0
-// only when it left nothing. Rounds: OVERLAB_KILL_ROUNDS (netns, default 30) and
-// OVERLAB_KILL_ROUNDS_DOCKER (default 10).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLI, isolateState, missingPrerequisites, namespaceInodes, prereqTest, processesIn, runNamespaces } from './_env.js';
+// only when it left nothing. Rounds: OVERLAB_KILL_ROUNDS (default 30); the docker rounds are in
+// docker.test.ts.
+import { isolateState, missingPrerequisites, prereqTest } from './_env.js';
+import { killRounds } from './_kill-rounds.js';
 
 const state = isolateState('kill-random');
 const rootMissing = missingPrerequisites() ? [missingPrerequisites()!.replace(/^needs /, '')] : [];
-const dockerMissing = (): string[] => {
-  try {
-    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore' });
-    return [];
-  } catch {
-    return ['a running Docker daemon (bash scripts/setup.sh --docker)'];
-  }
-};
-
-const runsSoFar = (): Set<string> => {
-  const dir = join(state.reportsDir, 'failover');
-  return new Set(existsSync(dir) ? readdirSync(dir) : []);
-};
-
-/** Everything of a run that might outlive it, as this test sees it (not through the harness). */
-function leftovers(runId: string): string[] {
-  const out: string[] = [];
-  const ns = runNamespaces(runId);
-  if (ns.length) out.push(`namespaces ${ns.join(', ')}`);
-  const procs = processesIn(namespaceInodes(ns));
-  if (procs.length) out.push(`processes ${procs.join(', ')}`);
-  const ps = spawnSync('pgrep', ['-f', `overlab/${runId}|/${runId}/|ol-${runId}`], { encoding: 'utf8' }).stdout.trim();
-  if (ps) out.push(`processes naming the run: ${ps.replace(/\n/g, ', ')}`);
-  if (existsSync(`/run/overlab/etcd/${runId}`)) out.push(`etcd data /run/overlab/etcd/${runId}`);
-  if (existsSync(join(state.stateDir, `${runId}.json`))) out.push('its registry record');
-  const docker = spawnSync('docker', ['ps', '-aq', '--filter', `label=overlab.run=${runId}`], { encoding: 'utf8' }).stdout?.trim();
-  if (docker) out.push(`containers ${docker.replace(/\n/g, ', ')}`);
-  const nets = spawnSync('docker', ['network', 'ls', '-q', '--filter', `label=overlab.run=${runId}`], { encoding: 'utf8' }).stdout?.trim();
-  if (nets) out.push(`networks ${nets.replace(/\n/g, ', ')}`);
-  return out;
-}
-
-async function rounds(t: import('ava').ExecutionContext, provider: string, count: number, maxDelayMs: number): Promise<void> {
-  const clean: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const before = runsSoFar();
-    // The test is the run's parent, as a CI job runner is; only the CLI itself is killed.
-    const child = spawn(process.execPath, [CLI, 'scenario', 'failover', '--provider', provider], { env: state.env, stdio: 'ignore', detached: true });
-    const pid = child.pid!;
-    const delay = Math.floor(Math.random() * maxDelayMs);
-    await new Promise((r) => setTimeout(r, delay));
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // it had finished already: a clean then has nothing to do
-    }
-    // At once, with this process's event loop blocked: the killed CLI is not reaped yet, so
-    // during the clean it is a zombie whose pid still answers kill(pid, 0).
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [CLI, 'clean'], { encoding: 'utf8', env: state.env, timeout: 60_000 });
-    clean.push(performance.now() - t0);
-    t.not(r.signal, 'SIGTERM', `round ${i}: clean hung past 60 s`);
-    const fresh = [...runsSoFar()].filter((run) => !before.has(run));
-    for (const run of fresh) {
-      const left = leftovers(run);
-      t.deepEqual(left, [], `round ${i} (${provider}, killed after ${delay} ms, run ${run}): clean exited ${r.status} and left ${left.join('; ')}\n${r.stdout}${r.stderr}`);
-      if (left.length === 0) t.is(r.status, 0, `round ${i}: clean left nothing but exited ${r.status}: ${r.stdout}${r.stderr}`);
-    }
-  }
-  clean.sort((a, b) => a - b);
-  t.log(`${count} rounds on ${provider}: clean ${Math.round(clean[0]!)}..${Math.round(clean[clean.length - 1]!)} ms (median ${Math.round(clean[Math.floor(clean.length / 2)]!)})`);
-}
 
 prereqTest('netns: SIGKILL at a random moment, then one clean: nothing of the run is left', rootMissing, async (t) => {
   t.timeout(600_000);
-  await rounds(t, 'netns', Number(process.env.OVERLAB_KILL_ROUNDS ?? 30), 2500);
-}, { serial: true });
-
-prereqTest('docker: SIGKILL at a random moment, then one clean: nothing of the run is left', [...rootMissing, ...dockerMissing()], async (t) => {
-  t.timeout(900_000);
-  await rounds(t, 'docker', Number(process.env.OVERLAB_KILL_ROUNDS_DOCKER ?? 10), 9000);
+  await killRounds(t, state, 'netns', Number(process.env.OVERLAB_KILL_ROUNDS ?? 30), 2500);
 }, { serial: true });
