@@ -72,7 +72,9 @@ function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
 
 export async function runScenario(declared: ScenarioSpec, options: RunOptions = {}): Promise<RunReport> {
   const providerKind = options.provider ?? declared.provider ?? 'netns';
-  const spec: ScenarioSpec = { ...declared, flannel: { ...declared.flannel, agent: resolveAgent(declared.flannel.agent, providerKind) } };
+  const resolved: ScenarioSpec = { ...declared, flannel: { ...declared.flannel, agent: resolveAgent(declared.flannel.agent, providerKind) } };
+  // A soak checks outages and drift, not the wire: no captures (hours of pcap, and their load).
+  const spec: ScenarioSpec = options.soak ? { ...resolved, capture: { ...resolved.capture, enabled: false } } : resolved;
   await preflight(providerKind, options.providerOptions);
   agentPreflight(spec, providerKind);
   const realUnits = options.bigipInventory ? realUnitsOf(spec, options.bigipInventory, options.providerOptions?.acceptNewHostKeys) : {};
