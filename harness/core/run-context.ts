@@ -34,7 +34,7 @@ export function openRun(plan: Plan, options: { provider: string; providerOptions
   const runDir = join(options.reportsDir ?? REPORTS_DIR, plan.scenario, runId);
   mkdirSync(runDir, { recursive: true });
   const ledger = new ResourceLedger(runDir);
-  const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario, options: options.providerOptions });
+  const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario, options: options.providerOptions, topology: plan.topology });
   const record: RunRecord = {
     runId,
     scenario: plan.scenario,

@@ -1,0 +1,85 @@
+// The kind binary: where it is, and the few commands this provider runs with it (create and
+// delete a cluster, list clusters, load an image, the kubeconfig). `kind create cluster` takes a
+// minute or more; its progress lines (" ✓ Preparing nodes", " • Starting control-plane") are
+// handed on as they come, each with the time since the start, and the total is returned.
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { LocalRunner } from '../../core/command.js';
+import { exitError, startProcess } from '../../core/process.js';
+import { findTool } from '../preflight.js';
+
+/** The kind release this provider is written against (go install sigs.k8s.io/kind@KIND_RELEASE). */
+export const KIND_RELEASE = 'v0.33.0';
+/** kind's default node image at KIND_RELEASE (sigs.k8s.io/kind pkg/apis/config/defaults/image.go). */
+export const KIND_DEFAULT_IMAGE = 'kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5';
+/**
+ * The node image the config names: kind's default by tag only. An image brought in with
+ * `docker load` (no registry) has no repo digest on Docker 20.10, so a digest reference would
+ * not find it and kind would try to pull.
+ */
+export const KIND_NODE_IMAGE = KIND_DEFAULT_IMAGE.split('@')[0]!;
+/** Where scripts/build-kind.sh puts the binary it builds. */
+export const kindCacheBinary = (): string => join(process.env.OVERLAB_CACHE_DIR ?? '/var/cache/overlab', 'kind', KIND_RELEASE, 'kind');
+
+/** OVERLAB_KIND, else kind on PATH, else the build of scripts/build-kind.sh. */
+export function findKind(): string | undefined {
+  if (process.env.OVERLAB_KIND) return process.env.OVERLAB_KIND;
+  const onPath = findTool('kind');
+  if (onPath) return onPath;
+  try {
+    accessSync(kindCacheBinary(), constants.X_OK);
+    return kindCacheBinary();
+  } catch {
+    return undefined;
+  }
+}
+
+const runner = new LocalRunner();
+
+export async function kindVersion(kind: string): Promise<string> {
+  return (await runner.run([kind, 'version'], { timeoutMs: 10_000 })).stdout.trim();
+}
+
+export const createClusterArgv = (kind: string, cluster: string, configFile: string): string[] => [kind, 'create', 'cluster', '--name', cluster, '--config', configFile];
+export const deleteClusterArgv = (kind: string, cluster: string): string[] => [kind, 'delete', 'cluster', '--name', cluster];
+
+/**
+ * `kind create cluster`, its progress lines handed on with the seconds since the start.
+ * KIND_EXPERIMENTAL_DOCKER_NETWORK is left as the user set it: nodes go on kind's network.
+ */
+export async function createCluster(kind: string, cluster: string, configFile: string, progress: (line: string) => void, timeoutMs = 10 * 60_000): Promise<number> {
+  const t0 = performance.now();
+  const argv = createClusterArgv(kind, cluster, configFile);
+  const p = startProcess(argv, { timeoutMs });
+  const stderr: string[] = [];
+  // kind writes its progress to stderr; stdout has the closing hints.
+  const say = (l: string) => {
+    const line = l.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    if (line) progress(`${((performance.now() - t0) / 1000).toFixed(1)} s ${line}`);
+  };
+  p.onStderrLine((l) => {
+    stderr.push(l);
+    say(l);
+  });
+  p.onLine(say);
+  const exit = await p.closed;
+  if (exit.code !== 0) throw exitError(argv, exit, stderr.join('\n'), { timeoutMs });
+  return performance.now() - t0;
+}
+
+export async function deleteCluster(kind: string, cluster: string): Promise<void> {
+  await runner.run(deleteClusterArgv(kind, cluster), { timeoutMs: 5 * 60_000 });
+}
+
+export async function getClusters(kind: string): Promise<string[]> {
+  return (await runner.run([kind, 'get', 'clusters'], { timeoutMs: 30_000 })).stdout.split('\n').map((l) => l.trim()).filter((l) => l && !/^No kind clusters/.test(l));
+}
+
+export async function loadImage(kind: string, cluster: string, image: string): Promise<void> {
+  await runner.run([kind, 'load', 'docker-image', image, '--name', cluster], { timeoutMs: 10 * 60_000 });
+}
+
+/** The cluster's kubeconfig (the API server on this machine's loopback, a port kind chose). */
+export async function kubeconfigOf(kind: string, cluster: string): Promise<string> {
+  return (await runner.run([kind, 'get', 'kubeconfig', '--name', cluster], { timeoutMs: 30_000 })).stdout;
+}
