@@ -53,9 +53,16 @@ export async function kindPrerequisites(options: KindOptions = {}, docker: Docke
     if (options.flannelImage) for (const i of [...images]) if (/\/flannel:/.test(i)) { images.delete(i); images.add(options.flannelImage); }
     if (options.cniPluginImage) for (const i of [...images]) if (/\/flannel-cni-plugin:/.test(i)) { images.delete(i); images.add(options.cniPluginImage); }
   }
+  // OVERLAB_KIND_PULL=1: the user says the nodes can reach the images' registry.
+  const pull = process.env.OVERLAB_KIND_PULL === '1';
   for (const image of images) {
     const present = engine && (await hasImage(docker, image));
-    out.push({ what: `flannel image ${image}`, ok: present, detail: present ? 'in the Docker engine: loaded into the nodes with kind load docker-image' : 'not in the Docker engine: the nodes would pull it from its registry', fix: `${loadFix(image)}; or --flannel-image / --flannel-cni-plugin-image naming one you have` });
+    out.push({
+      what: `flannel image ${image}`,
+      ok: present || pull,
+      detail: present ? 'in the Docker engine: loaded into the nodes with kind load docker-image' : pull ? 'not in the Docker engine: the nodes pull it (OVERLAB_KIND_PULL=1)' : 'not in the Docker engine, and the nodes would pull it from its registry',
+      fix: `${loadFix(image)}; or --flannel-image / --flannel-cni-plugin-image naming one you have; or OVERLAB_KIND_PULL=1 where the nodes can reach its registry`,
+    });
   }
   if (options.podImage) out.push({ what: `pod image ${options.podImage}`, ok: true, detail: 'pulled by the nodes (IfNotPresent), or loaded when the engine has it', fix: '' });
   else out.push({ what: 'pod image', ok: true, detail: 'the docker provider\'s overlab/node image (built here if not cached), loaded into the nodes with kind load docker-image', fix: '' });

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the kind binary at the release the kind provider is written against
+# (harness/providers/kind/kind-cli.ts KIND_RELEASE) with `go install` through the Go module proxy,
+# into a machine-wide cache every checkout reuses: /var/cache/overlab/kind/<tag>/kind
+# (~1 min cold on 2 cores, nothing when cached). OVERLAB_KIND=/path/to/kind skips the build.
+# kind alone does not make a cluster here: it also needs a node image (kindest/node) in the Docker
+# engine, which needs a registry or `docker load`; `overlab doctor --provider kind` says what is missing.
+# Not run by CI: without a node image the kind binary has nothing to run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${OVERLAB_KIND:-}" ]; then
+  echo "build-kind: OVERLAB_KIND=$OVERLAB_KIND, nothing to build"
+  exit 0
+fi
+tag=$(sed -n "s/^export const KIND_RELEASE = '\(v[0-9.]*\)';$/\1/p" harness/providers/kind/kind-cli.ts)
+[ -n "$tag" ] || { echo "build-kind: cannot read KIND_RELEASE from harness/providers/kind/kind-cli.ts" >&2; exit 1; }
+dir="${OVERLAB_CACHE_DIR:-/var/cache/overlab}/kind/${tag}"
+if [ -x "$dir/kind" ]; then
+  echo "build-kind: kind $tag cached at $dir/kind"
+  exit 0
+fi
+go=$(command -v go || true)
+[ -n "$go" ] || { [ -x /usr/local/go/bin/go ] && go=/usr/local/go/bin/go; } || true
+[ -n "$go" ] || { echo "build-kind: no Go toolchain; install Go, or set OVERLAB_KIND" >&2; exit 1; }
+echo "build-kind: building kind $tag with $($go version | cut -d' ' -f3)"
+mkdir -p "$dir.tmp"
+GOBIN="$dir.tmp" GOFLAGS=-mod=mod "$go" install "sigs.k8s.io/kind@$tag"
+rm -rf "$dir" && mv "$dir.tmp" "$dir"
+echo "build-kind: $("$dir/kind" version) at $dir/kind"
