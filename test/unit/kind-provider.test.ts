@@ -22,6 +22,7 @@ import { dummyNodes } from '../../harness/providers/kind/dummy-nodes.js';
 import { podDeployments } from '../../harness/providers/kind/workloads.js';
 import { describeFailingPods } from '../../harness/providers/kind/rollout-report.js';
 import { KindProvider } from '../../harness/providers/kind/provider.js';
+import { findBridgePlugin } from '../../harness/providers/kind/kind-cli.js';
 import { moduleOfLedger } from '../../harness/providers/registry.js';
 
 const FIXTURE = join(PROJECT_ROOT, 'test/fixtures/kind/kube-flannel.fixture.yml');
@@ -37,12 +38,13 @@ function golden(t: { is: (a: string, b: string, m?: string) => void }, name: str
 }
 
 test('golden: the failover scenario\'s kind cluster config', (t) => {
-  golden(t, 'kind-failover.kind.yaml', kindConfigYaml(kindClusterConfig(failover(), clusterName('abc123'), 'kindest/node:v1.37.0')));
+  golden(t, 'kind-failover.kind.yaml', kindConfigYaml(kindClusterConfig(failover(), clusterName('abc123'), { image: 'kindest/node:v1.37.0', bridgePlugin: '/var/cache/overlab/kind/v0.33.0/cni-plugins-v1.9.1/bridge' })));
   const c = kindClusterConfig(failover(), 'ol-abc123');
   t.true(c.networking.disableDefaultCNI);
   t.is(c.networking.podSubnet, '10.217.0.0/16');
   t.deepEqual(c.nodes.map((n) => n.role), ['control-plane', 'worker']);
   t.false('image' in c.nodes[0]!, 'no image named: kind\'s own default');
+  t.false('extraMounts' in c.nodes[0]!, 'no bridge plugin named: nothing mounted');
 });
 
 test('scenario node names map to kind\'s: control planes first, each role numbered in scenario order', (t) => {
@@ -136,7 +138,8 @@ test('golden: `overlab plan failover --provider kind` prints the kind config, th
   const spec = loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml'));
   const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'emulated' } });
   const provider = new KindProvider({ runId: 'RUN', ledger: new ResourceLedger('/nonexistent'), topology: plan.topology, options: { kind: { flannelManifest: FIXTURE } } });
-  const text = formatPlan(plan, provider).replaceAll(PROJECT_ROOT, '<project>') + '\n';
+  // This machine's bridge plugin (or the placeholder when it has none) is a path of its own.
+  const text = formatPlan(plan, provider).replaceAll(findBridgePlugin() ?? 'BRIDGE-PLUGIN', '<bridge plugin>').replaceAll(PROJECT_ROOT, '<project>') + '\n';
   golden(t, 'kind-failover.plan.txt', text);
   for (const part of ['kind: Cluster', 'disableDefaultCNI: true', 'name: kube-flannel-cfg', '"VNI": 0', 'flannel.alpha.coreos.com/public-ip: 10.169.72.36', 'kind delete cluster --name ol-RUN']) t.true(text.includes(part), part);
 });

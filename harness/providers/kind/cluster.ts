@@ -1,6 +1,7 @@
 // A run's kind cluster, in the order a user brings one up: the cluster from its config (kindnet
 // off), then the images the nodes cannot pull here loaded into them, kube-flannel from its
-// release manifest with net-conf.json patched from the scenario, the units' dummy Nodes, the
+// release manifest with net-conf.json patched from the scenario (the CNI bridge plugin flannel
+// delegates to mounted into the nodes, which lack it), the units' dummy Nodes, the
 // pods' Deployments, every rollout waited on, each node's podCIDR checked against the
 // scenario's, and last the field report's own step: `ip link set flannel.<VNI> master cni0` on
 // every node (cni0 exists once the node's first pod is up), by `docker exec` into the kind node
@@ -20,7 +21,7 @@ import { kindClusterConfig, kindConfigYaml } from './cluster-config.js';
 import { dummyNodes } from './dummy-nodes.js';
 import { FLANNEL_DAEMONSET, parseManifest, patchFlannelManifest, podContainers, renderManifest, type KubeObject } from './flannel-patch.js';
 import { applyAll, kubeClient, waitRollout, type Kube } from './kube.js';
-import { createCluster, deleteCluster, findKind, KIND_NODE_IMAGE, kubeconfigOf, loadImage } from './kind-cli.js';
+import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMAGE, kubeconfigOf, loadImage } from './kind-cli.js';
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
 import { podDeployments, podNamespace, type PodImage } from './workloads.js';
@@ -54,6 +55,8 @@ export class KindCluster {
   async boot(signal?: AbortSignal): Promise<Record<string, number>> {
     const kind = findKind();
     if (!kind) throw new HarnessError('kind is not installed: bash scripts/build-kind.sh, or OVERLAB_KIND=/path/to/kind');
+    const bridgePlugin = findBridgePlugin();
+    if (!bridgePlugin) throw new HarnessError('no CNI bridge plugin to mount into the kind nodes (flannel delegates to it; kind\'s node image lacks it): bash scripts/build-kind.sh, or apt-get install containernetworking-plugins, or OVERLAB_CNI_BRIDGE=/path/to/bridge');
     const times: Record<string, number> = {};
     const time = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
       const t0 = performance.now();
@@ -71,7 +74,7 @@ export class KindCluster {
     this.ledger.record({ kind: 'kind-cluster', name: this.name });
     const podImage = await this.podImage();
     const configFile = join(this.runDir, 'kind.yaml');
-    writeFileSync(configFile, kindConfigYaml(kindClusterConfig(this.topology, this.name, this.options.nodeImage ?? process.env.OVERLAB_KIND_IMAGE ?? KIND_NODE_IMAGE)));
+    writeFileSync(configFile, kindConfigYaml(kindClusterConfig(this.topology, this.name, { image: this.options.nodeImage ?? process.env.OVERLAB_KIND_IMAGE ?? KIND_NODE_IMAGE, bridgePlugin })));
     const kindDir = join(this.runDir, 'kind');
     mkdirSync(kindDir, { recursive: true });
     writeFileSync(join(kindDir, 'kube-flannel.yml'), renderManifest(manifest));

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import type { KindOptions, Prerequisite } from '../types.js';
 import { checkTools } from '../preflight.js';
 import { dockerClient, engineInfo } from '../docker/engine.js';
-import { findKind, KIND_NODE_IMAGE, KIND_RELEASE, kindVersion } from './kind-cli.js';
+import { CNI_PLUGINS_RELEASE, findBridgePlugin, findKind, KIND_NODE_IMAGE, KIND_RELEASE, kindVersion } from './kind-cli.js';
 import { describeSource, FLANNEL_RELEASE, manifestSource, readLocalManifest } from './manifest.js';
 import { parseManifest, podContainers } from './flannel-patch.js';
 
@@ -31,6 +31,12 @@ export async function kindPrerequisites(options: KindOptions = {}, docker: Docke
     kind
       ? { what: 'kind', ok: true, detail: `${await kindVersion(kind).catch((e: Error) => `? (${e.message})`)} at ${kind}`, fix: '' }
       : { what: 'kind', ok: false, detail: 'not found (OVERLAB_KIND, PATH, /var/cache/overlab/kind)', fix: `bash scripts/build-kind.sh (go install sigs.k8s.io/kind@${KIND_RELEASE} through the Go module proxy, ~1 min cold), or OVERLAB_KIND=/path/to/kind` },
+  );
+  const bridge = findBridgePlugin();
+  out.push(
+    bridge
+      ? { what: 'CNI bridge plugin (mounted into the nodes: kind\'s image lacks it, flannel delegates to it)', ok: true, detail: bridge, fix: '' }
+      : { what: 'CNI bridge plugin (mounted into the nodes: kind\'s image lacks it, flannel delegates to it)', ok: false, detail: 'not found (OVERLAB_CNI_BRIDGE, the build of scripts/build-kind.sh, /usr/lib/cni/bridge)', fix: `bash scripts/build-kind.sh (go install github.com/containernetworking/plugins/plugins/main/bridge@${CNI_PLUGINS_RELEASE}, ~10 s), or apt-get install -y containernetworking-plugins` },
   );
   const nodeImage = options.nodeImage ?? process.env.OVERLAB_KIND_IMAGE ?? KIND_NODE_IMAGE;
   if (engine) {

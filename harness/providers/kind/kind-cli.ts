@@ -21,6 +21,32 @@ export const KIND_NODE_IMAGE = KIND_DEFAULT_IMAGE.split('@')[0]!;
 /** Where scripts/build-kind.sh puts the binary it builds. */
 export const kindCacheBinary = (): string => join(process.env.OVERLAB_CACHE_DIR ?? '/var/cache/overlab', 'kind', KIND_RELEASE, 'kind');
 
+/**
+ * The CNI `bridge` plugin, which flannel's CNI plugin delegates to. kind's node image has only
+ * host-local, loopback, ptp and portmap (kindnet needs no more; sigs.k8s.io/kind
+ * images/base/Dockerfile), so pods on a kind cluster with flannel fail without it: the cluster
+ * config mounts this one into every node at /opt/cni/bin/bridge. The version is the one kind
+ * builds its own plugins at (CNI_PLUGINS_VERSION); scripts/build-kind.sh builds it static.
+ */
+export const CNI_PLUGINS_RELEASE = 'v1.9.1';
+export const bridgeCacheBinary = (): string => join(process.env.OVERLAB_CACHE_DIR ?? '/var/cache/overlab', 'kind', KIND_RELEASE, `cni-plugins-${CNI_PLUGINS_RELEASE}`, 'bridge');
+/** Debian's containernetworking-plugins: the same plugin, an older release, linked against glibc (kind's node image is Debian too). */
+const DEBIAN_BRIDGE = '/usr/lib/cni/bridge';
+
+/** OVERLAB_CNI_BRIDGE, else scripts/build-kind.sh's build, else Debian's. */
+export function findBridgePlugin(): string | undefined {
+  for (const candidate of [process.env.OVERLAB_CNI_BRIDGE, bridgeCacheBinary(), DEBIAN_BRIDGE]) {
+    if (!candidate) continue;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
 /** OVERLAB_KIND, else kind on PATH, else the build of scripts/build-kind.sh. */
 export function findKind(): string | undefined {
   if (process.env.OVERLAB_KIND) return process.env.OVERLAB_KIND;

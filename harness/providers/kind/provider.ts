@@ -20,7 +20,7 @@ import { runDirOf } from '../docker/names.js';
 import type { ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { KindCluster, type KindClusterEntry } from './cluster.js';
 import { kindPrerequisites } from './doctor.js';
-import { deleteCluster, findKind } from './kind-cli.js';
+import { deleteCluster, findBridgePlugin, findKind } from './kind-cli.js';
 import { clusterName, kindNodeNames } from './names.js';
 import { kindPlanLines, renderKindAction } from './render.js';
 
@@ -118,7 +118,7 @@ export class KindProvider implements Provider {
 
   /** `overlab plan --provider kind`: the cluster config, kube-flannel's ConfigMap, the dummy Nodes, the pods. */
   planLines(plan: Plan): string[] {
-    return kindPlanLines(plan.topology, this.ctx.options?.kind);
+    return kindPlanLines(plan.topology, this.ctx.options?.kind, findBridgePlugin());
   }
 
   async teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {

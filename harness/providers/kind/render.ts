@@ -18,11 +18,12 @@ import { podDeployments } from './workloads.js';
 const RUN = 'RUN';
 const indent = (text: string): string[] => text.trimEnd().split('\n').map((l) => `    ${l}`);
 
-export function kindPlanLines(topology: Topology, options: KindOptions = {}): string[] {
+/** `bridgePlugin`: this machine's CNI bridge plugin (BRIDGE-PLUGIN when it has none: doctor says how to get one). */
+export function kindPlanLines(topology: Topology, options: KindOptions = {}, bridgePlugin?: string): string[] {
   const cluster = clusterName(RUN);
   const out: string[] = [];
   out.push(`kind cluster ${cluster} (kind.x-k8s.io/v1alpha4), written to RUNDIR/kind.yaml:`);
-  out.push(...indent(kindConfigYaml(kindClusterConfig(topology, cluster, options.nodeImage ?? KIND_NODE_IMAGE))));
+  out.push(...indent(kindConfigYaml(kindClusterConfig(topology, cluster, { image: options.nodeImage ?? KIND_NODE_IMAGE, bridgePlugin: bridgePlugin ?? 'BRIDGE-PLUGIN' }))));
   out.push(`node names (kind numbers them per role, in this order): ${[...kindNodeNames(RUN, topology.nodes)].map(([s, k]) => `${s} -> ${k}`).join(', ')}`);
   out.push(`    ${createClusterArgv('kind', cluster, 'RUNDIR/kind.yaml').join(' ')}`);
   out.push('');
