@@ -21,7 +21,7 @@ import { kindClusterConfig, kindConfigYaml } from './cluster-config.js';
 import { dummyNodes } from './dummy-nodes.js';
 import { FLANNEL_DAEMONSET, parseManifest, patchFlannelManifest, podContainers, renderManifest, type KubeObject } from './flannel-patch.js';
 import { applyAll, kubeClient, waitRollout, type Kube } from './kube.js';
-import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMAGE, kubeconfigOf, loadImage } from './kind-cli.js';
+import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMAGE, kubeconfigDir, kubeconfigFile, kubeconfigOf, loadImage } from './kind-cli.js';
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
 import { podDeployments, podNamespace, type PodImage } from './workloads.js';
@@ -71,16 +71,18 @@ export class KindCluster {
     // The cluster is this run's first entry of its own (a ledger-only clean finds this provider
     // by it, though the pods' image build below writes the docker provider's entries); deleting
     // a cluster that was never made is no failure of `kind delete cluster`.
-    this.ledger.record({ kind: 'kind-cluster', name: this.name });
+    this.ledger.record({ kind: 'kind-cluster', name: this.name }, { kind: 'scratch-dir', path: kubeconfigDir(this.runId) });
+    mkdirSync(kubeconfigDir(this.runId), { recursive: true, mode: 0o700 });
     const podImage = await this.podImage();
     const configFile = join(this.runDir, 'kind.yaml');
     writeFileSync(configFile, kindConfigYaml(kindClusterConfig(this.topology, this.name, { image: this.options.nodeImage ?? process.env.OVERLAB_KIND_IMAGE ?? KIND_NODE_IMAGE, bridgePlugin })));
     const kindDir = join(this.runDir, 'kind');
     mkdirSync(kindDir, { recursive: true });
     writeFileSync(join(kindDir, 'kube-flannel.yml'), renderManifest(manifest));
-    await time('kind create cluster', () => createCluster(kind, this.name, configFile, (l) => this.progress(`kind: ${l}`)));
+    await time('kind create cluster', () => createCluster(kind, this.name, configFile, kubeconfigFile(this.runId), (l) => this.progress(`kind: ${l}`)));
     signal?.throwIfAborted();
-    // The kubeconfig holds the cluster's client key: kept in memory, never in the run directory.
+    // The kubeconfig holds the cluster's client key: read from kind, kept in memory and in the
+    // run's scratch file under /run/overlab, never in the run directory.
     this.kube = kubeClient(await kubeconfigOf(kind, this.name));
     await time('images loaded into the nodes', () => this.loadImages(kind, manifest, podImage));
     await time('kube-flannel applied', () => applyAll(this.kube!, manifest));
@@ -98,7 +100,7 @@ export class KindCluster {
   async delete(): Promise<void> {
     const kind = findKind();
     if (!kind) throw new HarnessError(`cannot delete kind cluster ${this.name}: kind is not installed (bash scripts/build-kind.sh), or remove its containers: docker ps -a --filter label=io.x-k8s.kind.cluster=${this.name}`);
-    await deleteCluster(kind, this.name);
+    await deleteCluster(kind, this.name, kubeconfigFile(this.runId));
   }
 
   /** kind's container of a scenario node. */

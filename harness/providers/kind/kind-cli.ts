@@ -66,16 +66,24 @@ export async function kindVersion(kind: string): Promise<string> {
   return (await runner.run([kind, 'version'], { timeoutMs: 10_000 })).stdout.trim();
 }
 
-export const createClusterArgv = (kind: string, cluster: string, configFile: string): string[] => [kind, 'create', 'cluster', '--name', cluster, '--config', configFile];
-export const deleteClusterArgv = (kind: string, cluster: string): string[] => [kind, 'delete', 'cluster', '--name', cluster];
+/**
+ * The kubeconfig kind writes for a run's cluster: a scratch file of the run's own, never the
+ * user's ~/.kube/config (kind would add a context there and make it the current one). It holds
+ * the cluster's client key, so it lives under /run/overlab (root's tmpfs), not in the run directory.
+ */
+export const kubeconfigDir = (runId: string): string => join(process.env.OVERLAB_LOCK_DIR ?? '/run/overlab', `kind-${runId}`);
+export const kubeconfigFile = (runId: string): string => join(kubeconfigDir(runId), 'kubeconfig');
+
+export const createClusterArgv = (kind: string, cluster: string, configFile: string, kubeconfig: string): string[] => [kind, 'create', 'cluster', '--name', cluster, '--config', configFile, '--kubeconfig', kubeconfig];
+export const deleteClusterArgv = (kind: string, cluster: string, kubeconfig: string): string[] => [kind, 'delete', 'cluster', '--name', cluster, '--kubeconfig', kubeconfig];
 
 /**
  * `kind create cluster`, its progress lines handed on with the seconds since the start.
  * KIND_EXPERIMENTAL_DOCKER_NETWORK is left as the user set it: nodes go on kind's network.
  */
-export async function createCluster(kind: string, cluster: string, configFile: string, progress: (line: string) => void, timeoutMs = 10 * 60_000): Promise<number> {
+export async function createCluster(kind: string, cluster: string, configFile: string, kubeconfig: string, progress: (line: string) => void, timeoutMs = 10 * 60_000): Promise<number> {
   const t0 = performance.now();
-  const argv = createClusterArgv(kind, cluster, configFile);
+  const argv = createClusterArgv(kind, cluster, configFile, kubeconfig);
   const p = startProcess(argv, { timeoutMs });
   const stderr: string[] = [];
   // kind writes its progress to stderr; stdout has the closing hints.
@@ -93,8 +101,8 @@ export async function createCluster(kind: string, cluster: string, configFile: s
   return performance.now() - t0;
 }
 
-export async function deleteCluster(kind: string, cluster: string): Promise<void> {
-  await runner.run(deleteClusterArgv(kind, cluster), { timeoutMs: 5 * 60_000 });
+export async function deleteCluster(kind: string, cluster: string, kubeconfig: string): Promise<void> {
+  await runner.run(deleteClusterArgv(kind, cluster, kubeconfig), { timeoutMs: 5 * 60_000 });
 }
 
 export async function getClusters(kind: string): Promise<string[]> {

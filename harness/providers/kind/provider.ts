@@ -20,8 +20,8 @@ import { runDirOf } from '../docker/names.js';
 import type { ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { KindCluster, type KindClusterEntry } from './cluster.js';
 import { kindPrerequisites } from './doctor.js';
-import { deleteCluster, findBridgePlugin, findKind } from './kind-cli.js';
-import { clusterName, kindNodeNames } from './names.js';
+import { deleteCluster, findBridgePlugin, findKind, kubeconfigFile } from './kind-cli.js';
+import { clusterName, kindNodeNames, runOfCluster } from './names.js';
 import { kindPlanLines, renderKindAction } from './render.js';
 
 /** Host kinds this provider makes; the others are refused by createHosts with what is missing. */
@@ -134,7 +134,8 @@ export async function deleteClusters(names: readonly string[]): Promise<Error[]>
   for (const name of [...new Set(names)]) {
     try {
       if (!kind) throw new Error('kind is not installed (bash scripts/build-kind.sh)');
-      await deleteCluster(kind, name);
+      // The run's own kubeconfig file (kind removes its entry there; the scratch directory is the core's).
+      await deleteCluster(kind, name, kubeconfigFile(runOfCluster(name) ?? name));
     } catch (e) {
       failures.push(new HarnessError(`kind cluster ${name}: ${(e as Error).message}`, {}, { cause: e }));
     }

@@ -10,7 +10,7 @@ import type { KindOptions } from '../types.js';
 import { kindClusterConfig, kindConfigYaml } from './cluster-config.js';
 import { dummyNodes } from './dummy-nodes.js';
 import { isFlannelConfigMap, parseManifest, patchFlannelManifest, scenarioNetConf } from './flannel-patch.js';
-import { createClusterArgv, deleteClusterArgv, KIND_NODE_IMAGE } from './kind-cli.js';
+import { createClusterArgv, deleteClusterArgv, KIND_NODE_IMAGE, kubeconfigFile } from './kind-cli.js';
 import { describeSource, manifestSource, readLocalManifest } from './manifest.js';
 import { clusterName, kindNodeNames, POD_NAMESPACE } from './names.js';
 import { podDeployments } from './workloads.js';
@@ -25,7 +25,7 @@ export function kindPlanLines(topology: Topology, options: KindOptions = {}, bri
   out.push(`kind cluster ${cluster} (kind.x-k8s.io/v1alpha4), written to RUNDIR/kind.yaml:`);
   out.push(...indent(kindConfigYaml(kindClusterConfig(topology, cluster, { image: options.nodeImage ?? KIND_NODE_IMAGE, bridgePlugin: bridgePlugin ?? 'BRIDGE-PLUGIN' }))));
   out.push(`node names (kind numbers them per role, in this order): ${[...kindNodeNames(RUN, topology.nodes)].map(([s, k]) => `${s} -> ${k}`).join(', ')}`);
-  out.push(`    ${createClusterArgv('kind', cluster, 'RUNDIR/kind.yaml').join(' ')}`);
+  out.push(`    ${createClusterArgv('kind', cluster, 'RUNDIR/kind.yaml', kubeconfigFile(RUN)).join(' ')}`);
   out.push('');
   const source = manifestSource(options.flannelManifest);
   out.push(`kube-flannel manifest: ${describeSource(source)}`);
@@ -52,7 +52,7 @@ export function kindPlanLines(topology: Topology, options: KindOptions = {}, bri
   out.push('');
   out.push(`after the rollouts, on every node (the field report's step; flannel does not do it):`);
   for (const container of kindNodeNames(RUN, topology.nodes).values()) out.push(`    docker exec ${container} ip link set dev ${topology.flannel.device} master cni0`);
-  out.push(`teardown: ${deleteClusterArgv('kind', cluster).join(' ')}`);
+  out.push(`teardown: ${deleteClusterArgv('kind', cluster, kubeconfigFile(RUN)).join(' ')}`);
   out.push('');
   return out;
 }
