@@ -164,3 +164,17 @@ test('a plan with units or a client is refused before anything is created or rec
   t.is(provider.locationOf('master'), 'ol-abc123-control-plane');
   t.is(provider.locationOf('worker.nginx'), 'ol-abc123-worker/deployment/worker-nginx');
 });
+
+test('overlab clean finds our clusters by kind\'s container label, and only those named ol-<run>', async (t) => {
+  const { clustersByLabel } = await import('../../harness/providers/kind/sweep.js');
+  const containers = [
+    { Id: '1', Names: ['/ol-abc123-control-plane'], Labels: { 'io.x-k8s.kind.cluster': 'ol-abc123' } },
+    { Id: '2', Names: ['/ol-abc123-worker'], Labels: { 'io.x-k8s.kind.cluster': 'ol-abc123' } },
+    { Id: '3', Names: ['/kind-control-plane'], Labels: { 'io.x-k8s.kind.cluster': 'kind' } },
+    { Id: '4', Names: ['/ol-abc123x-control-plane'], Labels: { 'io.x-k8s.kind.cluster': 'ol-abc123x' } },
+  ];
+  let filters = '';
+  const docker = { listContainers: async (o: { filters: string }) => ((filters = o.filters), containers) } as unknown as import('dockerode');
+  t.deepEqual([...(await clustersByLabel(docker))], [['ol-abc123', ['ol-abc123-control-plane', 'ol-abc123-worker']]]);
+  t.deepEqual(JSON.parse(filters), { label: ['io.x-k8s.kind.cluster'] });
+});
