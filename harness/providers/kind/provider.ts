@@ -2,12 +2,14 @@
 // kube-flannel from its release manifest), its pods real pods, its units F5's dummy Nodes.
 // cluster.ts brings the cluster up and down; this class is the Provider seam around it.
 //
-// What this provider does not do yet, and refuses before anything is created rather than
-// pretending: the BIG-IP stand-in units, the client and flanneld's etcd member (the plan's unit,
-// client and service hosts) are not made on kind's network, and the plan's per-host
-// configuration of nodes and pods (the netns VTEP, cni0 and veths) is not run, since on kind that
-// is kube-flannel's and the CNI's work; the checks, which judge a host against the plan's
-// addresses and MACs, are therefore not run on kind either. See README "kind provider".
+// What this provider does not do yet, and says so rather than pretending: the BIG-IP stand-in
+// units, the client and flanneld's etcd member (the plan's unit, client and service hosts) are
+// not made on kind's network, and a plan with any of them is refused before anything is created.
+// The plan's per-host configuration of nodes and pods (the netns VTEP, cni0 and veths) is not
+// run, since on kind that is kube-flannel's and the CNI's work, and the checks, which judge a
+// host against the plan's addresses and MACs, do not run on kind either: a plan of nodes and pods
+// only (baseline) gets its cluster made and brought up, then stops at its first per-host step
+// with that reason (exit 2), and teardown deletes the cluster. See README "kind provider".
 import type { LedgerEntry } from '../../core/ledger.js';
 import { entriesOf } from '../../core/ledger.js';
 import { HarnessError } from '../../core/errors.js';
