@@ -57,12 +57,16 @@ export class KindCluster {
     if (!kind) throw new HarnessError('kind is not installed: bash scripts/build-kind.sh, or OVERLAB_KIND=/path/to/kind');
     const bridgePlugin = findBridgePlugin();
     if (!bridgePlugin) throw new HarnessError('no CNI bridge plugin to mount into the kind nodes (flannel delegates to it; kind\'s node image lacks it): bash scripts/build-kind.sh, or apt-get install containernetworking-plugins, or OVERLAB_CNI_BRIDGE=/path/to/bridge');
+    const kindDir = join(this.runDir, 'kind');
+    mkdirSync(kindDir, { recursive: true });
+    // Each stage's time, printed as it ends and kept in RUNDIR/kind/timing.json (a failed run keeps the stages it finished).
     const times: Record<string, number> = {};
     const time = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
       const t0 = performance.now();
       const v = await body();
       times[name] = Math.round(performance.now() - t0);
       this.progress(`${name}: ${(times[name] / 1000).toFixed(1)} s`);
+      writeFileSync(join(kindDir, 'timing.json'), JSON.stringify(times, null, 2) + '\n');
       return v;
     };
     // What is applied, decided before anything is created: a manifest that cannot be read or
@@ -76,8 +80,6 @@ export class KindCluster {
     const podImage = await this.podImage();
     const configFile = join(this.runDir, 'kind.yaml');
     writeFileSync(configFile, kindConfigYaml(kindClusterConfig(this.topology, this.name, { image: this.options.nodeImage ?? process.env.OVERLAB_KIND_IMAGE ?? KIND_NODE_IMAGE, bridgePlugin })));
-    const kindDir = join(this.runDir, 'kind');
-    mkdirSync(kindDir, { recursive: true });
     writeFileSync(join(kindDir, 'kube-flannel.yml'), renderManifest(manifest));
     await time('kind create cluster', () => createCluster(kind, this.name, configFile, kubeconfigFile(this.runId), (l) => this.progress(`kind: ${l}`)));
     signal?.throwIfAborted();
