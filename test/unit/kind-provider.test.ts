@@ -24,6 +24,9 @@ import { describeFailingPods } from '../../harness/providers/kind/rollout-report
 import { KindProvider } from '../../harness/providers/kind/provider.js';
 import { findBridgePlugin } from '../../harness/providers/kind/kind-cli.js';
 import { moduleOfLedger } from '../../harness/providers/registry.js';
+import { resolveAgent } from '../../harness/overlay/flannel/registry.js';
+import { leaseOfNode } from '../../harness/overlay/flannel/kube-flannel/lease.js';
+import { unitLeases } from '../../harness/overlay/flannel/emulated/program.js';
 
 const FIXTURE = join(PROJECT_ROOT, 'test/fixtures/kind/kube-flannel.fixture.yml');
 const failover = (): Topology => resolveTopology(loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml')));
@@ -136,7 +139,9 @@ test('a rollout that did not finish names each failing pod, why, and its events'
 
 test('golden: `overlab plan failover --provider kind` prints the kind config, the patched ConfigMap and the dummy Nodes', (t) => {
   const spec = loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml'));
-  const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'emulated' } });
+  const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: resolveAgent(undefined, 'kind') } });
+  t.is(plan.topology.flannel.agent, 'kube-flannel');
+  t.false(plan.steps.some((s) => s.id.startsWith('flannel')), 'kube-flannel has no plan steps: the provider applies its manifest');
   const provider = new KindProvider({ runId: 'RUN', ledger: new ResourceLedger('/nonexistent'), topology: plan.topology, options: { kind: { flannelManifest: FIXTURE } } });
   // This machine's bridge plugin (or the placeholder when it has none) is a path of its own.
   const text = formatPlan(plan, provider).replaceAll(findBridgePlugin() ?? 'BRIDGE-PLUGIN', '<bridge plugin>').replaceAll(PROJECT_ROOT, '<project>') + '\n';
@@ -177,4 +182,15 @@ test('overlab clean finds our clusters by kind\'s container label, and only thos
   const docker = { listContainers: async (o: { filters: string }) => ((filters = o.filters), containers) } as unknown as import('dockerode');
   t.deepEqual([...(await clustersByLabel(docker))], [['ol-abc123', ['ol-abc123-control-plane', 'ol-abc123-worker']]]);
   t.deepEqual(JSON.parse(filters), { label: ['io.x-k8s.kind.cluster'] });
+});
+
+test('kube-flannel reads a Node back as flannel does: the dummy Nodes say what the units\' etcd leases say', (t) => {
+  const topology = failover();
+  t.deepEqual(dummyNodes(topology.bigip, 'abc123').map((n) => leaseOfNode(n as Parameters<typeof leaseOfNode>[0])), unitLeases(topology));
+  t.is(leaseOfNode({ metadata: { name: 'fresh', annotations: {} }, spec: { podCIDR: '10.217.5.0/24' } }), undefined, 'a node flannel has not annotated yet has no lease');
+  t.deepEqual(
+    leaseOfNode({ metadata: { name: 'n', annotations: { 'flannel.alpha.coreos.com/public-ip': '172.18.0.3', 'flannel.alpha.coreos.com/backend-type': 'vxlan', 'flannel.alpha.coreos.com/backend-data': '{"VNI":1,"VtepMAC":"AE:DE:D6:EE:15:AB"}' } }, spec: { podCIDRs: ['10.244.1.0/24'] } }),
+    { subnet: '10.244.1.0/24', publicIp: '172.18.0.3', backendType: 'vxlan', vni: 1, vtepMac: 'ae:de:d6:ee:15:ab' },
+  );
+  t.throws(() => leaseOfNode({ metadata: { name: 'bad', annotations: { 'flannel.alpha.coreos.com/public-ip': '1.2.3.4', 'flannel.alpha.coreos.com/backend-data': '{' } }, spec: { podCIDR: '10.0.0.0/24' } }), { message: /backend-data is not JSON/ });
 });

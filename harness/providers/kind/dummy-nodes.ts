@@ -4,9 +4,8 @@
 // permanent FDB entry toward the public-ip): the pods' reply path to the units (design.md §1).
 // The same facts the flanneld agent writes as a unit's lease in etcd mode, in kube mode's words.
 import type { BigipTopology } from '../../spec/topology.js';
+import { FLANNEL_ANNOTATION } from '../../overlay/flannel/kube-flannel/lease.js';
 import type { KubeObject } from './flannel-patch.js';
-
-export const FLANNEL_ANNOTATION = 'flannel.alpha.coreos.com';
 
 /** The units registered as flannel nodes (those with flannelNode), as Node objects. */
 export function dummyNodes(bigip: Pick<BigipTopology, 'units' | 'tunnel'> | undefined, runId: string): KubeObject[] {
