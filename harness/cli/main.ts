@@ -30,8 +30,29 @@ import { pcapCommand } from './cmd-pcap.js';
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
-/** Options of the providers that reach existing machines (ssh). */
-const providerOptionsOf = (args: { inventory?: string; 'ssh-accept-new'?: boolean }): ProviderOptions => ({ inventory: args.inventory, acceptNewHostKeys: args['ssh-accept-new'] });
+/** Options of the providers that reach existing machines (ssh), and the kind provider's sources. */
+interface ProviderArgs {
+  inventory?: string;
+  'ssh-accept-new'?: boolean;
+  'flannel-manifest'?: string;
+  'flannel-image'?: string;
+  'flannel-cni-plugin-image'?: string;
+  'pod-image'?: string;
+  'kind-image'?: string;
+}
+const providerOptionsOf = (args: ProviderArgs): ProviderOptions => ({
+  inventory: args.inventory,
+  acceptNewHostKeys: args['ssh-accept-new'],
+  kind: { flannelManifest: args['flannel-manifest'], flannelImage: args['flannel-image'], cniPluginImage: args['flannel-cni-plugin-image'], podImage: args['pod-image'], nodeImage: args['kind-image'] },
+});
+/** The kind provider's options (ignored by the others). */
+const KIND_OPTIONS = {
+  'flannel-manifest': { type: 'string', describe: 'with --provider kind: a kube-flannel.yml (default: the Go module cache\'s flannel@v0.28.9 copy, else the release URL)' },
+  'flannel-image': { type: 'string', describe: 'with --provider kind: replaces the manifest\'s ghcr.io/flannel-io/flannel image' },
+  'flannel-cni-plugin-image': { type: 'string', describe: 'with --provider kind: replaces the manifest\'s flannel-cni-plugin image' },
+  'pod-image': { type: 'string', describe: 'with --provider kind: the pods\' image (needs socat; default: the docker provider\'s node image, loaded into the nodes)' },
+  'kind-image': { type: 'string', describe: 'with --provider kind: the kind node image (default kindest/node:v1.37.0, or $OVERLAB_KIND_IMAGE)' },
+} as const;
 const INVENTORY_OPTION = { type: 'string', describe: 'with --provider ssh: the inventory (YAML) of the machines that play the hosts' } as const;
 const BIGIP_INVENTORY_OPTION = { type: 'string', default: process.env.OVERLAB_BIGIP_INVENTORY, describe: 'an inventory of real BIG-IP units (VEs) by the scenario\'s unit names, driven with tmsh over SSH (default $OVERLAB_BIGIP_INVENTORY)' } as const;
 const ACCEPT_NEW_OPTION = { type: 'boolean', default: false, describe: 'with --provider ssh: record a machine\'s first host key in known_hosts (a changed key still fails)' } as const;
@@ -73,12 +94,13 @@ async function main(argv: string[]): Promise<number> {
           .positional('scenario', { type: 'string', demandOption: true, describe: 'a name from `overlab list` or a path to a .yaml file' })
           .option('provider', { type: 'string', default: 'netns', choices: providerKinds() })
           .option('agent', AGENT_OPTION)
-          .option('inventory', INVENTORY_OPTION),
+          .option('inventory', INVENTORY_OPTION)
+          .options(KIND_OPTIONS),
       (args) => {
         const spec = withAgent(loadScenario(args.scenario), args.agent);
         // The agent a run on this provider would use here (flanneld where it is installed, on netns).
         const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: resolveAgent(spec.flannel.agent, args.provider) } });
-        const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent'), options: providerOptionsOf(args) });
+        const provider = createProvider(args.provider, { runId: 'RUN', ledger: new ResourceLedger('/nonexistent'), options: providerOptionsOf(args), topology: plan.topology });
         console.log(formatPlan(plan, provider));
       },
     )
@@ -93,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
           .option('inventory', INVENTORY_OPTION)
           .option('bigip-inventory', BIGIP_INVENTORY_OPTION)
           .option('ssh-accept-new', ACCEPT_NEW_OPTION)
+          .options(KIND_OPTIONS)
           .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
           .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
           .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' })
@@ -139,7 +162,8 @@ async function main(argv: string[]): Promise<number> {
           .option('provider', { type: 'string', choices: providerKinds() })
           .option('agent', AGENT_OPTION)
           .option('inventory', INVENTORY_OPTION)
-          .option('ssh-accept-new', ACCEPT_NEW_OPTION),
+          .option('ssh-accept-new', ACCEPT_NEW_OPTION)
+          .options(KIND_OPTIONS),
       async (args) => {
         const spec = withAgent(loadScenario(args.scenario), args.agent);
         const { signal } = abortOnSignals();
@@ -209,7 +233,7 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'doctor',
       'check every prerequisite and say how to fix what is missing',
-      (y) => y.option('provider', { type: 'string', default: 'netns', choices: providerKinds() }).option('inventory', INVENTORY_OPTION).option('ssh-accept-new', ACCEPT_NEW_OPTION),
+      (y) => y.option('provider', { type: 'string', default: 'netns', choices: providerKinds() }).option('inventory', INVENTORY_OPTION).option('ssh-accept-new', ACCEPT_NEW_OPTION).options(KIND_OPTIONS),
       async (args) => {
         const checks = await doctor(args.inventory && args.provider === 'netns' ? 'ssh' : args.provider, providerOptionsOf(args));
         const rows = checks.map((c) => [c.ok ? 'ok' : 'MISSING', c.what, c.ok ? c.detail : `${c.detail}\n        fix: ${c.fix}`]);

@@ -4,7 +4,7 @@ import type { Provider } from '../providers/types.js';
 import { describeArgv } from '../core/command.js';
 import { hostActions } from '../plan/host-actions.js';
 
-export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render'>): string {
+export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render' | 'planLines'>): string {
   const t = plan.topology;
   const out: string[] = [];
   out.push(`scenario ${plan.scenario}: ${t.nodes.length} nodes, ${t.nodes.reduce((n, x) => n + x.pods.length, 0)} pods, ${plan.hosts.length} hosts, ${plan.steps.length} steps`);
@@ -16,6 +16,8 @@ export function formatPlan(plan: Plan, provider: Pick<Provider, 'kind' | 'render
     for (const p of n.pods) out.push(`    pod ${p.name} ${p.ip} ${p.mac} mtu ${p.mtu}`);
   }
   out.push('');
+  // A provider that makes more than the steps say (kind's cluster, manifest, dummy Nodes) says it first.
+  if (provider.planLines) out.push(...provider.planLines(plan));
   out.push(`steps (RUN is the run id chosen when the run starts):`);
   // A host's intent is rendered by the Linux device into iproute2's words; say how the netns
   // provider carries them out.

@@ -4,12 +4,14 @@ import type { Provider, ProviderContext, ProviderModule } from './types.js';
 import { netnsModule } from './netns/module.js';
 import { dockerModule } from './docker/module.js';
 import { sshModule } from './ssh/module.js';
+import { kindModule } from './kind/module.js';
 import { SpecError } from '../core/errors.js';
 
 const MODULES: readonly ProviderModule[] = [
   netnsModule,
   dockerModule,
   sshModule,
+  kindModule,
 ];
 
 export const providerKinds = (): string[] => MODULES.map((m) => m.kind);
@@ -26,7 +28,15 @@ export function createProvider(kind: string, ctx: ProviderContext): Provider {
   return providerModule(kind).create(ctx);
 }
 
-/** The provider whose own ledger kinds a run's ledger holds (for runs only known from their ledger). */
+/**
+ * The provider whose own ledger kinds a run's ledger holds (for runs only known from their
+ * ledger): the one that wrote the first such entry, since a provider may use another's parts
+ * after its own first entry (kind builds the docker provider's images for its pods).
+ */
 export function moduleOfLedger(kinds: readonly string[]): ProviderModule | undefined {
-  return MODULES.find((m) => kinds.some((k) => m.ledgerKinds.includes(k)));
+  for (const k of kinds) {
+    const module = MODULES.find((m) => m.ledgerKinds.includes(k));
+    if (module) return module;
+  }
+  return undefined;
 }

@@ -3,7 +3,8 @@
 import type { CommandResult, RunOptions } from '../core/command.js';
 import type { IpLine } from '../devices/linux/commands.js';
 import type { LedgerEntry, ResourceLedger } from '../core/ledger.js';
-import type { HostAction, HostDecl, LinkDecl } from '../plan/types.js';
+import type { HostAction, HostDecl, LinkDecl, Plan } from '../plan/types.js';
+import type { Topology } from '../spec/topology.js';
 
 /**
  * A host's configuration in the words a provider runs in bulk: iproute2 and bridge batches,
@@ -70,6 +71,11 @@ export interface ProviderContext {
   /** The scenario's name, for labels (docker). */
   scenario?: string;
   options?: ProviderOptions;
+  /**
+   * The run's resolved topology, for providers whose hosts' names depend on the scenario's
+   * roles and order (kind numbers its nodes per role). Absent for clean and doctor.
+   */
+  topology?: Topology;
 }
 
 /** Options of the providers that reach machines that already exist (ssh). */
@@ -78,6 +84,20 @@ export interface ProviderOptions {
   inventory?: string;
   /** Record a machine's first host key (OpenSSH's accept-new); a changed key still fails. */
   acceptNewHostKeys?: boolean;
+  /** The kind provider's choices: where kube-flannel's manifest and the images come from. */
+  kind?: KindOptions;
+}
+
+/** `--flannel-manifest`, `--flannel-image`, `--flannel-cni-plugin-image`, `--pod-image`, `--kind-image`. */
+export interface KindOptions {
+  /** A kube-flannel.yml of the user's (else the Go module cache's copy, else the release URL). */
+  flannelManifest?: string;
+  flannelImage?: string;
+  cniPluginImage?: string;
+  /** The pods' image (else the docker provider's node image, loaded into the nodes by kind). */
+  podImage?: string;
+  /** The node image (else kindest/node at the pinned kind release's Kubernetes version). */
+  nodeImage?: string;
 }
 
 /** What `overlab clean` hands a provider module for one run whose owner is gone (or forced). */
@@ -177,6 +197,8 @@ export interface Provider extends HostFactory, Transport, LinuxConfigurator {
   readonly localKernel?: boolean;
   /** Every prerequisite, met or not, with the command that fixes it. */
   preflight(): Promise<Prerequisite[]>;
+  /** Optional: what `overlab plan` prints before the steps, for providers that make more than the steps say (kind's cluster). */
+  planLines?(plan: Plan): string[];
 }
 
 /**

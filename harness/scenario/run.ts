@@ -68,6 +68,10 @@ function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
   if (kind === 'flanneld' && !['netns', 'docker', 'ssh'].includes(providerKind)) {
     throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (flanneld runs on netns, docker and ssh)`, fix: 'use --provider netns, docker or ssh, or flannel.agent: emulated' }]);
   }
+  // A kind cluster's flannel is the kube-flannel DaemonSet, and only a cluster has one.
+  if ((kind === 'kube-flannel') !== (providerKind === 'kind')) {
+    throw new PreflightError([{ what: `flannel.agent ${kind} on the ${providerKind} provider (kube-flannel is the kind provider's agent, and the only one it runs)`, fix: providerKind === 'kind' ? 'leave flannel.agent out (or kube-flannel), or use --provider netns or docker' : 'use --provider kind, or flannel.agent emulated or flanneld' }]);
+  }
 }
 
 export async function runScenario(declared: ScenarioSpec, options: RunOptions = {}): Promise<RunReport> {

@@ -4,10 +4,12 @@ import { SpecError } from '../../core/errors.js';
 import type { FlannelAgent } from './types.js';
 import { emulatedAgent } from './emulated/index.js';
 import { flanneldAgent } from './flanneld/index.js';
+import { kubeFlannelAgent } from './kube-flannel/index.js';
 
 const AGENTS: Record<string, FlannelAgent> = {
   emulated: emulatedAgent,
   flanneld: flanneldAgent,
+  'kube-flannel': kubeFlannelAgent,
 };
 
 export const flannelAgentKinds = (): string[] => Object.keys(AGENTS);
@@ -19,10 +21,12 @@ export function flannelAgent(kind = 'emulated'): FlannelAgent {
 }
 
 /**
- * The agent a run uses: the scenario's flannel.agent, else upstream flanneld on netns and docker
- * where it is installed (flanneld, etcd, iptables: scripts/setup.sh does it), else emulated.
+ * The agent a run uses: the scenario's flannel.agent, else kube-flannel on kind (a cluster's
+ * nodes run flannel's DaemonSet), else upstream flanneld on netns and docker where it is installed
+ * (flanneld, etcd, iptables: scripts/setup.sh does it), else emulated.
  */
 export function resolveAgent(declared: string | undefined, provider: string): string {
   if (declared) return declared;
+  if (provider === 'kind') return 'kube-flannel';
   return (provider === 'netns' || provider === 'docker') && AGENTS.flanneld!.missing().length === 0 ? 'flanneld' : 'emulated';
 }
