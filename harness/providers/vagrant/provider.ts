@@ -254,9 +254,10 @@ export async function destroyRun(runId: string, runDir: string, entries: readonl
       copyFileSync(join(d.dir, 'Vagrantfile'), join(runDir, 'Vagrantfile'));
     }
   }
-  failures.push(...(await removeNetworks(docker, entriesOf<VagrantNetworkEntry>(entries, 'vagrant-network', 'name').map((n) => n.name))));
+  // Containers first (a network with endpoints cannot go): the labelled sweep, then the networks by name.
   const swept = await sweepDocker({ force: true, runId, docker });
   failures.push(...swept.runs.flatMap((r) => r.errors));
+  failures.push(...(await removeNetworks(docker, entriesOf<VagrantNetworkEntry>(entries, 'vagrant-network', 'name').map((n) => n.name))));
   if (failures.length === 0) for (const d of entriesOf<VagrantDirEntry>(entries, 'vagrant-dir', 'dir')) if (d.dir === join(runDir, 'vagrant')) rmSync(d.dir, { recursive: true, force: true });
   return failures;
 }
