@@ -14,12 +14,10 @@ import { HarnessError } from '../../core/errors.js';
 import { entriesOf, ResourceLedger, type LedgerEntry } from '../../core/ledger.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import type { IpLine } from '../../devices/linux/commands.js';
-import * as ipv4 from '../../core/ipv4.js';
-import type { HostAction, HostDecl, LinkDecl, SegmentDecl } from '../../plan/types.js';
+import type { HostAction, HostDecl, LinkDecl } from '../../plan/types.js';
 import { checkTools } from '../preflight.js';
 import type { BulkAction, HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { SshProvider } from '../ssh/provider.js';
-import { IMAGE_OF } from '../docker/containers.js';
 import { dockerClient, engineInfo } from '../docker/engine.js';
 import { LABEL_SCENARIO, runLabels, scenarioOf } from '../docker/names.js';
 import { sweepDocker } from '../docker/sweep.js';
@@ -27,7 +25,7 @@ import { vagrant } from './cli.js';
 import { ensureSshImages } from './images.js';
 import { dirFiles, makeKey, upAndDescribe, writeVagrantfile, type VagrantDirFiles } from './machines.js';
 import { createNetworks, removeNetworks } from './networks.js';
-import type { VagrantAttachment, VagrantMachine } from './vagrantfile.js';
+import { segmentsOf, vagrantfileInput } from './input.js';
 import type { VagrantDirEntry, VagrantNetworkEntry } from './ledger.js';
 
 export interface VagrantProviderOptions {
@@ -125,30 +123,15 @@ export class VagrantProvider implements Provider {
   }
 
   private async up(links: readonly LinkDecl[]): Promise<void> {
-    const segments = new Map<string, SegmentDecl>(this.hosts.flatMap((h) => (h.segments ?? []).map((s) => [s.id, s] as const)));
-    const switches = new Set(this.hosts.filter((h) => h.kind === 'switch').map((h) => h.id));
-    const attachments = new Map<string, VagrantAttachment[]>();
-    for (const l of links) {
-      if (!switches.has(l.a.host) || !l.b.ip || !l.segment) continue;
-      const seg = segments.get(l.segment);
-      if (!seg) throw new HarnessError(`no segment "${l.segment}" on the switch host`);
-      attachments.set(l.b.host, [...(attachments.get(l.b.host) ?? []), { segment: l.segment, ifname: l.b.ifname, ip: l.b.ip, prefixLength: ipv4.parsePrefix(seg.cidr).length }]);
-    }
     const t0 = performance.now();
     const { tags } = await ensureSshImages(this.docker, (l) => this.progress(`images: ${l}`));
     this.times.imagesMs = performance.now() - t0;
-    const machines: VagrantMachine[] = this.hosts
-      .filter((h) => h.kind !== 'switch' && h.kind !== 'pod')
-      .map((h) => {
-        const image = IMAGE_OF[h.kind];
-        if (!image) throw new HarnessError(`the vagrant provider has no image for a host of kind ${h.kind} (${h.id})`);
-        return { name: h.id, image: tags[image], attachments: attachments.get(h.id) ?? [], binds: bindsOf(h) };
-      });
     const runId = this.ctx.runId;
-    const networks = Object.fromEntries([...segments.keys()].map((s) => [s, `ol-${runId}.${s}`]));
-    const sshNetwork = `ol-${runId}.ssh`;
     const labels = runLabels(runId, { [LABEL_SCENARIO]: scenarioOf(this.ctx) });
-    const input = { runId, scenario: scenarioOf(this.ctx), machines, networks, sshNetwork, privateKey: this.dir.privateKey, authorizedKeys: this.dir.authorizedKeys, labels, box: this.options.box ?? DEFAULT_BOX };
+    const input = vagrantfileInput(this.hosts, links, { runId, scenario: scenarioOf(this.ctx), images: tags, privateKey: this.dir.privateKey, authorizedKeys: this.dir.authorizedKeys, labels, box: this.options.box ?? DEFAULT_BOX, binds: bindsOf });
+    const { machines, networks, sshNetwork } = input;
+    const segments = segmentsOf(this.hosts);
+    const addressesOn = (segment: string) => machines.flatMap((m) => m.attachments.filter((a) => a.segment === segment).map((a) => a.ip));
     // Recorded before anything is made: clean destroys from the directory, then the networks.
     this.ctx.ledger.record({ kind: 'vagrant-dir', dir: this.dir.dir, provider: 'docker' } satisfies VagrantDirEntry);
     const names = [sshNetwork, ...Object.values(networks)];
@@ -158,7 +141,7 @@ export class VagrantProvider implements Provider {
     const t1 = performance.now();
     await createNetworks(
       this.docker,
-      [{ name: sshNetwork, taken: [] }, ...[...segments.values()].map((s) => ({ name: networks[s.id]!, segment: s, taken: [...attachments.values()].flat().filter((a) => a.segment === s.id).map((a) => a.ip) }))],
+      [{ name: sshNetwork, taken: [] }, ...[...segments.values()].map((s) => ({ name: networks[s.id]!, segment: s, taken: addressesOn(s.id) }))],
       labels,
     );
     this.times.networksMs = performance.now() - t1;

@@ -90,6 +90,11 @@ function machineBlock(m: VagrantMachine, input: VagrantfileInput): string {
       d.name = ${rubyString(`ol-${input.runId}.${m.name}`)}
       d.has_ssh = true
       d.remains_running = true
+      # The container logs in as root with the run's key (no sudo in the image); a box keeps its own user.
+      override.ssh.username = "root"
+      override.ssh.private_key_path = ${rubyString(input.privateKey)}
+      override.ssh.insert_key = false
+      override.ssh.sudo_command = "%c"
       d.volumes = ${rubyArray([`${input.authorizedKeys}:/overlab/authorized_keys:ro`, ...m.binds.map((b) => `${b}:ro`)], i)}
       d.create_args = ${rubyArray([`--network=${input.sshNetwork}`, `--hostname=${m.name}`, ...DOCKER_ARGS, ...labels], i)}
 ${m.attachments.map((a) => `${i}${net(a, `name: ${rubyString(input.networks[a.segment]!)}`)}`).join('\n')}
@@ -118,10 +123,6 @@ export function renderVagrantfile(input: VagrantfileInput): string {
 # \`overlab clean\` destroys its machines. Providers: docker (used by overlab), libvirt, virtualbox.
 Vagrant.configure("2") do |config|
   config.vm.synced_folder ".", "/vagrant", disabled: true
-  config.ssh.username = "root"
-  config.ssh.private_key_path = ${rubyString(input.privateKey)}
-  config.ssh.insert_key = false
-  config.ssh.sudo_command = "%c"
 ${input.machines.map((m) => machineBlock(m, input)).join('\n')}
 end
 `;
