@@ -58,18 +58,22 @@ export async function upAndDescribe(
   const times = await vagrantUp(files.dir, 'docker', progress);
   const t0 = performance.now();
   const configs = parseSshConfig((await vagrant(files.dir, ['ssh-config'])).stdout);
-  const known: string[] = [];
-  const hosts: string[] = [];
-  for (const m of input.machines) {
+  const machines = input.machines.map((m) => {
     const c = configs.find((x) => x.host === m.name);
     if (!c) throw new HarnessError(`vagrant ssh-config in ${files.dir} names no machine ${m.name}`);
-    const container = `ol-${input.runId}.${m.name}`;
-    const key = (await runProcess(['docker', 'exec', container, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub'], { node: m.name })).stdout.trim().split(/\s+/);
-    if (key[0] !== 'ssh-ed25519' || !key[1]) throw new HarnessError(`[${m.name}] ${container} has no ed25519 host key (/etc/ssh/ssh_host_ed25519_key.pub)`);
-    known.push(`${knownHostName(c.hostName, c.port)} ${key[0]} ${key[1]}`);
-    hosts.push(`  ${m.name}:`, `    address: ${c.hostName}`, `    port: ${c.port}`);
-    for (const a of m.attachments) hosts.push(`    ${a.segment}: { interface: ${a.ifname}, address: ${a.ip} }`);
-  }
+    return { m, c };
+  });
+  // Each machine's own key, from inside its container, all at once.
+  const keys = await Promise.all(
+    machines.map(async ({ m }) => {
+      const container = `ol-${input.runId}.${m.name}`;
+      const key = (await runProcess(['docker', 'exec', container, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub'], { node: m.name })).stdout.trim().split(/\s+/);
+      if (key[0] !== 'ssh-ed25519' || !key[1]) throw new HarnessError(`[${m.name}] ${container} has no ed25519 host key (/etc/ssh/ssh_host_ed25519_key.pub)`);
+      return `${key[0]} ${key[1]}`;
+    }),
+  );
+  const known = machines.map(({ c }, i) => `${knownHostName(c.hostName, c.port)} ${keys[i]}`);
+  const hosts = machines.flatMap(({ m, c }) => [`  ${m.name}:`, `    address: ${c.hostName}`, `    port: ${c.port}`, ...m.attachments.map((a) => `    ${a.segment}: { interface: ${a.ifname}, address: ${a.ip} }`)]);
   writeFileSync(files.knownHosts, known.join('\n') + '\n');
   const yaml = [
     `# The run's machines as the ssh provider reads them, from \`vagrant ssh-config\` and the plan.`,

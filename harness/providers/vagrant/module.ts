@@ -11,7 +11,8 @@ export const vagrantModule: ProviderModule = {
   kind: 'vagrant',
   summary: 'machines from a generated Vagrantfile (Vagrant\'s docker provider), driven over SSH',
   ledgerKinds: VAGRANT_LEDGER_KINDS,
-  create: (ctx) => new VagrantProvider(ctx),
+  // OVERLAB_VAGRANT_BOX: the libvirt and VirtualBox machines' box, written into the Vagrantfile.
+  create: (ctx) => new VagrantProvider(ctx, { box: process.env.OVERLAB_VAGRANT_BOX }),
   async clean(run) {
     const dirs = run.entries.filter((e) => e.kind === 'vagrant-dir').length;
     const errors = await destroyRun(run.runId, run.runDir, run.entries);
