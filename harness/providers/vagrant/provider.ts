@@ -197,8 +197,11 @@ export class VagrantProvider implements Provider {
   };
 
   render(action: HostAction): string[][] {
-    if (action.type === 'create-hosts') return [['vagrant', 'up', '--provider', 'docker', ...action.hosts.filter((h) => h.kind !== 'switch' && h.kind !== 'pod').map((h) => h.id)]];
-    return new SshProvider({ ...this.ctx, ledger: this.ctx.ledger }, {}).render(action);
+    // The machines are made at wire, where the plan's addresses are known (see the class).
+    if (action.type === 'wire') return [['vagrant', 'up', '--provider', 'docker', '--parallel'], ['vagrant', 'ssh-config'], ...SshProvider.prototype.render.call(undefined, action)];
+    // Past create-hosts the commands are the ssh provider's; its render reads no state of an
+    // instance (and one cannot be made before the machines exist: it needs their inventory).
+    return SshProvider.prototype.render.call(undefined, action);
   }
 
   /** The ssh provider's processes and connections, then the machines and the run's networks. */
