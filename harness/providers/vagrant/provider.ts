@@ -225,7 +225,7 @@ function bindsOf(h: HostDecl): string[] {
 }
 
 /**
- * Teardown and `overlab clean` alike: `vagrant destroy -f` in the run's Vagrant directory, then
+ * Teardown and `overlab clean` alike: `vagrant destroy -f --parallel` in the run's Vagrant directory, then
  * the run's networks, then anything else carrying its labels (a container Vagrant lost track of
  * after a kill mid-up), then the directory itself; the Vagrantfile is kept in the run directory.
  */
@@ -235,7 +235,7 @@ export async function destroyRun(runId: string, runDir: string, entries: readonl
     // Only a directory of this run's own (the ledger could name anything).
     if (d.dir !== join(runDir, 'vagrant') || !existsSync(d.dir)) continue;
     if (existsSync(join(d.dir, 'Vagrantfile'))) {
-      const r = await vagrant(d.dir, ['destroy', '-f'], { timeoutMs: 300_000, allowFailure: true });
+      const r = await vagrant(d.dir, ['destroy', '-f', '--parallel'], { timeoutMs: 300_000, allowFailure: true });
       if (r.exitCode !== 0) failures.push(`vagrant destroy -f in ${d.dir}: exit ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
       copyFileSync(join(d.dir, 'Vagrantfile'), join(runDir, 'Vagrantfile'));
     }
