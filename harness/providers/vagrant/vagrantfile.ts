@@ -95,8 +95,12 @@ function machineBlock(m: VagrantMachine, input: VagrantfileInput): string {
       override.ssh.private_key_path = ${rubyString(input.privateKey)}
       override.ssh.insert_key = false
       override.ssh.sudo_command = "%c"
+      # Port 22 on a free port of 127.0.0.1 that Docker picks (--publish in create_args; Vagrant
+      # reads it back for ssh-config), instead of Vagrant's 2222-and-up, which two runs at once
+      # would both pick. In d.ports Vagrant's collision check takes the empty host port for 0, in use.
+      override.vm.network :forwarded_port, id: "ssh", guest: 22, host: 2222, disabled: true
       d.volumes = ${rubyArray([`${input.authorizedKeys}:/overlab/authorized_keys:ro`, ...m.binds.map((b) => `${b}:ro`)], i)}
-      d.create_args = ${rubyArray([`--network=${input.sshNetwork}`, `--hostname=${m.name}`, ...DOCKER_ARGS, ...labels], i)}
+      d.create_args = ${rubyArray([`--network=${input.sshNetwork}`, '--publish=127.0.0.1::22', `--hostname=${m.name}`, ...DOCKER_ARGS, ...labels], i)}
 ${m.attachments.map((a) => `${i}${net(a, `name: ${rubyString(input.networks[a.segment]!)}`)}`).join('\n')}
     end
     m.vm.provider :libvirt do |lv, override|
