@@ -6,6 +6,7 @@
 import type { ProviderModule } from '../types.js';
 import { VagrantProvider, destroyRun } from './provider.js';
 import { VAGRANT_LEDGER_KINDS } from './ledger.js';
+import { vagrantDoctor } from './doctor.js';
 
 export const vagrantModule: ProviderModule = {
   kind: 'vagrant',
@@ -13,6 +14,7 @@ export const vagrantModule: ProviderModule = {
   ledgerKinds: VAGRANT_LEDGER_KINDS,
   // OVERLAB_VAGRANT_BOX: the libvirt and VirtualBox machines' box, written into the Vagrantfile.
   create: (ctx) => new VagrantProvider(ctx, { box: process.env.OVERLAB_VAGRANT_BOX }),
+  doctor: vagrantDoctor,
   async clean(run) {
     const dirs = run.entries.filter((e) => e.kind === 'vagrant-dir').length;
     const errors = await destroyRun(run.runId, run.runDir, run.entries);
