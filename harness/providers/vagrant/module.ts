@@ -4,7 +4,8 @@
 // whatever else carries its labels; labelled objects of runs no ledger knows are the docker
 // provider's sweep (the same labels).
 import type { ProviderModule } from '../types.js';
-import { VagrantProvider, destroyRun } from './provider.js';
+import { VagrantProvider } from './provider.js';
+import { destroyRun } from './teardown.js';
 import { VAGRANT_LEDGER_KINDS } from './ledger.js';
 import { vagrantDoctor } from './doctor.js';
 

@@ -7,11 +7,11 @@
 // provider's host-change undo entries are not kept (MachineLedger): `vagrant destroy -f` is the
 // undo. The plan's addresses are known at `wire` (the switch's links), so that is where the
 // machines are made; `create-hosts` only learns the hosts.
-import { copyFileSync, existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
 import { HarnessError } from '../../core/errors.js';
-import { entriesOf, ResourceLedger, type LedgerEntry } from '../../core/ledger.js';
+import { ResourceLedger, type LedgerEntry } from '../../core/ledger.js';
 import { PROJECT_ROOT } from '../../core/paths.js';
 import type { IpLine } from '../../devices/linux/commands.js';
 import type { HostAction, HostDecl, LinkDecl } from '../../plan/types.js';
@@ -20,11 +20,10 @@ import type { BulkAction, HostFiles, ManagedProcess, NodeHandle, Prerequisite, P
 import { SshProvider } from '../ssh/provider.js';
 import { dockerClient, engineInfo } from '../docker/engine.js';
 import { LABEL_SCENARIO, runLabels, scenarioOf } from '../docker/names.js';
-import { sweepDocker } from '../docker/sweep.js';
-import { vagrant } from './cli.js';
 import { ensureSshImages } from './images.js';
 import { dirFiles, makeKey, upAndDescribe, writeVagrantfile, type VagrantDirFiles } from './machines.js';
-import { createNetworks, removeNetworks } from './networks.js';
+import { createNetworks } from './networks.js';
+import { destroyRun } from './teardown.js';
 import { segmentsOf, vagrantfileInput } from './input.js';
 import type { VagrantDirEntry, VagrantNetworkEntry } from './ledger.js';
 
@@ -222,28 +221,4 @@ function bindsOf(h: HostDecl): string[] {
     binds.push(`${realpathSync(process.execPath)}:${process.execPath}`, `${join(PROJECT_ROOT, 'dist')}:${join(PROJECT_ROOT, 'dist')}`, `${join(PROJECT_ROOT, 'package.json')}:${join(PROJECT_ROOT, 'package.json')}`);
   }
   return binds;
-}
-
-/**
- * Teardown and `overlab clean` alike: `vagrant destroy -f --parallel` in the run's Vagrant directory, then
- * the run's networks, then anything else carrying its labels (a container Vagrant lost track of
- * after a kill mid-up), then the directory itself; the Vagrantfile is kept in the run directory.
- */
-export async function destroyRun(runId: string, runDir: string, entries: readonly LedgerEntry[], docker: Docker = dockerClient()): Promise<string[]> {
-  const failures: string[] = [];
-  for (const d of entriesOf<VagrantDirEntry>(entries, 'vagrant-dir', 'dir')) {
-    // Only a directory of this run's own (the ledger could name anything).
-    if (d.dir !== join(runDir, 'vagrant') || !existsSync(d.dir)) continue;
-    if (existsSync(join(d.dir, 'Vagrantfile'))) {
-      const r = await vagrant(d.dir, ['destroy', '-f', '--parallel'], { timeoutMs: 300_000, allowFailure: true });
-      if (r.exitCode !== 0) failures.push(`vagrant destroy -f in ${d.dir}: exit ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
-      copyFileSync(join(d.dir, 'Vagrantfile'), join(runDir, 'Vagrantfile'));
-    }
-  }
-  // Containers first (a network with endpoints cannot go): the labelled sweep, then the networks by name.
-  const swept = await sweepDocker({ force: true, runId, docker });
-  failures.push(...swept.runs.flatMap((r) => r.errors));
-  failures.push(...(await removeNetworks(docker, entriesOf<VagrantNetworkEntry>(entries, 'vagrant-network', 'name').map((n) => n.name))));
-  if (failures.length === 0) for (const d of entriesOf<VagrantDirEntry>(entries, 'vagrant-dir', 'dir')) if (d.dir === join(runDir, 'vagrant')) rmSync(d.dir, { recursive: true, force: true });
-  return failures;
 }
