@@ -5,11 +5,15 @@
 # rules, no masquerading, no default bridge (the testbed's networks are internal), and the vfs
 # storage driver when overlay2 does not work here (OVERLAB_DOCKER_STORAGE=vfs forces it).
 # Its log: /var/log/overlab-dockerd.log. Called by `scripts/setup.sh --docker`.
+# Also vagrant (Debian's 2.3.4 ships the docker provider the vagrant provider drives) and the
+# vagrant-libvirt plugin, with which `vagrant validate` checks the generated libvirt block.
 set -euo pipefail
 LOG=/var/log/overlab-dockerd.log
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v vagrant >/dev/null 2>&1 || missing+=(vagrant)
+dpkg -s vagrant-libvirt >/dev/null 2>&1 || missing+=(vagrant-libvirt)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup-docker: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -5,11 +5,14 @@ import { netnsModule } from './netns/module.js';
 import { dockerModule } from './docker/module.js';
 import { sshModule } from './ssh/module.js';
 import { kindModule } from './kind/module.js';
+import { vagrantModule } from './vagrant/module.js';
 import { SpecError } from '../core/errors.js';
 
 const MODULES: readonly ProviderModule[] = [
   netnsModule,
   dockerModule,
+  // Before ssh: a vagrant run's ledger also holds the ssh provider's entries.
+  vagrantModule,
   sshModule,
   kindModule,
 ];

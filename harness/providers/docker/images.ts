@@ -232,7 +232,7 @@ async function buildBaseFromRegistry(docker: Docker, tag: string, _hash: string,
   });
 }
 
-interface BuildOptions {
+export interface BuildOptions {
   tag: string;
   dockerfile: string;
   labels?: Record<string, string>;
@@ -255,7 +255,7 @@ export function packContext(dir: string): tar.Pack {
   return pack;
 }
 
-async function buildContext(docker: Docker, dir: string, o: BuildOptions): Promise<void> {
+export async function buildContext(docker: Docker, dir: string, o: BuildOptions): Promise<void> {
   // tar-stream's pack is a streamx stream: as a Node Readable it pipes into the request like a file.
   const response = (await docker.buildImage(Readable.from(packContext(dir)), {
     t: o.tag,

@@ -1,0 +1,24 @@
+// The vagrant provider as registered: machines from a generated multi-machine Vagrantfile, up
+// with Vagrant's docker provider, then driven over SSH by the ssh provider. `overlab clean`
+// destroys a run's machines from the Vagrant directory its ledger names, then its networks and
+// whatever else carries its labels; labelled objects of runs no ledger knows are the docker
+// provider's sweep (the same labels).
+import type { ProviderModule } from '../types.js';
+import { VagrantProvider } from './provider.js';
+import { destroyRun } from './teardown.js';
+import { VAGRANT_LEDGER_KINDS } from './ledger.js';
+import { vagrantDoctor } from './doctor.js';
+
+export const vagrantModule: ProviderModule = {
+  kind: 'vagrant',
+  summary: 'machines from a generated Vagrantfile (Vagrant\'s docker provider), driven over SSH',
+  ledgerKinds: VAGRANT_LEDGER_KINDS,
+  // OVERLAB_VAGRANT_BOX: the libvirt and VirtualBox machines' box, written into the Vagrantfile.
+  create: (ctx) => new VagrantProvider(ctx, { box: process.env.OVERLAB_VAGRANT_BOX }),
+  doctor: vagrantDoctor,
+  async clean(run) {
+    const dirs = run.entries.filter((e) => e.kind === 'vagrant-dir').length;
+    const errors = await destroyRun(run.runId, run.runDir, run.entries);
+    return { runId: run.runId, removed: dirs, what: 'Vagrant directory(ies) with their machines', errors };
+  },
+};

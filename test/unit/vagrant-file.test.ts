@@ -1,0 +1,108 @@
+// The vagrant provider's pure parts: the Vagrantfile generated from the failover plan (golden,
+// word for word: OVERLAB_UPDATE_GOLDEN=1 rewrites it), Ruby string quoting, the interface
+// renaming provisioner (run against a fake `ip` by a real sh) and `vagrant ssh-config` parsing.
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../../harness/scenario/resolve.js';
+import { planScenario } from '../../harness/plan/plan.js';
+import type { LinkDecl } from '../../harness/plan/types.js';
+import { vagrantfileInput } from '../../harness/providers/vagrant/input.js';
+import { renameScript, renderVagrantfile, rubyString } from '../../harness/providers/vagrant/vagrantfile.js';
+import { parseSshConfig } from '../../harness/providers/vagrant/ssh-config.js';
+
+const GOLDEN = join(process.cwd(), 'test/fixtures/golden/vagrant/failover.Vagrantfile');
+
+function failoverInput() {
+  const spec = loadScenario('failover');
+  const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'emulated' } });
+  const wire = plan.steps.find((s) => s.action.type === 'wire')!.action as { links: LinkDecl[] };
+  return vagrantfileInput(plan.hosts, wire.links, {
+    runId: 'RUN',
+    scenario: 'failover',
+    images: { node: 'overlab/node-ssh:N', 'bigip-sim': 'overlab/bigip-sim-ssh:B', client: 'overlab/client-ssh:C' },
+    privateKey: '/RUNDIR/vagrant/id_ed25519',
+    authorizedKeys: '/RUNDIR/vagrant/authorized_keys',
+    labels: { overlab: '1', 'overlab.run': 'RUN' },
+    box: 'overlab/debian-bookworm',
+    binds: (h) => (h.kind === 'client' ? ['/usr/bin/node:/usr/bin/node'] : []),
+  });
+}
+
+test('golden: the failover plan\'s Vagrantfile', (t) => {
+  const text = renderVagrantfile(failoverInput());
+  if (process.env.OVERLAB_UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, text);
+  t.is(text, readFileSync(GOLDEN, 'utf8'));
+});
+
+test('one machine per node, unit and client, each on its segments with its planned address', (t) => {
+  const input = failoverInput();
+  t.deepEqual(input.machines.map((m) => m.name).sort(), ['bigip1', 'bigip2', 'client', 'master', 'worker']);
+  const bigip1 = input.machines.find((m) => m.name === 'bigip1')!;
+  t.deepEqual(bigip1.attachments, [
+    { segment: 'underlay', ifname: 'eth0', ip: '10.169.72.36', prefixLength: 16 },
+    { segment: 'external', ifname: 'ext0', ip: '10.1.10.36', prefixLength: 24 },
+  ]);
+  t.deepEqual(input.networks, { underlay: 'ol-RUN.underlay', external: 'ol-RUN.external' });
+});
+
+test('Ruby strings: JSON escapes, no interpolation', (t) => {
+  t.is(rubyString('a"b\\c'), '"a\\"b\\\\c"');
+  t.is(rubyString('#{`id`}'), '"\\#{`id`}"');
+  t.is(rubyString('#x'), '"#x"');
+});
+
+test('the provisioner renames the interfaces holding the planned addresses, and Docker\'s eth0 out of the way', (t) => {
+  // A fake `ip`: interfaces in a file, `addr show to` answers from it, renames are applied.
+  const dir = mkdtempSync(join(tmpdir(), 'overlab-vagrant-'));
+  try {
+    writeFileSync(join(dir, 'links'), 'eth0 172.18.0.2\neth1 10.169.72.36\neth2 10.1.10.36\n');
+    writeFileSync(join(dir, 'ip'), `#!/bin/sh
+L=${dir}/links
+case "$*" in
+  "-o -4 addr show to "*) a=\${6%/32}; awk -v a="$a" '$2==a {print "1: " $1 " inet " a; exit}' $L ;;
+  "link show dev "*) grep -q "^$4 " $L ;;
+  *" name "*) sed -i "s/^$4 /$6 /" $L ;;
+  *) : ;;
+esac
+`);
+    chmodSync(join(dir, 'ip'), 0o755);
+    const script = renameScript([
+      { segment: 'underlay', ifname: 'eth0', ip: '10.169.72.36', prefixLength: 16 },
+      { segment: 'external', ifname: 'ext0', ip: '10.1.10.36', prefixLength: 24 },
+    ]);
+    execFileSync('sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin` } });
+    t.is(readFileSync(join(dir, 'links'), 'utf8'), 'mgmt0 172.18.0.2\neth0 10.169.72.36\next0 10.1.10.36\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('vagrant ssh-config: address, port, user and key of each machine; its host key options are not taken', (t) => {
+  // As Vagrant 2.3.4's docker provider prints it.
+  const text = `Host master
+  HostName 127.0.0.1
+  User root
+  Port 2200
+  UserKnownHostsFile /dev/null
+  StrictHostKeyChecking no
+  PasswordAuthentication no
+  IdentityFile "/tmp/run dir/vagrant/id_ed25519"
+  IdentitiesOnly yes
+  LogLevel FATAL
+  PubkeyAcceptedKeyTypes +ssh-rsa
+  HostKeyAlgorithms +ssh-rsa
+
+Host worker
+  HostName 127.0.0.1
+  User root
+  Port 2201
+  IdentityFile /r/vagrant/id_ed25519
+`;
+  t.deepEqual(parseSshConfig(text), [
+    { host: 'master', hostName: '127.0.0.1', port: 2200, user: 'root', identityFile: '/tmp/run dir/vagrant/id_ed25519' },
+    { host: 'worker', hostName: '127.0.0.1', port: 2201, user: 'root', identityFile: '/r/vagrant/id_ed25519' },
+  ]);
+});
