@@ -12,6 +12,7 @@ import { bundleAfterRun } from './cmd-report.js';
 import { ACCEPT_NEW_OPTION, AGENT_OPTION, BIGIP_INVENTORY_OPTION, INVENTORY_OPTION, KIND_OPTIONS, PROVIDER_OPTION, SCENARIO_POSITIONAL, providerOptionsOf, withAgent } from './options.js';
 import { SIGNAL_EXIT, abortOnSignals } from './signals.js';
 import { setExitCode } from './exit-code.js';
+import { adoptOrphans } from '../core/reaper.js';
 
 export class UsageError extends HarnessError {}
 
@@ -37,6 +38,8 @@ export const scenarioCommand = (y: Argv): Argv =>
         .option('matrix', { type: 'string', array: true, describe: 'cross parameters: path=v1,v2 ... (e.g. flannel.vni=0,1 flannel.learning=true,false nodes=2,5); one run per combination, one table, one junit.xml' }),
     async (args) => {
       const { signal, received } = abortOnSignals();
+      // Orphans of the runs' processes are ours to reap, not init's (core/reaper.ts).
+      adoptOrphans();
       let code = 0;
       if (args.all) {
         code = (await runAll({ parallel: args.parallel, provider: args.provider, agent: args.agent, signal })).code;

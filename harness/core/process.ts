@@ -67,6 +67,37 @@ export interface Started {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
 }
 
+/**
+ * Every child we started that has not been reaped yet, by pid, with the promise of its end.
+ * Teardown waits on these (a killed child is a zombie until Node has waited for it), and the
+ * orphan reaper (core/reaper.ts) must never wait for one of them: Node would then never see
+ * its exit.
+ */
+const live = new Map<number, Promise<void>>();
+
+function track(pid: number, child: ChildProcess): void {
+  // 'exit' is emitted after libuv's waitpid: from then on the pid is no longer a zombie of ours.
+  live.set(pid, new Promise<void>((resolve) => child.once('exit', () => (live.delete(pid), resolve()))));
+}
+
+/** The pids of our children that Node has not reaped yet. */
+export function unreapedChildren(): number[] {
+  return [...live.keys()];
+}
+
+/**
+ * Waits until every one of `pids` that is a child of ours has been reaped, at most `timeoutMs`;
+ * returns those still not reaped (a child we could not end).
+ */
+export async function waitReaped(pids: Iterable<number>, timeoutMs = 3000): Promise<number[]> {
+  const waits = [...pids].map((pid) => live.get(pid)).filter((w): w is Promise<void> => w !== undefined);
+  if (waits.length === 0) return [];
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(waits), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
+  return [...pids].filter((pid) => live.has(pid));
+}
+
 /** The spawn itself, for both shapes: the argv checked, the tools' PATH, how it ends. */
 function spawnTool(argv: readonly string[], options: StartOptions): { child: ChildProcess; exited: Promise<Exit>; closed: Promise<Exit> } {
   const [file, ...args] = argv;
@@ -74,6 +105,7 @@ function spawnTool(argv: readonly string[], options: StartOptions): { child: Chi
   const to = (o: OutputTo | undefined): StdioPipe | StdioNull | number => (o === undefined || o === 'lines' ? 'pipe' : o);
   const stdio: [StdioPipe | StdioNull, StdioPipe | StdioNull | number, StdioPipe | StdioNull | number] = [options.stdin ?? 'ignore', to(options.stdout), to(options.stderr)];
   const child = spawn(file, args, { env: toolEnv(), stdio, detached: options.detached, timeout: options.timeoutMs, killSignal: 'SIGKILL' });
+  if (child.pid !== undefined) track(child.pid, child);
   // A program that cannot start emits 'error' (then 'close', never 'exit'); listening here means
   // that is never an unhandled error event.
   const failed = new Promise<Exit>((resolve) => child.once('error', (error) => resolve({ code: null, signal: null, error })));
@@ -141,16 +173,35 @@ export function exitError(argv: readonly string[], exit: Exit, stderr: string, o
   });
 }
 
+/**
+ * How long output may still arrive after the process has exited. A command that leaves a process
+ * behind (`sh -c 'daemon &'`) hands it our pipes, and 'close' would wait for that one too:
+ * forever, for a server. After this the pipes are let go and what was read is the output.
+ */
+const DRAIN_AFTER_EXIT_MS = 500;
+
+async function endOf(child: ChildProcess, exited: Promise<Exit>, closed: Promise<Exit>): Promise<Exit> {
+  const exit = await exited;
+  let timer: NodeJS.Timeout | undefined;
+  const drained = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(r, DRAIN_AFTER_EXIT_MS, false)))]);
+  clearTimeout(timer);
+  if (!drained) {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
+  return exit;
+}
+
 /** Runs argv to the end with stdin written and stdout/stderr collected; rejects unless it exits 0 (or allowFailure). */
 export async function runProcess(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
   const started = performance.now();
-  const { child, closed } = spawnTool(argv, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', timeoutMs: options.timeoutMs });
+  const { child, exited, closed } = spawnTool(argv, { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', timeoutMs: options.timeoutMs });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (b: Buffer) => out.push(b));
   child.stderr!.on('data', (b: Buffer) => err.push(b));
   child.stdin!.end(options.stdin ?? '');
-  const exit = await closed;
+  const exit = await endOf(child, exited, closed);
   if (exit.error) throw startError(argv, exit.error, options.node);
   const result: CommandResult = {
     argv,

@@ -1,4 +1,5 @@
-// Loads native/netns (see its netns.c): file descriptors opened inside another namespace.
+// Loads native/netns (see its netns.c): file descriptors opened inside another namespace, and
+// the subreaper calls of core/reaper.ts.
 // Absent when it was not built (no compiler); the netns provider then uses iproute2 processes.
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
@@ -12,6 +13,10 @@ export interface NetnsAddon {
   netlinkSocketIn(nsPath: string): number;
   /** open(2) of `file` as seen from the namespace at nsPath: /proc/sys/net/... is per namespace. */
   openIn(nsPath: string, file: string, flags: number): number;
+  /** prctl(PR_SET_CHILD_SUBREAPER): our descendants' orphans become our children (core/reaper.ts). */
+  becomeSubreaper(): void;
+  /** waitpid(pid, WNOHANG) of a zombie Node did not start; true when reaped. */
+  reapZombie(pid: number): boolean;
 }
 
 export const ADDON_PATH = join(PROJECT_ROOT, 'native', 'netns', 'build', 'Release', 'overlab_netns.node');

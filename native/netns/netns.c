@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PATH_MAX_LEN 4096
@@ -120,10 +122,42 @@ static napi_value open_in(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/**
+ * becomeSubreaper(): orphans of our descendants (a socat child whose listener died) are
+ * re-parented to this process instead of init, which in a container may never wait for them.
+ * Node waits only for the children it started, so whoever calls this reaps them (reapZombie).
+ */
+static napi_value become_subreaper(napi_env env, napi_callback_info info) {
+  (void)info;
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return throw_errno(env, "prctl", "PR_SET_CHILD_SUBREAPER", errno);
+  napi_value result;
+  napi_get_undefined(env, &result);
+  return result;
+}
+
+/** reapZombie(pid): waitpid(pid, WNOHANG); true when it was reaped. Never for a child Node started. */
+static napi_value reap_zombie(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t pid = 0;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &pid) != napi_ok || pid <= 1) {
+    napi_throw_type_error(env, NULL, "expected a pid above 1");
+    return NULL;
+  }
+  int status = 0;
+  pid_t r = waitpid(pid, &status, WNOHANG);
+  napi_value result;
+  napi_get_boolean(env, r == pid, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"netlinkSocketIn", NULL, netlink_socket_in, NULL, NULL, NULL, napi_default, NULL},
       {"openIn", NULL, open_in, NULL, NULL, NULL, napi_default, NULL},
+      {"becomeSubreaper", NULL, become_subreaper, NULL, NULL, NULL, napi_default, NULL},
+      {"reapZombie", NULL, reap_zombie, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

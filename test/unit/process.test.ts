@@ -5,7 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError } from '../../harness/core/errors.js';
-import { describeArgv, exitError, runOnTerminal, runProcess, startError, startProcess } from '../../harness/core/process.js';
+import { describeArgv, exitError, runOnTerminal, runProcess, startError, startProcess, unreapedChildren, waitReaped } from '../../harness/core/process.js';
 
 test('startProcess: a program that cannot start resolves exited and closed with the error; stop does nothing', async (t) => {
   const p = startProcess(['overlab-no-such-tool']);
@@ -83,4 +83,18 @@ test('runOnTerminal: the exit code, or why it could not start', (t) => {
   t.deepEqual(runOnTerminal(['sh', '-c', 'exit 3']), { code: 3, signal: null });
   t.is((runOnTerminal(['overlab-no-such-tool']).error as NodeJS.ErrnoException).code, 'ENOENT');
   t.throws(() => runOnTerminal([]), { message: 'empty argv' });
+});
+
+test('runProcess: a command that leaves a process holding its output returns once it exits; the children are reaped', async (t) => {
+  const started = Date.now();
+  // The background sleep keeps stdout and stderr open: waiting for them to close would take 30 s.
+  const r = await runProcess(['sh', '-c', 'echo started; sleep 30 & echo $! >&2; exit 3'], { allowFailure: true });
+  t.true(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  t.is(r.exitCode, 3);
+  t.is(r.stdout, 'started\n');
+  const sleeper = Number(r.stderr.trim());
+  t.true(sleeper > 1);
+  process.kill(sleeper, 'SIGKILL');
+  // The sh was reaped by Node (no longer tracked); the sleep was not ours to wait for.
+  t.deepEqual(await waitReaped(unreapedChildren(), 1000), []);
 });

@@ -13,8 +13,9 @@ import type { BulkAction, ManagedProcess, NodeHandle, Prerequisite, Provider, Pr
 import { spawnManaged } from './spawn.js';
 import { netnsName, type NetnsEntry } from './names.js';
 import { UNDERLAY_HOST } from '../../plan/plan.js';
-import { killAll, netnsInode, pidsByNetns } from './processes.js';
+import { endProcesses, netnsInode, pidsByNetns } from './processes.js';
 import { checkTools } from '../preflight.js';
+import { reapOrphans } from '../../core/reaper.js';
 import { netnsAddon } from '../../netlink/addon.js';
 import { NetlinkConfigurator } from './netlink-config.js';
 
@@ -187,8 +188,10 @@ export class NetnsProvider implements Provider {
     // Processes first: a namespace with a process in it outlives `ip netns del`. Every process
     // we start lives in one of our namespaces, so this also covers the ledger's process entries.
     const inodes = new Set(present.map(netnsInode).filter((i): i is number => i !== undefined));
-    const inside = [...pidsByNetns()].filter(([inode]) => inodes.has(inode)).flatMap(([, pids]) => pids);
-    killAll(inside.filter((pid) => pid !== process.pid));
+    const inside = () => [...pidsByNetns()].filter(([inode]) => inodes.has(inode)).flatMap(([, pids]) => pids);
+    // Leaves first and each one reaped (see endProcesses): no defunct socat or tcpdump left.
+    const stuck = inodes.size > 0 ? await endProcesses(inside) : [];
+    if (stuck.length > 0) failures.push(new CommandError(`processes ${stuck.join(', ')} of the run did not end within 3 s of SIGKILL`, { argv: ['kill', '-KILL', ...stuck.map(String)] }));
     if (present.length > 0) {
       const result = await this.runner.run(['ip', '-force', '-batch', '-'], { stdin: batchInput(present.map(ip.netnsDel)), allowFailure: true });
       for (const name of present) {
@@ -202,10 +205,11 @@ export class NetnsProvider implements Provider {
       for (let pass = 0; pass < 3 && inodes.size > 0; pass++) {
         const late = [...pidsByNetns()].filter(([inode]) => inodes.has(inode)).flatMap(([, pids]) => pids).filter((pid) => pid !== process.pid);
         if (late.length === 0 && pass > 0) break;
-        killAll(late);
+        await endProcesses(() => late, 1000);
         await new Promise((r) => setTimeout(r, 20));
       }
     }
+    reapOrphans();
     return failures;
   }
 
