@@ -14,7 +14,9 @@ import { SIGNAL_EXIT, abortOnSignals } from './signals.js';
 import { setExitCode } from './exit-code.js';
 import { adoptOrphans } from '../core/reaper.js';
 
-export class UsageError extends HarnessError {}
+import { UsageError } from './usage-error.js';
+
+export { UsageError };
 
 export const scenarioCommand = (y: Argv): Argv =>
   y.command(

@@ -2,29 +2,51 @@
 // The overlab command line. Exit codes (design.md §4): 0 passed or reproduced, 1 an assertion
 // failed, 2 the harness could not run; 130/143 when interrupted (after teardown). Each command
 // lives in its own cmd-<name>.ts; this file only puts them together and maps errors to exit codes.
-import yargs from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { HarnessError } from '../core/errors.js';
-import { planCommand } from './cmd-plan.js';
-import { UsageError, scenarioCommand } from './cmd-scenario.js';
-import { upCommand } from './cmd-up.js';
-import { downCommand, execCommand } from './cmd-exec.js';
-import { cleanCommand } from './cmd-clean.js';
-import { doctorCommand } from './cmd-doctor.js';
-import { listCommand } from './cmd-list.js';
-import { pcapCommand } from './cmd-pcap.js';
-import { reportCommand } from './cmd-report.js';
+import { UsageError } from './usage-error.js';
 import { exitCode } from './exit-code.js';
 
-/** Every command, in the order `--help` lists them. */
-const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, downCommand, cleanCommand, doctorCommand, listCommand];
+type AddCommand = (y: Argv) => Argv;
+// yargs' CommandModule is invariant in its arguments type: each module is handed over as is.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const moduleCommand =
+  (m: CommandModule<object, any>): AddCommand =>
+  (y) =>
+    y.command(m);
+
+/**
+ * Every command by the names it answers to, in the order `--help` lists them. Each is imported
+ * only when it is the one run (all of them for --help or a name we do not know): a command's
+ * module pulls in what it needs, and `overlab pcap` has no use for the providers, dockerode,
+ * ssh2 or the Kubernetes client, which took most of its time as a command.
+ */
+const COMMANDS: [names: readonly string[], load: () => Promise<AddCommand>][] = [
+  [['scenario', 'run'], async () => (await import('./cmd-scenario.js')).scenarioCommand],
+  [['plan'], async () => (await import('./cmd-plan.js')).planCommand],
+  [['up'], async () => (await import('./cmd-up.js')).upCommand],
+  [['exec'], async () => (await import('./cmd-exec.js')).execCommand],
+  [['down'], async () => (await import('./cmd-exec.js')).downCommand],
+  [['clean'], async () => (await import('./cmd-clean.js')).cleanCommand],
+  [['doctor'], async () => (await import('./cmd-doctor.js')).doctorCommand],
+  [['list'], async () => (await import('./cmd-list.js')).listCommand],
+  [['pcap'], async () => moduleCommand((await import('./cmd-pcap.js')).pcapCommand)],
+  [['report'], async () => moduleCommand((await import('./cmd-report.js')).reportCommand)],
+];
+
+/** The commands to load for argv: the one it names, or every one. */
+export function commandsFor(argv: readonly string[]): (typeof COMMANDS)[number][] {
+  // The command is the first word that is not an option (there are no global options with values).
+  const named = argv.find((a) => !a.startsWith('-'));
+  const one = COMMANDS.filter(([names]) => named !== undefined && names.includes(named));
+  return one.length ? one : COMMANDS;
+}
 
 async function main(argv: string[]): Promise<number> {
   let y = yargs(argv).scriptName('overlab').usage('$0 <command> [options]');
-  for (const add of COMMANDS) y = add(y);
+  for (const add of await Promise.all(commandsFor(argv).map(([, load]) => load()))) y = add(y);
   await y
-    .command(pcapCommand)
-    .command(reportCommand)
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .parserConfiguration({ 'populate--': true })
