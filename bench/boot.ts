@@ -6,18 +6,26 @@
 //   ready      from boot done until the first cross-node ping is answered (the `ready` step)
 //   teardown   closeRun: kill the processes in the run's namespaces, `ip netns del` them all
 //   kernel     from teardown done until the kernel's `netns` workqueue is idle again (kernel.ts)
+//   anchor     the same topology built and deleted by a script of `ip -batch` files
+//              (anchor-batch.ts), in the same round right after ours, on a quiet kernel too;
+//              each round's speed-up is the anchor's time over ours
 import { closeRun, openRun, type RunContext } from '../harness/core/run-context.js';
 import { executePlan, type StepTiming } from '../harness/plan/execute.js';
 import { planScenario } from '../harness/plan/plan.js';
 import type { ScenarioSpec } from '../harness/spec/schema.js';
 import { waitKernelCleanup } from './kernel.js';
-import { round, stats, type Stats } from './stats.js';
+import { measureBatchBuild } from './anchor-batch.js';
+import { ratios, round, stats, type Stats } from './stats.js';
+import { join } from 'node:path';
 
 export interface BenchSample {
   bootMs: number;
   readyMs: number;
   teardownMs: number;
   kernelCleanupMs: number;
+  /** The ip -batch script: build and delete. */
+  anchorBuildMs: number;
+  anchorTeardownMs: number;
   /** Per step kind (`hosts`, `wire`, `node`, `pod`, `flannel`, ...): count, summed and last end time. */
   steps: Record<string, { count: number; sumMs: number; lastEndMs: number }>;
 }
@@ -33,6 +41,10 @@ export interface BenchResult {
   ready: Stats;
   teardown: Stats;
   kernelCleanup: Stats;
+  anchorBuild: Stats;
+  anchorTeardown: Stats;
+  /** Per round: the anchor's time / ours (above 1: ours is faster). */
+  speedup: { boot: Stats; teardown: Stats };
   samples: BenchSample[];
 }
 
@@ -70,9 +82,21 @@ export async function measureBoot(name: string, spec: ScenarioSpec, runs: number
       teardownMs = await closeRun(ctx);
     }
     const kernelCleanupMs = await waitKernelCleanup(options.signal);
+    const anchor = await measureBatchBuild(plan, join(options.runsDir, 'anchor'));
+    await waitKernelCleanup(options.signal);
     const { bootMs, readyMs } = splitTimings(timings);
-    samples.push({ bootMs: round(bootMs), readyMs: round(readyMs), teardownMs: round(teardownMs), kernelCleanupMs: round(kernelCleanupMs), steps: stepKinds(timings) });
-    options.log(`  ${name} run ${i + 1}/${runs}: boot ${bootMs.toFixed(1)} ms, ready +${readyMs.toFixed(1)} ms, teardown ${teardownMs.toFixed(1)} ms, kernel cleanup ${kernelCleanupMs.toFixed(0)} ms`);
+    samples.push({
+      bootMs: round(bootMs),
+      readyMs: round(readyMs),
+      teardownMs: round(teardownMs),
+      kernelCleanupMs: round(kernelCleanupMs),
+      anchorBuildMs: round(anchor.buildMs),
+      anchorTeardownMs: round(anchor.teardownMs),
+      steps: stepKinds(timings),
+    });
+    options.log(
+      `  ${name} run ${i + 1}/${runs}: boot ${bootMs.toFixed(1)} ms (ip -batch script ${anchor.buildMs.toFixed(1)} ms), ready +${readyMs.toFixed(1)} ms, teardown ${teardownMs.toFixed(1)} ms (script ${anchor.teardownMs.toFixed(1)} ms), kernel cleanup ${kernelCleanupMs.toFixed(0)} ms`,
+    );
   }
   const t = plan.topology;
   return {
@@ -86,6 +110,9 @@ export async function measureBoot(name: string, spec: ScenarioSpec, runs: number
     ready: stats(samples.map((s) => s.readyMs)),
     teardown: stats(samples.map((s) => s.teardownMs)),
     kernelCleanup: stats(samples.map((s) => s.kernelCleanupMs)),
+    anchorBuild: stats(samples.map((s) => s.anchorBuildMs)),
+    anchorTeardown: stats(samples.map((s) => s.anchorTeardownMs)),
+    speedup: { boot: ratios(samples.map((s) => s.anchorBuildMs / s.bootMs)), teardown: ratios(samples.map((s) => s.anchorTeardownMs / s.teardownMs)) },
     samples,
   };
 }

@@ -1,4 +1,4 @@
-// min / median / max of a bench's samples, rounded to 0.1 ms.
+// min / median / max of a bench's samples, rounded to 0.1 ms (ratios to 0.01).
 
 export interface Stats {
   min: number;
@@ -16,4 +16,10 @@ export function stats(values: readonly number[]): Stats {
 
 export function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/** min / median / max of ratios (one per round), to two decimals. */
+export function ratios(values: readonly number[]): Stats {
+  const s = stats(values.map((v) => v * 100));
+  return { min: Math.round(s.min) / 100, median: Math.round(s.median) / 100, max: Math.round(s.max) / 100 };
 }

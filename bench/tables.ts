@@ -3,6 +3,7 @@ import { tableLines } from '../harness/core/table.js';
 import type { BenchResult } from './boot.js';
 import type { ScenarioBench } from './scenario.js';
 import type { Stats } from './stats.js';
+import { PCAP_GOAL, type BenchPcapResult } from './pcap.js';
 
 /** Medians the bench is held to, per topology (written into the JSON too). */
 export const TARGETS: Record<string, { boot: number; ready?: number; teardown?: number }> = {
@@ -11,9 +12,11 @@ export const TARGETS: Record<string, { boot: number; ready?: number; teardown?: 
 };
 
 const cell = (s: Stats) => `${s.min} / ${s.median} / ${s.max}`;
+/** A ratio's min / median / max, as multiples. */
+export const times = (s: Stats) => `${s.min}x / ${s.median}x / ${s.max}x`;
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const rows = [['topology', 'runs', 'boot ms', 'ready +ms', 'teardown ms', 'kernel cleanup ms', 'targets (median)']];
+  const rows = [['topology', 'runs', 'boot ms', 'ip -batch script ms', 'boot speed-up', 'ready +ms', 'teardown ms', 'script teardown ms', 'teardown speed-up', 'kernel cleanup ms', 'targets (median)']];
   for (const r of results) {
     const target = TARGETS[r.name];
     const verdicts: string[] = [];
@@ -22,9 +25,25 @@ export function formatTable(results: readonly BenchResult[]): string {
       if (target.ready !== undefined) verdicts.push(`ready < ${target.ready} ${r.ready.median < target.ready ? 'ok' : 'MISSED'}`);
       if (target.teardown !== undefined) verdicts.push(`teardown < ${target.teardown} ${r.teardown.median < target.teardown ? 'ok' : 'MISSED'}`);
     }
-    rows.push([`${r.name} (${r.nodes}n/${r.pods}p/${r.hosts} ns)`, String(r.runs), cell(r.boot), cell(r.ready), cell(r.teardown), cell(r.kernelCleanup), verdicts.join(', ')]);
+    rows.push([
+      `${r.name} (${r.nodes}n/${r.pods}p/${r.hosts} ns)`,
+      String(r.runs),
+      cell(r.boot),
+      cell(r.anchorBuild),
+      times(r.speedup.boot),
+      cell(r.ready),
+      cell(r.teardown),
+      cell(r.anchorTeardown),
+      times(r.speedup.teardown),
+      cell(r.kernelCleanup),
+      verdicts.join(', '),
+    ]);
   }
-  return [...tableLines(rows, { rule: true }), '(min / median / max; ready = from boot done to the first cross-node ping answered)'].join('\n');
+  return [
+    ...tableLines(rows, { rule: true }),
+    '(min / median / max; ready = from boot done to the first cross-node ping answered; the ip -batch script builds the same',
+    " topology from the plan's lines, one ip/bridge -batch process after another, in the same round; speed-up = its time / ours, per round)",
+  ].join('\n');
 }
 
 export function formatScenarioTable(results: readonly ScenarioBench[]): string {
@@ -34,4 +53,22 @@ export function formatScenarioTable(results: readonly ScenarioBench[]): string {
     rows.push([r.name, String(r.runs), cell(r.testbedBoot), cell(r.wall), cell(r.wallWithoutWaits), cell(r.outage), cell(r.probesLost), verdict]);
   }
   return [...tableLines(rows, { rule: true }), '(min / median / max; outage resolution = the probe interval, 10 ms)'].join('\n');
+}
+
+export function formatPcapTable(r: Omit<BenchPcapResult, 'summary'>): string {
+  const rows = [['on the same capture', 'rounds', 'anchor wall ms', 'overlab pcap wall ms', 'overlab pcap speed-up']];
+  for (const [name, a] of [
+    ['tcpdump -q -n -r', r.tcpdump],
+    ['tshark -n -r', r.tshark],
+  ] as const) {
+    if (a) rows.push([name, String(a.rounds), cell(a.ms), cell(a.oursMs), times(a.speedup)]);
+  }
+  const goal = r.tcpdump ? `goal: overlab pcap >= ${PCAP_GOAL}x tcpdump -q's throughput (tcpdump's wall time / ours), median ${r.tcpdump.speedup.median}x: ${r.tcpdump.speedup.median >= PCAP_GOAL ? 'met' : 'NOT met'}` : 'tcpdump not installed: no goal check';
+  return [
+    `overlab pcap as a command (${r.command.slice(1).join(' ')}) on ${r.packets.toLocaleString('en-US')} packets; each process whole, stdout to /dev/null`,
+    ...tableLines(rows, { rule: true }),
+    `(min / median / max; speed-up = the anchor's wall time / overlab pcap's, per round; above 1 overlab pcap is faster)`,
+    goal,
+    `the reader inside one process (no process start, no imports): ${r.inProcessMs} ms${r.tcpdump ? `, ${(r.tcpdump.ms.median / r.inProcessMs).toFixed(1)}x tcpdump's median` : ''}`,
+  ].join('\n');
 }

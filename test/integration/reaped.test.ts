@@ -51,13 +51,16 @@ function runIds(scenario: string): string[] {
   }
 }
 
-/** What is left: children of this process (alive or defunct), the run's namespaces, host links. */
+/**
+ * What is left: children of this process (alive or defunct), the run's namespaces, and host
+ * links that are new and carry the run id (other engineers' VMs and containers come and go).
+ */
 function leftovers(runId: string | undefined, linksBefore: readonly string[]) {
   const found = {
     children: childrenOf(process.pid).map((c) => `${c.pid} ${c.comm} ${c.state}`),
     namespaces: runId ? runNamespaces(runId) : [],
     ourNamespacesListed: runId ? ipNetnsList().filter((n) => n.startsWith(`ol-${runId}`)) : [],
-    newHostLinks: hostLinks().filter((l) => !linksBefore.includes(l)),
+    newHostLinks: hostLinks().filter((l) => !linksBefore.includes(l) && runId !== undefined && l.includes(runId)),
   };
   // Defunct ones found are reaped once counted, so that one failure does not fail the next test.
   for (const c of childrenOf(process.pid)) if (c.state === 'Z') addon?.reapZombie(c.pid);
