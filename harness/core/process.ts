@@ -174,20 +174,33 @@ export function exitError(argv: readonly string[], exit: Exit, stderr: string, o
 }
 
 /**
- * How long output may still arrive after the process has exited. A command that leaves a process
- * behind (`sh -c 'daemon &'`) hands it our pipes, and 'close' would wait for that one too:
- * forever, for a server. After this the pipes are let go and what was read is the output.
+ * How long the output may stay silent after the process has exited. A command that leaves a
+ * process behind (`sh -c 'daemon &'`) hands it our pipes, and 'close' would wait for that one
+ * too: forever, for a server. Once the pipes have been quiet this long the output read so far
+ * is the output.
  */
-const DRAIN_AFTER_EXIT_MS = 500;
+const DRAIN_IDLE_MS = 1000;
 
 async function endOf(child: ChildProcess, exited: Promise<Exit>, closed: Promise<Exit>): Promise<Exit> {
   const exit = await exited;
-  let timer: NodeJS.Timeout | undefined;
-  const drained = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(r, DRAIN_AFTER_EXIT_MS, false)))]);
-  clearTimeout(timer);
-  if (!drained) {
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+  let bytes = 0;
+  const count = (b: Buffer) => (bytes += b.length);
+  child.stdout?.on('data', count);
+  child.stderr?.on('data', count);
+  let closedYet = false;
+  void closed.then(() => (closedYet = true));
+  for (let seen = -1; !closedYet; seen = bytes) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, DRAIN_IDLE_MS)))]);
+    clearTimeout(timer);
+    // After a stall (a loaded machine, a blocked event loop) the timer is due before the pipe
+    // is polled: let one poll phase read what is waiting before calling the pipes quiet.
+    await new Promise((r) => setImmediate(r));
+    if (!closedYet && bytes === seen) {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      break;
+    }
   }
   return exit;
 }
