@@ -2,8 +2,7 @@
 // The overlab command line. Exit codes (design.md §4): 0 passed or reproduced, 1 an assertion
 // failed, 2 the harness could not run; 130/143 when interrupted (after teardown). Each command
 // lives in its own cmd-<name>.ts; this file only puts them together and maps errors to exit codes.
-import yargs, { type Argv, type CommandModule } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv, CommandModule } from 'yargs';
 import { HarnessError } from '../core/errors.js';
 import { UsageError } from './usage-error.js';
 import { exitCode } from './exit-code.js';
@@ -44,6 +43,9 @@ export function commandsFor(argv: readonly string[]): (typeof COMMANDS)[number][
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `overlab pcap FILE` is timed against tcpdump as a whole process: its plain forms skip yargs.
+  if (argv[0] === 'pcap' && (await (await import('./cmd-pcap.js')).runPcapQuickly(argv))) return exitCode();
+  const { default: yargs } = await import('yargs');
   let y = yargs(argv).scriptName('overlab').usage('$0 <command> [options]');
   for (const add of await Promise.all(commandsFor(argv).map(([, load]) => load()))) y = add(y);
   await y
@@ -65,7 +67,8 @@ process.on('beforeExit', () => {
   process.exit(2);
 });
 
-main(hideBin(process.argv)).then(
+// What yargs' hideBin does: the arguments after node and the script.
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     if (e instanceof HarnessError) {
