@@ -23,7 +23,8 @@ import { measureBoot, type BenchResult } from './boot.js';
 import { makeVxlanCapture } from './capture.js';
 import { benchPcap, PCAP_GOAL, type BenchPcapResult } from './pcap.js';
 import { measureScenario, type ScenarioBench } from './scenario.js';
-import { formatPcapTable, formatScenarioTable, formatTable, TARGETS } from './tables.js';
+import { measureDockerBoot, type DockerBench } from './docker.js';
+import { formatDockerTable, formatPcapTable, formatScenarioTable, formatTable, TARGETS } from './tables.js';
 import { generatedSpec } from './topology.js';
 
 /** How the netns provider configured the namespaces measured here (OVERLAB_NETNS_CONFIG=iproute2 compares). */
@@ -37,7 +38,8 @@ async function main(): Promise<number> {
     .scriptName('overlab-bench')
     .usage('$0 [options]: boot and teardown times for baseline and a generated 50-node x 4-pod topology')
     .option('runs', { type: 'number', describe: 'runs per topology (default: 7 for baseline, 5 for 50x4)' })
-    .option('only', { type: 'string', choices: ['baseline', '50x4', 'failover', 'pcap'], describe: 'measure one case only' })
+    .option('only', { type: 'string', choices: ['baseline', '50x4', 'failover', 'pcap', 'docker'], describe: 'measure one case only' })
+    .option('docker', { type: 'boolean', default: false, describe: 'also the docker provider\'s baseline boot against docker run of the same images (needs dockerd; run under flock /tmp/overlab-docker.lock)' })
     .option('pcap-packets', { type: 'number', default: 1_000_000, describe: 'packets in the capture the pcap reader is measured on' })
     .option('pcap-rounds', { type: 'number', default: 5, describe: 'rounds of `overlab pcap` against tcpdump -q (each round runs both)' })
     .option('tshark-rounds', { type: 'number', default: 3, describe: 'rounds of `overlab pcap` against tshark (~30 s each on a million packets)' })
@@ -66,6 +68,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const results: BenchResult[] = [];
   const scenarioResults: ScenarioBench[] = [];
+  const dockerResults: DockerBench[] = [];
   let pcapResult: Omit<BenchPcapResult, 'summary'> | undefined;
   const log = (line: string) => console.log(line);
   try {
@@ -77,6 +80,7 @@ async function main(): Promise<number> {
       if (args.only && args.only !== c.name) continue;
       results.push(await measureBoot(c.name, c.spec(), c.runs, { concurrency: args.concurrency, signal: controller.signal, runsDir, log }));
     }
+    if (args.only === 'docker' || (!args.only && args.docker)) dockerResults.push(await measureDockerBoot('baseline', loadScenario('baseline'), args.runs ?? 5, { signal: controller.signal, runsDir, log }));
     if (!args.only || args.only === 'failover') {
       // Both flannel agents, alternating run by run would mix their kernel cleanup; one after the other.
       const agents = ['emulated', ...(flannelAgent('flanneld').missing().length === 0 ? ['flanneld'] : [])];
@@ -105,6 +109,7 @@ async function main(): Promise<number> {
   console.log('');
   console.log(`netns configuration: ${netnsConfigPath()}\n`);
   if (results.length) console.log(formatTable(results));
+  if (dockerResults.length) console.log('\n' + formatDockerTable(dockerResults));
   if (scenarioResults.length) console.log('\n' + formatScenarioTable(scenarioResults));
   if (pcapResult) console.log('\n' + formatPcapTable(pcapResult));
   const out = args.out ?? join(REPORTS_DIR, 'bench', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -117,6 +122,7 @@ async function main(): Promise<number> {
     concurrency: args.concurrency ?? 6,
     targets: { ...TARGETS, pcapCommandVsTcpdump: PCAP_GOAL },
     results,
+    docker: dockerResults,
     scenarios: scenarioResults,
     pcap: pcapResult,
   };

@@ -4,6 +4,7 @@ import type { BenchResult } from './boot.js';
 import type { ScenarioBench } from './scenario.js';
 import type { Stats } from './stats.js';
 import { PCAP_GOAL, type BenchPcapResult } from './pcap.js';
+import type { DockerBench } from './docker.js';
 
 /** Medians the bench is held to, per topology (written into the JSON too). */
 export const TARGETS: Record<string, { boot: number; ready?: number; teardown?: number }> = {
@@ -70,5 +71,14 @@ export function formatPcapTable(r: Omit<BenchPcapResult, 'summary'>): string {
     `(min / median / max; speed-up = the anchor's wall time / overlab pcap's, per round; above 1 overlab pcap is faster)`,
     goal,
     `the reader inside one process (no process start, no imports): ${r.inProcessMs} ms${r.tcpdump ? `, ${(r.tcpdump.ms.median / r.inProcessMs).toFixed(1)}x tcpdump's median` : ''}`,
+  ].join('\n');
+}
+
+export function formatDockerTable(results: readonly DockerBench[]): string {
+  const rows = [['docker provider', 'runs', 'boot ms', 'docker run ms', 'docker run / boot', 'teardown ms', 'docker rm -f ms', 'docker rm / teardown']];
+  for (const r of results) rows.push([`${r.name} (${r.containers} containers)`, String(r.runs), cell(r.boot), cell(r.dockerRun), times(r.speedup.boot), cell(r.teardown), cell(r.dockerRm), times(r.speedup.teardown)]);
+  return [
+    ...tableLines(rows, { rule: true }),
+    "(min / median / max; docker run = the same images started 3 at a time with the provider's network mode and capabilities, nothing else, in the same round; per-round ratio)",
   ].join('\n');
 }
