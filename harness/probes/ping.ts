@@ -84,7 +84,12 @@ export async function pingPairs(
   run: (task: () => Promise<void>) => Promise<unknown>,
 ): Promise<PingResult[]> {
   const bySource = new Map<string, string[]>();
-  for (const p of pairs) bySource.set(p.from, [...(bySource.get(p.from) ?? []), p.to]);
+  // push, not a copy per pair: 200 x 4 samples 161 600 pairs, ~200 a source.
+  for (const p of pairs) {
+    const targets = bySource.get(p.from);
+    if (targets) targets.push(p.to);
+    else bySource.set(p.from, [p.to]);
+  }
   const results = new Map<string, PingResult>();
   await Promise.all(
     [...bySource].map(([from, targets]) =>
