@@ -85,7 +85,7 @@ export class KindCluster {
     signal?.throwIfAborted();
     // The kubeconfig holds the cluster's client key: read from kind, kept in memory and in the
     // run's scratch file under /run/overlab, never in the run directory.
-    this.kube = kubeClient(await kubeconfigOf(kind, this.name));
+    this.kube = await kubeClient(await kubeconfigOf(kind, this.name));
     await time('images loaded into the nodes', () => this.loadImages(kind, manifest, podImage));
     await time('kube-flannel applied', () => applyAll(this.kube!, manifest));
     await time('dummy Nodes applied', () => applyAll(this.kube!, dummyNodes(this.topology.bigip, this.runId)));
