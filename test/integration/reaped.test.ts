@@ -99,9 +99,10 @@ for (const c of [
       const file = variant(c.name, c.edit);
       const linksBefore = hostLinks();
       const started = Date.now();
-      const r = await cli(['scenario', file], { env: { ...state.env, CI: 'true' }, timeoutMs: 60_000 });
+      // The run is handed to trackRuns even when the CLI has to be killed (a hang), so that its
+      // namespaces and processes are removed after the tests.
+      const r = await cli(['scenario', file], { env: { ...state.env, CI: 'true' }, timeoutMs: 60_000 }).finally(() => runs.push(...runIds(c.name)));
       const runId = runIds(c.name)[0];
-      if (runId) runs.push(runId);
       t.log(`${c.name}: exit ${r.code} after ${Date.now() - started} ms`);
       t.is(r.code, c.code, r.stderr + r.stdout);
       t.regex(r.stdout + r.stderr, c.says);
