@@ -28,6 +28,7 @@ const VERDICT: Record<RunReport['status'], { word: string; say: (r: RunReport, f
   failed: { word: 'FAILED', say: (r, failed) => (failed ? `${failed} of ${r.assertions.length} assertions failed: ${failedIds(r)}` : r.reproduction ? 'the declared symptom did not show' : 'failed') },
   reproduced: { word: 'REPRODUCED', say: (r, failed) => `the known failure was reproduced (${failed} assertion${failed === 1 ? '' : 's'} failed as declared)` },
   'not-reproducible': { word: 'NOT REPRODUCIBLE', say: () => 'this provider cannot show the declared symptom' },
+  kept: { word: 'KEPT', say: () => 'booted and left up; no check ran (`overlab check` runs them on the live testbed)' },
   error: { word: 'ERROR', say: (r) => `the harness could not run${r.error ? `: ${r.error.name}` : ''}` },
 };
 

@@ -39,6 +39,7 @@ header.verdict .counts { font-size: 15px; margin-top: 2px; }
 .v-failed { --vcolor: var(--fail); --vbg: var(--fail-bg); }
 .v-reproduced { --vcolor: var(--repro); --vbg: var(--repro-bg); }
 .v-not-reproducible { --vcolor: var(--info); --vbg: var(--info-bg); }
+.v-kept { --vcolor: var(--info); --vbg: var(--info-bg); }
 .v-error { --vcolor: var(--err); --vbg: var(--err-bg); }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; margin: 16px 0 8px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; box-shadow: var(--shadow); }
