@@ -3,7 +3,8 @@
 import type { ScenarioSpec, StepSpec } from '../spec/schema.js';
 import { runStep, stepName, stopCapturesOf, type StepState } from './steps/index.js';
 import { judgeReproduction } from '../assert/reproduction.js';
-import { activeUnit } from './observe.js';
+import { activeUnit, type Observation } from './observe.js';
+import type { Plan } from '../plan/types.js';
 import { bigipDevice } from '../devices/bigip/registry.js';
 import type { BigipTransport } from '../devices/bigip/types.js';
 import type { LinuxConfigurator, ProviderOptions, Transport } from '../providers/types.js';
@@ -192,8 +193,6 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
 
   const judged = error ? undefined : outcomeOf(spec, assertions, !!options.keep);
   const status: RunReport['status'] = error ? 'error' : judged!.status;
-  const b = plan.topology.bigip;
-  const lastObs = state.observations[state.observations.length - 1];
   const report: RunReport = {
     schemaVersion: 1,
     scenario: spec.name,
@@ -204,17 +203,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     startedAt: ctx.startedAt.toISOString(),
     durationMs: round(performance.now() - started),
     phases,
-    topology: {
-      nodes: plan.topology.nodes.map((n) => ({ name: n.name, role: n.role, underlayIp: n.underlayIp, vtepMac: n.vtepMac, podCidr: n.podCidr, pods: n.pods.map((p) => ({ name: p.name, ip: p.ip, mac: p.mac })) })),
-      bigips: (b?.units ?? []).map((u) => ({
-        name: u.name,
-        underlayIp: u.underlayIp,
-        tunnelMac: u.tunnelMac,
-        tunnelSelfIp: u.tunnelSelfIp,
-        // As the units last said (their failover status); before any observation, the scenario's boot-time choice.
-        haState: (lastObs?.units.length ? (activeUnit(lastObs) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby') as 'active' | 'standby',
-      })),
-    },
+    topology: reportTopology(plan, state.observations[state.observations.length - 1]),
     assertions,
     metrics,
     artifacts: { pcaps: state.pcaps ?? [] },
@@ -237,11 +226,27 @@ function bigipTransport(provider: Transport & Pick<LinuxConfigurator, 'nft'>, ru
   };
 }
 
+/** The report's topology: the plan's hosts, and each unit's HA state as the units last said. */
+export function reportTopology(plan: Plan, lastObs: Observation | undefined): RunReport['topology'] {
+  const b = plan.topology.bigip;
+  return {
+    nodes: plan.topology.nodes.map((n) => ({ name: n.name, role: n.role, underlayIp: n.underlayIp, vtepMac: n.vtepMac, podCidr: n.podCidr, pods: n.pods.map((p) => ({ name: p.name, ip: p.ip, mac: p.mac })) })),
+    bigips: (b?.units ?? []).map((u) => ({
+      name: u.name,
+      underlayIp: u.underlayIp,
+      tunnelMac: u.tunnelMac,
+      tunnelSelfIp: u.tunnelSelfIp,
+      // As the units last said (their failover status); before any observation, the scenario's boot-time choice.
+      haState: (lastObs?.units.length ? (activeUnit(lastObs) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby') as 'active' | 'standby',
+    })),
+  };
+}
+
 /**
  * The run's status from its assertions: `kept` for a kept run that ran no checks (overlab up),
  * a reproduction's verdict, else passed or failed.
  */
-function outcomeOf(spec: ScenarioSpec, assertions: readonly AssertionResult[], bootOnly: boolean): { status: Exclude<RunReport['status'], 'error'>; verdict?: string } {
+export function outcomeOf(spec: ScenarioSpec, assertions: readonly AssertionResult[], bootOnly: boolean): { status: Exclude<RunReport['status'], 'error'>; verdict?: string } {
   if (bootOnly && assertions.length === 0) return { status: 'kept' };
   if (spec.reproduces) return judgeReproduction(spec.reproduces, assertions);
   return { status: assertions.every((a) => a.status === 'passed') ? 'passed' : 'failed' };
