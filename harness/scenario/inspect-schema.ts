@@ -2,7 +2,10 @@
 // them (interfaces with MACs, MTUs and addresses, VXLAN devices with VNI, local address and
 // port), and each unit's failover status as the unit says it. Defined once in TypeBox; the
 // committed inspect.schema.json is what this generates (test/unit/inspect.test.ts checks both).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
+import { PROJECT_ROOT } from '../core/paths.js';
 
 const Mac = Type.String({ pattern: '^([0-9a-f]{2}:){5}[0-9a-f]{2}$|^$', description: 'lower-case; empty for a link without one' });
 
@@ -83,3 +86,11 @@ export function inspectSchemaDocument(): Record<string, unknown> {
 }
 
 export const inspectSchemaText = (): string => JSON.stringify(inspectSchemaDocument(), null, 2) + '\n';
+
+/** Where the schema is committed; `node dist/harness/scenario/inspect-schema.js` writes it again. */
+export const INSPECT_SCHEMA_FILE = join(PROJECT_ROOT, 'harness', 'scenario', 'inspect.schema.json');
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  writeFileSync(INSPECT_SCHEMA_FILE, inspectSchemaText());
+  console.log(`wrote ${INSPECT_SCHEMA_FILE}`);
+}
