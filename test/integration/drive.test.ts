@@ -6,7 +6,7 @@
 // nothing of the run is left. Every command runs as its own process, as a user would run them.
 // About 40 s on 2 cores.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
 import { PROJECT_ROOT, bridgeJson, cli, hostLinks, ipJson, isolateState, namespaceInodes, processesIn, rootTest, runNamespaces, trackRuns } from './_env.js';
@@ -166,11 +166,34 @@ rootTest(
 );
 
 rootTest(
-  'overlab up is kept, not passed, and overlab report <scenario> does not take it as the latest run; a run whose owner still runs is refused',
+  '--keep-on-failure keeps only a failed run; overlab up is kept, not passed, and not the latest run for overlab report; a run whose owner still runs is refused',
   async (t) => {
-    t.timeout(180_000);
-    const passedRun = await run(['scenario', 'baseline'], 120_000);
+    t.timeout(300_000);
+    // --keep-on-failure on a run that passes: torn down as usual.
+    const passedRun = await run(['scenario', 'baseline', '--keep-on-failure'], 120_000);
     t.is(passedRun.code, 0, passedRun.stdout + passedRun.stderr);
+    const passedId = /; run ([0-9a-f]{6})$/m.exec(passedRun.stdout)?.[1];
+    if (passedId) runs.push(passedId);
+    t.truthy(passedId, passedRun.stdout);
+    t.notRegex(passedRun.stdout, /^kept:/m);
+    t.deepEqual(runNamespaces(passedId!), []);
+
+    // ... and on one that fails (master's VTEP down before the checks): kept, and still failing.
+    const broken = join(state.root, 'baseline-broken.yaml');
+    writeFileSync(broken, readFileSync(join(PROJECT_ROOT, 'scenarios', 'baseline.yaml'), 'utf8').replace(/^name: baseline$/m, 'name: baseline-broken') + 'steps: [boot, configure, { exec: { host: master, argv: [ip, link, set, flannel.1, down] } }, assert, teardown]\n');
+    const failed = await run(['scenario', broken, '--keep-on-failure'], 120_000);
+    const failedId = /^kept:\s+run ([0-9a-f]{6}) stays up$/m.exec(failed.stdout)?.[1];
+    if (failedId) runs.push(failedId);
+    t.is(failed.code, 1, failed.stdout + failed.stderr);
+    if (!failedId) return t.fail(`not kept:\n${failed.stdout}`);
+    t.true(runNamespaces(failedId).length > 0);
+    const failedReport = JSON.parse(readFileSync(join(state.reportsDir, 'baseline-broken', failedId, 'report.json'), 'utf8')) as CheckReport;
+    t.is(failedReport.status, 'failed');
+    t.deepEqual(failedReport.kept, { down: `overlab down ${failedId}` });
+    const stillBroken = await run(['check', failedId]);
+    t.is(stillBroken.code, 1, stillBroken.stdout);
+    t.is((await run(['down', failedId])).code, 0);
+    t.deepEqual(runNamespaces(failedId), []);
     const up = await run(['up', 'baseline'], 120_000);
     const runId = /^run ([0-9a-f]{6}) is up/m.exec(up.stdout)?.[1];
     if (runId) runs.push(runId);
