@@ -39,6 +39,9 @@ export const scenarioCommand = (y: Argv): Argv =>
         .option('failovers', { type: 'number', describe: 'with --soak: stop after this many failovers instead of a duration' })
         .option('matrix', { type: 'string', array: true, describe: 'cross parameters: path=v1,v2 ... (e.g. flannel.vni=0,1 flannel.learning=true,false nodes=2,5); one run per combination, one table, one junit.xml' }),
     async (args) => {
+      if ((args.keep || args['keep-on-failure']) && (args.all || args.matrix?.length || args.soak !== undefined || args.failovers !== undefined)) {
+        throw new UsageError('--keep and --keep-on-failure keep one run of one scenario: not with --all, --matrix or --soak (run the scenario alone with --keep)');
+      }
       const { signal, received } = abortOnSignals();
       let code = 0;
       if (args.all) {
@@ -53,7 +56,6 @@ export const scenarioCommand = (y: Argv): Argv =>
           const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
           const soak = args.soak !== undefined || args.failovers !== undefined ? soakOptions(args.soak, args['failover-every'], args.failovers) : undefined;
           const keepAfter = args.keep ? 'always' : args['keep-on-failure'] ? 'on-failure' : undefined;
-          if (keepAfter && (soak || args.all)) throw new UsageError('--keep and --keep-on-failure keep one run of one scenario: not with --soak or --all');
           const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], soak, keepAfter, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
           if (args.bundle) {

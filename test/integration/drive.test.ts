@@ -67,6 +67,9 @@ rootTest(
     const unknownTo = await run(['failover', runId, '--to', 'bigip3']);
     t.is(unknownTo.code, 2);
     t.regex(unknownTo.stderr, /--to bigip3: run [0-9a-f]{6} has no unit "bigip3"; its units are bigip1, bigip2/);
+    const notAlone = await run(['scenario', 'failover', '--keep', '--matrix', 'nodes=2,3']);
+    t.is(notAlone.code, 2);
+    t.regex(notAlone.stderr, /--keep and --keep-on-failure keep one run of one scenario: not with --all, --matrix or --soak/);
     const noRun = await run(['check', 'ffffff']);
     t.is(noRun.code, 2);
     t.regex(noRun.stderr, /no run ffffff is up; see `overlab list`.*overlab up <scenario>/);
