@@ -27,7 +27,7 @@ export const execCommand = (y: Argv): Argv =>
       const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
       const node = provider.node(args.host);
       // A stand-in unit's tmsh is the face, as a real unit's tmsh would answer.
-      const tmsh = command[0] === 'tmsh' ? unitTmshArgv(record, args.host, command.slice(1)) : undefined;
+      const tmsh = command[0] === 'tmsh' ? unitTmshArgv(record, args.host, command.slice(1), !provider.files) : undefined;
       const full = provider.execArgv(node.location, tmsh ?? (command.length ? command : ['bash']));
       setExitCode(runOnTerminal(full).code ?? 2);
     },

@@ -9,7 +9,7 @@ import { delay, waitFor } from '../core/wait.js';
 import type { FailoverStatus, FailoverTiming } from '../devices/bigip/types.js';
 import { outageFromReplies, type ReplyGap } from '../probes/replies.js';
 import type { AttachedRun } from './attach.js';
-import { readReplies, runningProbe } from './live-traffic.js';
+import { readReplies, repliesSize, runningProbe } from './live-traffic.js';
 
 export interface LiveFailover {
   /** Undefined when --to named the unit that already was active. */
@@ -45,14 +45,16 @@ export async function liveFailover(run: AttachedRun, to?: string): Promise<LiveF
   const from = active[0]!.unit;
   if (to === from) return { after: before, message: `${to} is already ACTIVE: nothing to do` };
   const probe = runningProbe(run.ctx.runDir);
+  // Replies from ~1.5 s before the failover on (about 150 lines at 10 ms): the last one before the gap is among them.
+  const since = probe ? Math.max(0, repliesSize(probe) - 8192) : 0;
   const timing = await run.units.failover(from);
   let outage: LiveFailover['outage'];
   if (probe) {
     // Converged when a probe sent after the failover came back; then a little longer, so that the
     // gap's end is not the last line written.
-    await waitFor('a UDP reply through the VIP to a probe sent after the failover', async () => ({ ok: readReplies(probe).some((r) => r.sentAt > timing.startedAt), seen: `${readReplies(probe).length} replies` }), { timeoutMs: 3000, intervalMs: 10 }).catch(() => undefined);
+    await waitFor('a UDP reply through the VIP to a probe sent after the failover', async () => ({ ok: readReplies(probe, since).some((r) => r.sentAt > timing.startedAt), seen: `${readReplies(probe, since).length} replies since just before the failover` }), { timeoutMs: 3000, intervalMs: 10 }).catch(() => undefined);
     await delay(200);
-    outage = { ...outageFromReplies(readReplies(probe), timing.startedAt, probe.intervalMs), intervalMs: probe.intervalMs };
+    outage = { ...outageFromReplies(readReplies(probe, since), timing.startedAt, probe.intervalMs), intervalMs: probe.intervalMs };
   }
   const after = await statuses(run);
   mkdirSync(join(run.ctx.runDir, 'drive'), { recursive: true });

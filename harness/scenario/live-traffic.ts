@@ -2,7 +2,7 @@
 // vip-probe.js detached in the client with its reply lines appended to <run>/traffic/replies.log
 // and its pid in <run>/traffic/probe.json, so `overlab failover` (another process) measures the
 // outage from the replies and `overlab traffic <run> stop` ends it and reads its record.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../core/errors.js';
@@ -48,9 +48,26 @@ export function runningProbe(runDir: string): LiveProbe | undefined {
   return isAlive(probe.pid, probe.startTicks) ? probe : undefined;
 }
 
-export function readReplies(probe: LiveProbe): Reply[] {
-  return existsSync(probe.repliesFile) ? parseReplies(readFileSync(probe.repliesFile, 'utf8')) : [];
+/**
+ * The replies so far, or those written from byte `from` on (a failover reads only its own part
+ * of a log that grows ~3 KB/s for as long as traffic runs). A line cut at `from` is skipped.
+ */
+export function readReplies(probe: LiveProbe, from = 0): Reply[] {
+  if (!existsSync(probe.repliesFile)) return [];
+  if (from <= 0) return parseReplies(readFileSync(probe.repliesFile, 'utf8'));
+  const fd = openSync(probe.repliesFile, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.max(0, size - from));
+    readSync(fd, buf, 0, buf.length, from);
+    return parseReplies(buf.toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
 }
+
+/** Where the replies log ends now (a failover reads from a little before it). */
+export const repliesSize = (probe: LiveProbe): number => (existsSync(probe.repliesFile) ? statSync(probe.repliesFile).size : 0);
 
 export async function startTraffic(run: AttachedRun): Promise<{ probe: LiveProbe; firstReplyMs?: number }> {
   const { ctx, plan, spec } = run;

@@ -41,3 +41,20 @@ test('longestGap: the widest run of lost probes between two replies', (t) => {
   t.deepEqual(longestGap(replies(50, [3, 10, 11, 12, 40])), { ms: 40, lost: 3, from: 1090, to: 1130 });
   t.deepEqual(longestGap(replies(10, [])), { ms: 0, lost: 0 });
 });
+
+test('readReplies from a byte offset: only the lines after it, a line cut there skipped', async (t) => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { readReplies } = await import('../../harness/scenario/live-traffic.js');
+  const dir = mkdtempSync(join(tmpdir(), 'overlab-replies-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'replies.log');
+  const lines = Array.from({ length: 5 }, (_, seq) => `R ${seq} ${1000 + seq * 10}.000 0.250`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  const probe = { pid: 1, host: 'client', startedAt: 0, intervalMs: 10, repliesFile: file, recordFile: join(dir, 'x.json') };
+  t.deepEqual(readReplies(probe).map((r) => r.seq), [0, 1, 2, 3, 4]);
+  // From the middle of line 1: line 1's tail is no reply line; 2, 3 and 4 are read.
+  t.deepEqual(readReplies(probe, lines[0]!.length + 1 + 3).map((r) => r.seq), [2, 3, 4]);
+  t.deepEqual(readReplies({ ...probe, repliesFile: join(dir, 'none.log') }), []);
+});
