@@ -78,6 +78,7 @@ export function renderHtml(report: RunReport, ev: RunEvidence, options: HtmlOpti
   </div>
 </header>
 ${report.error ? html`<div class="alert error" id="error"><h3>${report.error.name}</h3><pre>${report.error.message}</pre></div>` : ''}
+${report.kept ? html`<div class="alert kept" id="kept"><h3>The testbed was kept up</h3>drive it with <code>overlab inspect|traffic|failover|snapshot|check ${report.runId}</code>; remove it with <code>${report.kept.down}</code></div>` : ''}
 ${reproductionBox(report)}
 ${ev.problems.length ? html`<div class="alert warn"><h3>Evidence that could not be read</h3><ul>${ev.problems.map((p) => html`<li><code>${p}</code></li>`)}</ul></div>` : ''}
 ${cards(report, ev)}

@@ -60,6 +60,7 @@ table.files td { padding: 3px 10px; }
 .alert.error { background: var(--err-bg); border-color: var(--err); }
 .alert.repro { background: var(--repro-bg); border-color: var(--repro); }
 .alert.warn { background: var(--warn-bg); border-color: var(--warn); }
+.alert.kept { background: var(--info-bg); border-color: var(--info); }
 .alert h3 { margin: 0 0 6px; font-size: 15px; }
 .alert dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 0; }
 .alert dt { color: var(--muted); }

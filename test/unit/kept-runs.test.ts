@@ -50,3 +50,15 @@ test('nextCheckDir: check-1, then one past the highest', (t) => {
   mkdirSync(join(runDir, 'check-x'));
   t.is(nextCheckDir(runDir), join(runDir, 'check-4'));
 });
+
+test('report.html says a kept run is up and how to remove it; a kept-without-checks run reads KEPT', async (t) => {
+  const { renderHtml } = await import('../../harness/report/html.js');
+  const { sampleReport } = await import('../helpers/report.js');
+  const empty: Parameters<typeof renderHtml>[1] = { snapshots: [], units: [], matrices: [], pmtu: [], tmsh: [], nft: [], pcaps: [], files: [], problems: [] };
+  const kept = renderHtml(sampleReport({ status: 'passed', kept: { down: 'overlab down ab12cd' } }), empty);
+  t.regex(kept, /<div class="alert kept" id="kept">.*<code>overlab down ab12cd<\/code>/s);
+  t.notRegex(renderHtml(sampleReport({ status: 'passed' }), empty), /id="kept"/);
+  const up = renderHtml(sampleReport({ status: 'kept', assertions: [] }), empty);
+  t.regex(up, /data-status="kept"/);
+  t.regex(up, /<div class="badge">KEPT<\/div>/);
+});
