@@ -117,6 +117,14 @@ rootTest(
     t.is(already.code, 0);
     t.regex(already.stdout, /bigip1 is already ACTIVE: nothing to do/);
 
+    const text = await run(['inspect', runId]);
+    t.is(text.code, 0, text.stderr);
+    t.regex(text.stdout, /^\s+master\s+flannel\.0\s+02:0f:0a:a9:48:7f\s+1450\s+10\.217\.0\.0\/32\s+vni 0 local 10\.169\.72\.127 port 8472$/m);
+    t.regex(text.stdout, /^units: bigip1 ACTIVE, bigip2 STANDBY; active: bigip1$/m);
+
+    const badLabel = await run(['snapshot', runId, '--label', '../x']);
+    t.is(badLabel.code, 2);
+    t.regex(badLabel.stderr, /--label "\.\.\/x": use letters, digits, dot, dash and underscore/);
     const snap = await run(['snapshot', runId, '--label', 'by-hand']);
     t.is(snap.code, 0, snap.stderr);
     const units = JSON.parse(readFileSync(join(reportDir, 'evidence', 'units-by-hand.json'), 'utf8')) as { unit: string; failoverStatus: string }[];
