@@ -20,7 +20,7 @@ import type { KindOptions } from '../types.js';
 import { kindClusterConfig, kindConfigYaml } from './cluster-config.js';
 import { dummyNodes } from './dummy-nodes.js';
 import { FLANNEL_DAEMONSET, parseManifest, patchFlannelManifest, podContainers, renderManifest, type KubeObject } from './flannel-patch.js';
-import { applyAll, kubeClient, waitRollout, type Kube } from './kube.js';
+import type { Kube } from './kube.js';
 import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMAGE, kubeconfigDir, kubeconfigFile, kubeconfigOf, loadImage } from './kind-cli.js';
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
@@ -85,6 +85,9 @@ export class KindCluster {
     signal?.throwIfAborted();
     // The kubeconfig holds the cluster's client key: read from kind, kept in memory and in the
     // run's scratch file under /run/overlab, never in the run directory.
+    // Loaded here, not with the module: @kubernetes/client-node takes ~1 s (5 s on a loaded machine)
+    // to import, and every overlab command loads the provider registry.
+    const { applyAll, kubeClient, waitRollout } = await import('./kube.js');
     this.kube = kubeClient(await kubeconfigOf(kind, this.name));
     await time('images loaded into the nodes', () => this.loadImages(kind, manifest, podImage));
     await time('kube-flannel applied', () => applyAll(this.kube!, manifest));
