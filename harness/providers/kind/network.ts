@@ -59,6 +59,26 @@ export async function readKindNetwork(docker: Docker, name = kindNetworkName()):
   return kindNetworkOf(inspect);
 }
 
+/**
+ * kind's network made as kind makes it (kind's own network.go: a bridge with masquerading, MTU
+ * 1500 and the ULA subnet it uses for its default network, IPv4 left to Docker's pools), for a
+ * run that must fit its plan to it before kind ever ran here. `kind create cluster` then finds
+ * and uses it, and it stays after the run as it stays after `kind delete cluster`: it is kind's.
+ */
+export async function createKindNetwork(docker: Docker, name = kindNetworkName()): Promise<void> {
+  await docker.createNetwork({
+    Name: name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    EnableIPv6: true,
+    IPAM: { Driver: 'default', Config: [{ Subnet: KIND_ULA_SUBNET }] },
+    Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.driver.mtu': '1500' },
+  });
+}
+
+/** The IPv6 subnet kind gives its default network. */
+export const KIND_ULA_SUBNET = 'fc00:f853:ccd:e793::/64';
+
 /** How each planned underlay address moved: the plan and the report say it. */
 export interface FittedUnderlay {
   spec: ScenarioSpec;
