@@ -6,7 +6,8 @@
 // from what Docker and the containers' kernels hold: each unit is on the kind-like network with
 // its planned address (not the one Docker chose), the units reach each other across it, the
 // client reaches each unit's external self IP over the run's own external network, and an address
-// nobody holds does not answer. Teardown leaves no container or network of the run, and leaves
+// nobody holds does not answer; and a capture made the way a kind node's is (this machine's
+// tcpdump in the container's network namespace) holds the units' packets. Teardown leaves no container or network of the run, and leaves
 // the kind-like network, which the run did not make, alone.
 //
 // Needs root and a running Docker daemon (skipped otherwise, failed under CI=true); ~15 s with
@@ -62,6 +63,7 @@ prereqTest('units and the client join a network shaped like kind\'s with the pla
   const { KindProvider } = await import('../../harness/providers/kind/provider.js');
   const { fitUnderlayToKind, readKindNetwork, KIND_NETWORK_ENV } = await import('../../harness/providers/kind/network.js');
   const { parsePrefix, contains, parseIp } = await import('../../harness/core/ipv4.js');
+  const { nodePids, spawnInNodeNetns } = await import('../../harness/providers/kind/node-capture.js');
 
   // As kind's network.go makes it: bridge, masquerade, MTU, IPv6 ULA subnet, IPv4 left to Docker.
   const ula = `fc00:f853:ccd:${runId.slice(0, 4)}::/64`;
@@ -108,7 +110,20 @@ prereqTest('units and the client join a network shaped like kind\'s with the pla
     }
     const [a, b] = units;
     const ping = async (from: string, to: string) => (await inUnit(from, 'ping', '-c', '1', '-W', '2', to)).exitCode;
+    // How a kind node is captured (its image has no tcpdump): this machine's tcpdump in the
+    // container's network namespace, tried here on bigip1's container.
+    const pid = (await nodePids(dockerClient(), [`ol-${runId}.${a!.name}`])).get(`ol-${runId}.${a!.name}`)!;
+    const pcap = join(runDir, 'bigip1-eth0.pcap');
+    const capture = spawnInNodeNetns(a!.name, pid, ['tcpdump', '-Z', 'root', '-i', 'eth0', '-n', '-s', '0', '-U', '--immediate-mode', '-w', pcap], ledger, { captureStderr: true });
+    const said: string[] = [];
+    capture.onStderrLine((l) => said.push(l));
+    for (let i = 0; i < 100 && !said.some((l) => l.includes('listening on')); i++) await new Promise((r) => setTimeout(r, 50));
+    t.true(said.some((l) => l.includes('listening on eth0')), said.join(' | '));
     t.is(await ping(a!.name, b!.underlayIp), 0, `${a!.name} reaches ${b!.name}'s ${b!.underlayIp} across the kind-like network`);
+    await capture.stop('SIGINT', 3000);
+    const wire = execFileSync('tcpdump', ['-r', pcap, '-n', 'icmp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    t.regex(wire, new RegExp(`IP ${a!.underlayIp.replaceAll('.', '\\.')} > ${b!.underlayIp.replaceAll('.', '\\.')}: ICMP echo request`), 'the capture in the container\'s namespace holds the request');
+    t.regex(wire, new RegExp(`IP ${b!.underlayIp.replaceAll('.', '\\.')} > ${a!.underlayIp.replaceAll('.', '\\.')}: ICMP echo reply`), 'and the reply');
     t.is(await ping(b!.name, a!.underlayIp), 0, `${b!.name} reaches ${a!.name}'s ${a!.underlayIp}`);
     for (const u of units) t.is(await ping('client', u.externalIp), 0, `the client reaches ${u.name}'s external self IP ${u.externalIp}`);
     // The check can fail: an address of the subnet nobody holds does not answer.

@@ -27,12 +27,13 @@ import { DockerProvider } from '../docker/provider.js';
 import { execArgv as dockerExecArgv } from '../docker/transport.js';
 import { execIn, spawnIn } from '../docker/exec.js';
 import { runDirOf } from '../docker/names.js';
-import type { ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
+import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { KindCluster, type KindClusterEntry } from './cluster.js';
 import { kindPrerequisites } from './doctor.js';
 import { deleteCluster, findBridgePlugin, findKind, kubeconfigFile } from './kind-cli.js';
 import { clusterName, kindNodeNames, runOfCluster } from './names.js';
 import { kindNetworkName } from './network.js';
+import { FROM_THIS_MACHINE, nodePids, spawnInNodeNetns } from './node-capture.js';
 import { kindPlanLines, renderKindAction } from './render.js';
 
 /** Host kinds this provider makes; the others are refused by createHosts with what is missing. */
@@ -55,10 +56,19 @@ export class KindProvider implements Provider {
     this.docker = new DockerProvider(ctx, { existingNetworks: { [UNDERLAY_SEGMENT]: kindNetworkName() } });
   }
 
-  /** Files the units and the client write (captures, probe records) come out as on docker. */
-  get files() {
-    return this.docker.files;
-  }
+  /** Each kind node container's init pid, once the cluster is up (captures enter its network namespace). */
+  private pids = new Map<string, number>();
+  /** Processes run from this machine in a node's namespace: stopped before the cluster goes. */
+  private readonly local = new Set<ManagedProcess>();
+
+  /**
+   * Files the units and the client write (captures, probe records) come out as on docker; a kind
+   * node's capture is written by this machine's tcpdump straight to the run directory.
+   */
+  readonly files: HostFiles = {
+    pathIn: (host, localPath) => (this.isDockers(host) ? this.docker.files.pathIn(host, localPath) : localPath),
+    fetch: (host, pathIn, localPath) => (this.isDockers(host) ? this.docker.files.fetch(host, pathIn, localPath) : Promise.resolve()),
+  };
 
   private isDockers(host: string): boolean {
     return this.dockerHosts.has(host);
@@ -97,6 +107,7 @@ export class KindProvider implements Provider {
     this.cluster = new KindCluster(this.ctx.runId, runDirOf(this.ctx), this.ctx.ledger, this.ctx.topology, this.ctx.options?.kind, (l) => process.stderr.write(`  ${l}\n`));
     // The cluster first: kind makes its network when there is none, and the units join it.
     await this.cluster.boot();
+    this.pids = await nodePids(dockerClient(), [...this.nodeNames().values()]);
     await this.createDockerHosts(hosts);
   }
 
@@ -156,6 +167,14 @@ export class KindProvider implements Provider {
     if (this.isDockers(hostId)) return this.docker.spawn(hostId, argv, options);
     const container = this.nodeNames().get(hostId);
     if (!container) this.notRun(hostId, 'a long-running process');
+    if (FROM_THIS_MACHINE.has(argv[0] ?? '')) {
+      const pid = this.pids.get(container);
+      if (pid === undefined) throw new HarnessError(`[${hostId}] ${argv[0]}: kind node ${container} has no known init pid (the cluster is not up in this process)`, { node: hostId });
+      const p = spawnInNodeNetns(hostId, pid, argv, this.ctx.ledger, options);
+      this.local.add(p);
+      void p.exited.then(() => this.local.delete(p));
+      return p;
+    }
     return spawnIn(dockerClient(), container, hostId, argv, this.ctx.ledger, options);
   }
 
@@ -193,6 +212,13 @@ export class KindProvider implements Provider {
   /** `overlab plan --provider kind`: the cluster config, kube-flannel's ConfigMap, the dummy Nodes, the pods. */
   planLines(plan: Plan): string[] {
     return kindPlanLines(plan.topology, this.ctx.options?.kind, findBridgePlugin());
+  }
+
+  /** Captures this machine runs in the nodes' namespaces, before anything is removed. */
+  async stopProcesses(): Promise<Error[]> {
+    const failures: Error[] = [];
+    await Promise.all([...this.local].map((p) => p.stop('SIGINT', 3000).catch((e: Error) => failures.push(e))));
+    return failures;
   }
 
   /** The docker provider's containers and networks (off kind's network first), then the cluster. */
