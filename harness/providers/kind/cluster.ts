@@ -24,6 +24,7 @@ import { applyAll, kubeClient, waitRollout, type Kube } from './kube.js';
 import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMAGE, kubeconfigDir, kubeconfigFile, kubeconfigOf, loadImage } from './kind-cli.js';
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
+import { kindNetworkName } from './network.js';
 import { podDeployments, podNamespace, type PodImage } from './workloads.js';
 
 /** The provider's own ledger entries. */
@@ -83,6 +84,7 @@ export class KindCluster {
     writeFileSync(join(kindDir, 'kube-flannel.yml'), renderManifest(manifest));
     await time('kind create cluster', () => createCluster(kind, this.name, configFile, kubeconfigFile(this.runId), (l) => this.progress(`kind: ${l}`)));
     signal?.throwIfAborted();
+    await this.recordNodeAddresses(kindDir);
     // The kubeconfig holds the cluster's client key: read from kind, kept in memory and in the
     // run's scratch file under /run/overlab, never in the run directory.
     this.kube = kubeClient(await kubeconfigOf(kind, this.name));
@@ -120,6 +122,26 @@ export class KindCluster {
     const images = new Set<string>(pod.loaded ? [pod.image] : []);
     for (const o of manifest) for (const c of podContainers(o)) if (typeof c.image === 'string' && (await this.docker.getImage(c.image).inspect().then(() => true, () => false))) images.add(c.image);
     for (const image of images) await loadImage(kind, this.name, image);
+  }
+
+  /**
+   * Where Docker put each node on kind's network, beside the plan's guess (network.ts): kind makes
+   * its node containers concurrently, so which node got which address is Docker's. Kept in
+   * RUNDIR/kind/nodes.json, and said when it differs; the registry (the Node objects) is what
+   * the checks read, never this guess.
+   */
+  private async recordNodeAddresses(kindDir: string): Promise<void> {
+    const network = kindNetworkName();
+    const nodes = await Promise.all(
+      this.topology.nodes.map(async (n) => {
+        const container = this.containerOf(n.name)!;
+        const on = (await this.docker.getContainer(container).inspect()).NetworkSettings.Networks[network];
+        return { node: n.name, container, planned: n.underlayIp, ip: on?.IPAddress ?? null, mac: on?.MacAddress ?? null };
+      }),
+    );
+    writeFileSync(join(kindDir, 'nodes.json'), JSON.stringify(nodes, null, 2) + '\n');
+    const moved = nodes.filter((n) => n.ip !== n.planned);
+    if (moved.length) this.progress(`Docker gave ${moved.map((n) => `${n.node} ${n.ip ?? 'no address'} (planned ${n.planned})`).join(', ')} on ${network}`);
   }
 
   /**

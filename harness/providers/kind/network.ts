@@ -3,8 +3,8 @@
 // IPv6 ULA subnet only: its IPv4 subnet is whatever Docker's address pools gave it (172.18.0.0/16
 // on a typical machine), and Docker hands the node containers their addresses, lowest free first.
 // The units and the client join that network, so the plan's underlay must be kind's subnet:
-// the nodes get the addresses Docker will give them (checked once the cluster is up, never
-// assumed), the units' self IPs the highest free ones, far from Docker's next allocations.
+// the nodes get the addresses Docker will likely give them (recorded once the cluster is up,
+// never assumed), the units' self IPs the highest free ones, far from Docker's next allocations.
 // Reading the network is one inspect; fitting the scenario to it is a pure function (unit-tested).
 import type Docker from 'dockerode';
 import { HarnessError } from '../../core/errors.js';
@@ -89,7 +89,8 @@ export interface FittedUnderlay {
  * Pure: the scenario with its underlay on kind's network. The nodes take the lowest free
  * addresses after the gateway, in the scenario's order: those Docker hands out next, though kind
  * creates its node containers concurrently, so which node gets which is Docker's; the cluster's
- * own Node objects are what the checks read, and cluster.ts names a node whose address differs.
+ * own Node objects are what the checks read, and cluster.ts records where each node really is
+ * (RUNDIR/kind/nodes.json) and says so when it differs.
  * The units' underlay self IPs and the underlay's floating self IPs take the highest free ones,
  * which Docker reaches last. Every other address (pods, tunnel and external VLAN) is the
  * scenario's own and stays. When nothing fits, a HarnessError says so.
