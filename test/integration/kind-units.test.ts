@@ -14,10 +14,9 @@
 // the overlab images cached.
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { missingPrerequisites, prereqTest } from './_env.js';
+import { isolateState, missingPrerequisites, prereqTest } from './_env.js';
 
 function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -34,11 +33,13 @@ function dockerMissing(): string[] {
   }
 }
 
+const state = isolateState('kind-units');
 const runId = Math.random().toString(16).slice(2, 8).padEnd(6, '0');
 const KIND_LIKE = `ol-${runId}-kindlike`;
 const missing = dockerMissing();
 
 test.after.always(() => {
+  state.remove();
   if (missing.length) return;
   // Safety net for a failed test: the run's objects by label, then the network this file made.
   const containers = docker('ps', '-aq', '--filter', `label=overlab.run=${runId}`).split('\n').filter(Boolean);
@@ -73,7 +74,17 @@ prereqTest('units and the client join a network shaped like kind\'s with the pla
   t.log(`kind-like network ${KIND_LIKE}: ${net!.subnet}, gateway ${net!.gateway}`);
 
   const declared = loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml'));
-  const { spec, moved } = fitUnderlayToKind({ ...declared, flannel: { ...declared.flannel, agent: 'kube-flannel' } }, net!);
+  // The external VLAN on a subnet of this run's own: this file runs beside docker.test.ts, whose
+  // failover runs' external networks are 10.1.10.0/24 too (Docker refuses overlapping subnets).
+  const ext = (ip: string) => ip.replace(/^10\.1\.10\./, `10.250.${parseInt(runId.slice(0, 2), 16)}.`);
+  const b0 = declared.bigip!;
+  const ownExternal = {
+    ...declared,
+    flannel: { ...declared.flannel, agent: 'kube-flannel' },
+    bigip: { ...b0, external: { ...b0.external, cidr: ext(b0.external.cidr) }, units: b0.units.map((u) => ({ ...u, externalSelfIp: ext(u.externalSelfIp) })), virtualServers: b0.virtualServers.map((v) => ({ ...v, destination: ext(v.destination) })) },
+    client: { ...declared.client!, ip: ext(declared.client!.ip!) },
+  };
+  const { spec, moved } = fitUnderlayToKind(ownExternal, net!);
   t.log(moved.map((m) => `${m.what}: ${m.from} -> ${m.to}`).join('; '));
   const plan = planScenario(spec);
   const units = plan.topology.bigip!.units;
@@ -91,7 +102,8 @@ prereqTest('units and the client join a network shaped like kind\'s with the pla
   const kept = new Set(steps.map((s) => s.id));
   const subPlan = { ...plan, steps: steps.map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => kept.has(d)) })) };
 
-  const runDir = mkdtempSync(join(tmpdir(), 'overlab-kind-units-'));
+  const runDir = join(state.root, 'run');
+  mkdirSync(runDir, { recursive: true });
   const ledger = new ResourceLedger(runDir);
   process.env[KIND_NETWORK_ENV] = KIND_LIKE;
   const provider = new KindProvider({ runId, ledger, topology: plan.topology, scenario: 'failover' });
@@ -132,7 +144,6 @@ prereqTest('units and the client join a network shaped like kind\'s with the pla
   } finally {
     const errors = await provider.teardown(ledger.entries());
     t.deepEqual(errors.map((e) => e.message), [], 'teardown failed on nothing');
-    rmSync(runDir, { recursive: true, force: true });
   }
   t.deepEqual(docker('ps', '-aq', '--filter', `label=overlab.run=${runId}`), '', 'no container of the run left');
   t.deepEqual(docker('network', 'ls', '-q', '--filter', `label=overlab.run=${runId}`), '', 'no network of the run left (its external VLAN)');
