@@ -25,7 +25,7 @@ import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMA
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
 import { kindNetworkName } from './network.js';
-import { podDeployments, podNamespace, type PodImage } from './workloads.js';
+import { placedPods, podDeployments, podNamespace, type PodImage } from './workloads.js';
 
 /** The provider's own ledger entries. */
 export const KIND_LEDGER_KINDS = ['kind-cluster'] as const;
@@ -96,6 +96,7 @@ export class KindCluster {
     const deployments = podDeployments(this.topology, this.runId, podImage);
     await time('pods applied', () => applyAll(this.kube!, [podNamespace(), ...deployments]));
     await time('pods rolled out', () => Promise.all(this.topology.nodes.flatMap((n) => n.pods.map((p) => waitRollout(this.kube!, 'Deployment', POD_NAMESPACE, deploymentName(n.name, p.name), ROLLOUT_MS, signal)))));
+    await this.checkPlacement(kindDir);
     await time(`${this.topology.flannel.device} into cni0`, () => this.bridgeVteps());
     return times;
   }
@@ -142,6 +143,16 @@ export class KindCluster {
     writeFileSync(join(kindDir, 'nodes.json'), JSON.stringify(nodes, null, 2) + '\n');
     const moved = nodes.filter((n) => n.ip !== n.planned);
     if (moved.length) this.progress(`Docker gave ${moved.map((n) => `${n.node} ${n.ip ?? 'no address'} (planned ${n.planned})`).join(', ')} on ${network}`);
+  }
+
+  /** Each pod on the node it is pinned to, read back from the API; where it is, kept in RUNDIR/kind/pods.json. */
+  private async checkPlacement(kindDir: string): Promise<void> {
+    const list = await this.kube!.core.listNamespacedPod({ namespace: POD_NAMESPACE });
+    const { placed, problems } = placedPods(this.topology, this.runId, list.items);
+    writeFileSync(join(kindDir, 'pods.json'), JSON.stringify(placed, null, 2) + '\n');
+    if (problems.length) throw new HarnessError(`the pods are not where the scenario puts them: ${problems.join('; ')}`);
+    const moved = placed.filter((p) => p.planned && p.podIP !== p.planned);
+    if (moved.length) this.progress(`the CNI's IPAM gave ${moved.map((p) => `${p.node}/${p.pod} ${p.podIP} (planned ${p.planned})`).join(', ')}`);
   }
 
   /**
