@@ -168,6 +168,10 @@ test('a plan with a host kind does not make (flanneld\'s etcd member) is refused
   t.deepEqual(ledger.entries(), []);
   t.is(provider.locationOf('master'), 'ol-abc123-control-plane');
   t.is(provider.locationOf('worker.nginx'), 'ol-abc123-worker/deployment/worker-nginx');
+  // The units and the client are the docker provider's containers, found from the topology too (overlab exec of a kept run).
+  t.is(provider.locationOf('bigip1'), 'ol-abc123.bigip1');
+  t.is(provider.locationOf('client'), 'ol-abc123.client');
+  t.deepEqual(provider.execArgv(provider.locationOf('bigip2'), ['ip', 'link']).slice(-3), ['ol-abc123.bigip2', 'ip', 'link']);
 });
 
 test('overlab clean finds our clusters by kind\'s container label, and only those named ol-<run>', async (t) => {

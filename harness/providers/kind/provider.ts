@@ -21,7 +21,7 @@ import { entriesOf } from '../../core/ledger.js';
 import { HarnessError } from '../../core/errors.js';
 import type { IpLine } from '../../devices/linux/commands.js';
 import type { HostAction, HostDecl, LinkDecl, Plan } from '../../plan/types.js';
-import { UNDERLAY_SEGMENT } from '../../plan/plan.js';
+import { CLIENT_HOST, UNDERLAY_SEGMENT } from '../../plan/plan.js';
 import { dockerClient } from '../docker/engine.js';
 import { DockerProvider } from '../docker/provider.js';
 import { execArgv as dockerExecArgv } from '../docker/transport.js';
@@ -70,8 +70,11 @@ export class KindProvider implements Provider {
     fetch: (host, pathIn, localPath) => (this.isDockers(host) ? this.docker.files.fetch(host, pathIn, localPath) : Promise.resolve()),
   };
 
+  /** The docker provider's hosts: learnt by createHosts, else (`overlab exec` of a kept run) the topology's units and client. */
   private isDockers(host: string): boolean {
-    return this.dockerHosts.has(host);
+    if (this.dockerHosts.has(host)) return true;
+    const t = this.ctx.topology;
+    return !!t?.bigip && (host === CLIENT_HOST || t.bigip.units.some((u) => u.name === host));
   }
 
   preflight(): Promise<Prerequisite[]> {
