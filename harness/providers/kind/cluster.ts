@@ -25,6 +25,8 @@ import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMA
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
 import { kindNetworkName } from './network.js';
+import { nodeFacts, type NodeAttachment, type NodeFacts } from './node-facts.js';
+import { leaseOfNode } from '../../overlay/flannel/kube-flannel/lease.js';
 import { placedPods, podDeployments, podNamespace, type PodImage } from './workloads.js';
 
 /** The provider's own ledger entries. */
@@ -39,6 +41,8 @@ const ROLLOUT_MS = 5 * 60_000;
 export class KindCluster {
   readonly name: string;
   private kube?: Kube;
+  /** Planned → the cluster's node addresses, MACs and VtepMACs, once the cluster is up. */
+  facts: NodeFacts = new Map();
 
   constructor(
     private readonly runId: string,
@@ -84,7 +88,7 @@ export class KindCluster {
     writeFileSync(join(kindDir, 'kube-flannel.yml'), renderManifest(manifest));
     await time('kind create cluster', () => createCluster(kind, this.name, configFile, kubeconfigFile(this.runId), (l) => this.progress(`kind: ${l}`)));
     signal?.throwIfAborted();
-    await this.recordNodeAddresses(kindDir);
+    const attached = await this.recordNodeAddresses(kindDir);
     // The kubeconfig holds the cluster's client key: read from kind, kept in memory and in the
     // run's scratch file under /run/overlab, never in the run directory.
     this.kube = kubeClient(await kubeconfigOf(kind, this.name));
@@ -93,6 +97,7 @@ export class KindCluster {
     await time('dummy Nodes applied', () => applyAll(this.kube!, dummyNodes(this.topology.bigip, this.runId)));
     await time('kube-flannel rolled out', () => waitRollout(this.kube!, 'DaemonSet', flannelNamespace(manifest), FLANNEL_DAEMONSET, ROLLOUT_MS, signal));
     await this.checkPodCidrs();
+    await this.learnNodeFacts(attached);
     const deployments = podDeployments(this.topology, this.runId, podImage);
     await time('pods applied', () => applyAll(this.kube!, [podNamespace(), ...deployments]));
     await time('pods rolled out', () => Promise.all(this.topology.nodes.flatMap((n) => n.pods.map((p) => waitRollout(this.kube!, 'Deployment', POD_NAMESPACE, deploymentName(n.name, p.name), ROLLOUT_MS, signal)))));
@@ -131,7 +136,7 @@ export class KindCluster {
    * RUNDIR/kind/nodes.json, and said when it differs; the registry (the Node objects) is what
    * the checks read, never this guess.
    */
-  private async recordNodeAddresses(kindDir: string): Promise<void> {
+  private async recordNodeAddresses(kindDir: string): Promise<NodeAttachment[]> {
     const network = kindNetworkName();
     const nodes = await Promise.all(
       this.topology.nodes.map(async (n) => {
@@ -143,6 +148,15 @@ export class KindCluster {
     writeFileSync(join(kindDir, 'nodes.json'), JSON.stringify(nodes, null, 2) + '\n');
     const moved = nodes.filter((n) => n.ip !== n.planned);
     if (moved.length) this.progress(`Docker gave ${moved.map((n) => `${n.node} ${n.ip ?? 'no address'} (planned ${n.planned})`).join(', ')} on ${network}`);
+    return nodes;
+  }
+
+  /** The cluster's values of what the units record of each node (node-facts.ts), once flanneld published its VtepMAC. */
+  private async learnNodeFacts(attached: readonly NodeAttachment[]): Promise<void> {
+    const leases = (await this.kube!.core.listNode()).items.flatMap((n) => leaseOfNode(n) ?? []);
+    const { facts, unknown } = nodeFacts(this.topology.nodes, attached, leases);
+    this.facts = facts;
+    if (unknown.length) this.progress(`the units keep the plan's value for ${unknown.join(', ')}`);
   }
 
   /** Each pod on the node it is pinned to, read back from the API; where it is, kept in RUNDIR/kind/pods.json. */

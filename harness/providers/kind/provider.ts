@@ -34,6 +34,7 @@ import { deleteCluster, findBridgePlugin, findKind, kubeconfigFile } from './kin
 import { clusterName, kindNodeNames, runOfCluster } from './names.js';
 import { kindNetworkName } from './network.js';
 import { FROM_THIS_MACHINE, nodePids, spawnInNodeNetns } from './node-capture.js';
+import { translateLines } from './node-facts.js';
 import { kindPlanLines, renderKindAction } from './render.js';
 
 /** Host kinds this provider makes; the others are refused by createHosts with what is missing. */
@@ -132,13 +133,18 @@ export class KindProvider implements Provider {
     throw new HarnessError(`[${host}] ${what}: the plan's configuration of a node or pod is kube-flannel's and the CNI's work on kind, and is not run; checking a kind cluster against the plan is not built yet`, { node: host });
   }
 
+  /** A unit's lines name the nodes as the plan guessed; the cluster's values go in their place (node-facts.ts). */
+  private asCluster(lines: readonly IpLine[]): IpLine[] {
+    return translateLines(lines, this.cluster?.facts ?? new Map());
+  }
+
   ip(host: string, lines: readonly IpLine[]): Promise<void> {
-    if (this.isDockers(host)) return this.docker.ip(host, lines);
+    if (this.isDockers(host)) return this.docker.ip(host, this.asCluster(lines));
     this.notRun(host, 'ip -batch');
   }
 
   bridge(host: string, lines: readonly IpLine[]): Promise<void> {
-    if (this.isDockers(host)) return this.docker.bridge(host, lines);
+    if (this.isDockers(host)) return this.docker.bridge(host, this.asCluster(lines));
     this.notRun(host, 'bridge -batch');
   }
 
