@@ -15,7 +15,7 @@ import { resolveTopology } from '../spec/topology.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError, SpecError } from '../core/errors.js';
-import { createProvider } from '../providers/registry.js';
+import { createProvider, providerModule } from '../providers/registry.js';
 import { unitsOverSsh } from './unit-access.js';
 import { soak, type SoakOptions } from './steps/soak.js';
 import { neighbourEntries } from '../plan/neighbours.js';
@@ -95,7 +95,9 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   if (spec.bigip?.device === 'tmsh' && providerKind !== 'netns' && spec.bigip.units.some((u) => !realUnits[u.name])) {
     throw new PreflightError([{ what: `bigip.device tmsh with stand-in units on the ${providerKind} provider`, fix: 'use --provider netns (the stand-ins\' tmsh face runs there), or bigip.device: sim' }]);
   }
-  const plan = planScenario(spec, { realUnits });
+  // What the provider's machines impose on the addresses (kind's network), before the plan.
+  const fitted = (await providerModule(providerKind).fitSpec?.(spec, (l) => process.stderr.write(`overlab: ${l}\n`))) ?? spec;
+  const plan = planScenario(fitted, { realUnits });
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
   // What a later process needs to drive this run (overlab failover, check, ...): the same plan.
   writeRunSpec(ctx.runDir, { spec, provider: providerKind, providerOptions: options.providerOptions, bigipInventory: options.bigipInventory });
@@ -157,7 +159,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   try {
     for (const step of steps) {
       ctx.signal.throwIfAborted();
-      const stepContext = { ctx, plan, spec, store, state, metrics, started, assertions, agent, device, units, onAssertion: options.onAssertion };
+      const stepContext = { ctx, plan, spec: fitted, store, state, metrics, started, assertions, agent, device, units, onAssertion: options.onAssertion };
       if (step === SOAK) {
         await phase('soak', () => soak(stepContext, options.soak!));
         continue;
