@@ -17,6 +17,8 @@ import { phasesSvg } from './svg-phases.js';
 import { CSS, SCRIPT } from './style.js';
 import * as ip from '../core/ipv4.js';
 import { expectedFailure } from './verdict.js';
+import { summarisedMatrix } from './matrix-summary.js';
+import { CAPTURE_FLOWS_LISTED, CAPTURE_PANELS_FULL, CAPTURE_PANELS_SAMPLED, FDB_NODES_FULL, FDB_NODES_SAMPLED, FDB_ROWS_FULL, FDB_ROWS_SAMPLED, MATRIX_CELLS_DRAWN, MTU_HOSTS_FULL, MTU_HOSTS_LISTED, TEXT_INLINE_CHARS } from './limits.js';
 
 export interface HtmlOptions {
   /** When the page was rendered (default: now). */
@@ -268,14 +270,20 @@ function reachabilitySection(ev: RunEvidence, dir: Directory): Raw | undefined {
   for (const name of names) {
     const versions = ev.matrices.filter((m) => m.data[name]);
     const first = versions[0]?.data[name] ?? [];
-    const tables = versions.map((m, i) => matrixTable(name, m.label, m.data[name]!, dir, i > 0 ? first : undefined));
+    const bytes = (path: string) => ev.files.find((f) => f.path === path)?.bytes;
+    const tables = versions.map((m, i) =>
+      m.data[name]!.length > MATRIX_CELLS_DRAWN
+        ? summarisedMatrix({ name, label: m.label, path: m.path, bytes: bytes(m.path) }, m.data[name]!, dir, i > 0 ? first : undefined)
+        : matrixTable(name, m.label, m.data[name]!, dir, i > 0 ? first : undefined),
+    );
     const ok = versions.every((m) => m.data[name]!.every((p) => p.ok));
     blocks.push(html`<div class="panel matrix-group" id="matrix-${name}"><h3>${name} <span class="pill ${ok ? 'ok' : 'bad'}">${ok ? 'all replied' : 'no reply from some'}</span></h3><div class="matrices">${tables}</div></div>`);
   }
   const total = ev.matrices.reduce((s, m) => s + Object.values(m.data).reduce((x, l) => x + l.length, 0), 0);
   const bad = ev.matrices.reduce((s, m) => s + Object.values(m.data).reduce((x, l) => x + l.filter((p) => !p.ok).length, 0), 0);
+  const summarised = ev.matrices.some((m) => Object.values(m.data).some((l) => l.length > MATRIX_CELLS_DRAWN));
   return html`<h2>Reachability <span class="count">${total - bad}/${total} replies</span></h2>
-<p class="lead">One ICMP echo per cell, from the row's host to the column's address${ev.matrices.length > 1 ? `, at each snapshot (${ev.matrices.map((m) => m.label).join(', ')}); a cell outlined in amber differs from the first snapshot` : ''}. ✓ shows the RTT; ✗ has fping's own summary as a tooltip.</p>
+<p class="lead">One ICMP echo per cell, from the row's host to the column's address${ev.matrices.length > 1 ? `, at each snapshot (${ev.matrices.map((m) => m.label).join(', ')}); a cell outlined in amber differs from the first snapshot` : ''}. ✓ shows the RTT; ✗ has fping's own summary as a tooltip.${summarised ? ` A matrix of more than ${MATRIX_CELLS_DRAWN} probes is summarised: one square for all the probes from one node's hosts to another node's addresses (green all replied, red none, amber some), the probes without a reply listed, and every probe in its evidence file.` : ''}</p>
 <div class="matrix-grid">${blocks}</div>
 <p class="note">RTTs in ms. From ${join(ev.matrices.map((m) => fileLink(m.path)), ', ')}.</p>`;
 }
