@@ -134,7 +134,21 @@ function topologySection(report: RunReport, ev: RunEvidence): Raw {
     t.bigips.length ? `BIG-IP pair ${t.bigips.map((u) => `${u.name} (${u.haState})`).join(', ')}${t.tunnel ? `, tunnel ${t.tunnel.name} (${t.tunnel.profile}, flooding ${t.tunnel.floodingType})` : ''}` : '',
   ].filter(Boolean);
   return html`<h2>Topology</h2><p class="lead">${lead.join('; ')}.${t.bigips.length ? ' Who is active is as observed at the end of the run.' : ''}</p>
-<div class="panel">${raw(topologySvg(report, ev.outage ? { failover: ev.outage.data.failover } : {}))}</div>`;
+<div class="panel">${raw(topologySvg(report, { ...(ev.outage ? { failover: ev.outage.data.failover } : {}), ...trafficGroupSeen(ev) }))}</div>`;
+}
+
+/**
+ * traffic-group-1 as the units last reported themselves: the unit that lists a floating self IP
+ * (or, with none anywhere, the one that says ACTIVE) holds it. Nothing when no unit was observed.
+ */
+function trafficGroupSeen(ev: RunEvidence): { trafficGroup?: { holder?: string; floatingSelfIps: { address: string; vlan: string }[]; source: string } } {
+  const last = ev.units[ev.units.length - 1];
+  if (!last || last.data.length === 0) return {};
+  const withFloating = last.data.find((u) => (u.selfIps ?? []).some((x) => x.floating));
+  const holder = withFloating ?? last.data.find((u) => u.failoverStatus === 'ACTIVE');
+  const floatingSelfIps = (withFloating?.selfIps ?? []).filter((x) => x.floating).map((x) => ({ address: x.address, vlan: x.vlan }));
+  const how = withFloating ? 'lists the floating self IPs' : 'says ACTIVE and no unit lists a floating self IP';
+  return { trafficGroup: { holder: holder?.unit, floatingSelfIps, source: `${last.path} (${holder ? `${holder.unit} ${how}` : 'no unit says ACTIVE'})` } };
 }
 
 function family(id: string): string {

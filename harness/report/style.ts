@@ -180,6 +180,7 @@ rect.tp-unit-standby { fill: var(--bg); }
 .tp-client-box { fill: var(--code); }
 .tp-node-mark { fill: var(--repro-bg); stroke: var(--overlay); stroke-opacity: .7; stroke-width: 1; }
 .tp-grid-box { fill: var(--panel); }
+.tp-mark-count { fill: var(--text); font-size: 8.5px; font-family: var(--mono); }
 .tp-tg { fill: var(--warn-bg); stroke: var(--warn); stroke-width: 1.2; }
 .tp-tg-text { fill: var(--text); font-size: 11.5px; }
 .tp-float { fill: var(--warn); font-weight: 700; }
