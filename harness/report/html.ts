@@ -221,7 +221,19 @@ function fdbSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
   };
   const cardsOut: Raw[] = [];
   let totalChanges = 0;
-  for (const host of [...unitHosts, ...nodeHosts]) {
+  // Past FDB_NODES_FULL nodes: one summary row a node, and a few in full (the most changes first).
+  const nodeStats = nodeHosts.map((host) => {
+    const b = rowsAt(host, beforeLabel)?.rows;
+    const a = rowsAt(host, afterLabel)?.rows;
+    const d = beforeLabel ? diffFdb(b ?? [], a ?? []) : undefined;
+    return { host, before: b?.length, after: a?.length ?? 0, added: d?.added ?? 0, removed: d?.removed ?? 0, changed: d?.changed ?? 0 };
+  });
+  const nodesSummarised = nodeHosts.length > FDB_NODES_FULL;
+  const nodesInFull = nodesSummarised
+    ? [...nodeStats].sort((x, y) => y.added + y.removed + y.changed - (x.added + x.removed + x.changed)).slice(0, FDB_NODES_SAMPLED).map((x) => x.host)
+    : nodeHosts;
+  if (nodesSummarised) totalChanges += nodeStats.filter((x) => !nodesInFull.includes(x.host)).reduce((n, x) => n + x.added + x.removed + x.changed, 0);
+  for (const host of [...unitHosts, ...nodesInFull]) {
     const unit = unitHosts.includes(host);
     const b = rowsAt(host, beforeLabel);
     const a = rowsAt(host, afterLabel);
@@ -234,11 +246,11 @@ function fdbSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
       totalChanges += d.added + d.removed + d.changed;
       const chg = d.added + d.removed + d.changed === 0 ? html`<span class="chg"><span class="s">no change</span></span>` : html`<span class="chg"><span class="a">+${d.added} added</span> · <span class="r">−${d.removed} removed</span> · <span class="c">~${d.changed} changed</span></span>`;
       cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span>${state ? html`<span class="pill ${state.includes('ACTIVE') ? 'ok' : 'muted'}">${state}</span>` : ''} ${chg}</h3>
-<div class="grid2"><div><h4>${beforeLabel}</h4>${fdbTable(columns, d.before, dir)}</div><div><h4>${afterLabel}</h4>${fdbTable(columns, d.after, dir)}</div></div>
+<div class="grid2"><div><h4>${beforeLabel}</h4>${fdbTable(columns, d.before, dir, (unit ? unitsAt(beforeLabel) : nodesAt(beforeLabel))?.path)}</div><div><h4>${afterLabel}</h4>${fdbTable(columns, d.after, dir, (unit ? unitsAt(afterLabel) : nodesAt(afterLabel))?.path)}</div></div>
 ${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
     } else {
       const rows = (a?.rows ?? []).map((row) => ({ row, change: 'same' as const }));
-      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span></h3>${fdbTable(columns, rows, dir)}
+      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span></h3>${fdbTable(columns, rows, dir, unit ? unitsAt(afterLabel)?.path : nodesAt(afterLabel)?.path)}
 ${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
     }
   }
@@ -246,7 +258,21 @@ ${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:�
     ? `Forwarding entries of every unit (as the unit reports them, in the shape of tmsh show net fdb: Dynamic yes = learned) and every node (as bridge fdb show prints them), at snapshot "${beforeLabel}" and at snapshot "${afterLabel}". Added entries are green, removed ones red and struck through, changed ones amber with their earlier value. ${totalChanges} change${totalChanges === 1 ? '' : 's'} in all.`
     : `Forwarding entries of every ${report.topology.bigips.length ? 'unit (tmsh show net fdb shape) and every ' : ''}node (bridge fdb show shape) when the checks ran.`;
   const sources = [beforeLabel, afterLabel].flatMap((l) => [nodesAt(l)?.path, unitsAt(l)?.path]).filter((p): p is string => p !== undefined);
-  return html`<h2>FDB <span class="count">${unitHosts.length + nodeHosts.length} hosts</span></h2><p class="lead">${lead}</p>${cardsOut}
+  const changedNodes = nodeStats.filter((x) => x.added + x.removed + x.changed > 0).length;
+  const countsTable = (list: typeof nodeStats): Raw | '' =>
+    list.length === 0
+      ? ''
+      : html`<table class="fdb-counts"><thead><tr><th>node</th>${beforeLabel ? html`<th>entries at ${beforeLabel}</th>` : ''}<th>entries at ${afterLabel}</th>${beforeLabel ? html`<th>added</th><th>removed</th><th>changed</th>` : ''}</tr></thead><tbody>${list.map(
+          (x) => html`<tr${x.added + x.removed + x.changed ? raw(' class="changed"') : ''}><td class="mono">${nodesInFull.includes(x.host) ? html`<a href="#fdb-${x.host}">${x.host}</a>` : x.host}</td>${beforeLabel ? html`<td>${x.before ?? '–'}</td>` : ''}<td>${x.after}</td>${beforeLabel ? html`<td>${x.added || ''}</td><td>${x.removed || ''}</td><td>${x.changed || ''}</td>` : ''}</tr>`,
+        )}</tbody></table>`;
+  const nodeSources = [beforeLabel, afterLabel].map((l) => nodesAt(l)?.path).filter((p): p is string => p !== undefined);
+  const summary = nodesSummarised
+    ? html`<div class="panel fdb-summary" id="fdb-nodes-summary" data-nodes="${nodeHosts.length}" data-in-full="${nodesInFull.length}"><h3>${nodeHosts.length} nodes <span class="pill muted">summarised</span></h3>
+<p class="note">${changedNodes} of ${nodeHosts.length} nodes' entries changed${changedNodes ? ' (listed here)' : ''}. Above ${FDB_NODES_FULL} nodes the page shows ${nodesInFull.length} node tables in full (${nodesInFull.join(', ')}: the most changes first) and each node's counts. Not on this page: the other ${nodeHosts.length - nodesInFull.length} nodes' entries; every node's table is in ${join([...new Set(nodeSources)].map((p) => fileLink(p)), ' and ')}.</p>
+${countsTable(nodeStats.filter((x) => x.added + x.removed + x.changed > 0))}
+<details class="fdb-all-counts"><summary>entries of each of the ${nodeHosts.length} nodes${changedNodes ? '' : ' (none changed)'}</summary>${countsTable(nodeStats)}</details></div>`
+    : '';
+  return html`<h2>FDB <span class="count">${unitHosts.length + nodeHosts.length} hosts</span></h2><p class="lead">${lead}</p>${cardsOut.slice(0, unitHosts.length)}${summary}${cardsOut.slice(unitHosts.length)}
 <p class="note">From ${join(sources.map((p) => fileLink(p)), ' and ')}${ev.tmsh.length ? html`; the tmsh text is in ${join(ev.tmsh.map((t) => fileLink(t.path)), ', ')}` : ''}.</p>`;
 }
 
@@ -267,9 +293,21 @@ function unitState(report: RunReport, unit: string, beforeLabel: string | undefi
   return now.toUpperCase();
 }
 
-function fdbTable(columns: readonly string[], rows: readonly { row: FdbRow; change: string; was?: string[] }[], dir: Directory): Raw {
-  if (rows.length === 0) return html`<p class="note">no entries</p>`;
-  return html`<table class="fdb fdb-table"><thead><tr>${columns.map((c) => html`<th>${c}</th>`)}<th>whose MAC</th></tr></thead><tbody>${rows.map(
+function fdbTable(columns: readonly string[], all: readonly { row: FdbRow; change: string; was?: string[] }[], dir: Directory, source?: string): Raw {
+  if (all.length === 0) return html`<p class="note">no entries</p>`;
+  // A long table keeps its first FDB_ROWS_FULL changed rows and first FDB_ROWS_SAMPLED unchanged ones; the file has them all.
+  let rows = all;
+  let cut: Raw | '' = '';
+  if (all.length > FDB_ROWS_FULL) {
+    let same = 0;
+    let changed = 0;
+    rows = all.filter((r) => (r.change === 'same' ? same++ < FDB_ROWS_SAMPLED : changed++ < FDB_ROWS_FULL));
+    const hiddenChanged = Math.max(0, changed - FDB_ROWS_FULL);
+    const hiddenSame = Math.max(0, same - FDB_ROWS_SAMPLED);
+    const what = [hiddenChanged ? `${hiddenChanged} changed` : '', hiddenSame ? `${hiddenSame} unchanged` : ''].filter(Boolean).join(' and ');
+    cut = html`<p class="note fdb-cut" data-hidden="${all.length - rows.length}">${all.length} entries: ${what} not shown (above ${FDB_ROWS_FULL} rows a table keeps up to ${FDB_ROWS_FULL} changed and ${FDB_ROWS_SAMPLED} unchanged ones)${source ? html`; all of them are in ${fileLink(source)}` : ''}.</p>`;
+  }
+  return html`${cut}<table class="fdb fdb-table"><thead><tr>${columns.map((c) => html`<th>${c}</th>`)}<th>whose MAC</th></tr></thead><tbody>${rows.map(
     (r) =>
       html`<tr class="${r.change}" title="${r.change === 'same' ? '' : r.change}">${r.row.cells.map((c, i) => html`<td>${c}${i === r.row.cells.length - 1 && r.row.hint ? html`<span class="muted">${c ? ' ' : ''}(${r.row.hint})</span>` : ''}${r.was && r.was[i] !== c ? html`<span class="was">was ${r.was[i] || '(none)'}</span>` : ''}</td>`)}<td class="who">${dir.mac(r.row.mac) ?? ''}</td></tr>`,
   )}</tbody></table>`;
@@ -393,18 +431,36 @@ function mtuSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
     return undefined;
   };
   let mismatches = 0;
-  const rows = hosts.map((h) => {
-    const chips = h.links
-      .filter((l) => l.name !== 'lo')
+  const perHost = hosts.map((h) => {
+    let hostBad = 0;
+    let planned = 0;
+    const links = h.links.filter((l) => l.name !== 'lo');
+    const chips = links
       .map((l) => {
         const want = expect(h.host, l.name, l.kind);
         const bad = want !== undefined && want !== l.mtu;
+        if (want !== undefined) planned++;
+        if (bad) hostBad++;
         if (bad) mismatches++;
         const tip = `${h.host} ${l.name}${l.kind ? ` (${l.kind})` : ''}${l.master ? ` in ${l.master}` : ''}: MTU ${l.mtu}${want !== undefined ? `, expected ${want}` : ''}`;
         return html`<span class="mtu-if ${want === undefined ? '' : bad ? 'bad' : 'ok'}" title="${tip}">${l.name} <b>${l.mtu}</b>${bad ? ` ≠ ${want}` : ''}</span>`;
       });
-    return html`<tr><td class="mono">${h.host}</td><td class="muted">${dir.kind(h.host)}</td><td>${chips}</td></tr>`;
+    return { host: h.host, kind: dir.kind(h.host), links: links.length, planned, bad: hostBad, row: html`<tr><td class="mono">${h.host}</td><td class="muted">${dir.kind(h.host)}</td><td>${chips}</td></tr>` };
   });
+  // Past MTU_HOSTS_FULL hosts: a count per kind, and only the hosts that differ from the plan.
+  const mtuSummarised = perHost.length > MTU_HOSTS_FULL;
+  const listed = mtuSummarised ? perHost.filter((h) => h.bad > 0).slice(0, MTU_HOSTS_LISTED) : perHost;
+  const rows = listed.map((h) => h.row);
+  const kinds = [...new Set(perHost.map((h) => h.kind))];
+  const snapshotFiles = [...new Set([...ev.snapshots.map((x) => x.path), ...ev.units.map((x) => x.path)])];
+  const mtuSummary = mtuSummarised
+    ? html`<div class="panel mtu-summary" id="mtu-summary" data-hosts="${perHost.length}" data-listed="${listed.length}"><table class="mtu-counts"><thead><tr><th>kind</th><th>hosts</th><th>interfaces</th><th>with a planned MTU</th><th>not as planned</th></tr></thead><tbody>${kinds.map((k) => {
+        const of = perHost.filter((h) => h.kind === k);
+        const bad = of.reduce((n, h) => n + h.bad, 0);
+        return html`<tr${bad ? raw(' class="bad"') : ''}><td>${k}</td><td>${of.length}</td><td>${of.reduce((n, h) => n + h.links, 0)}</td><td>${of.reduce((n, h) => n + h.planned, 0)}</td><td>${bad}</td></tr>`;
+      })}</tbody></table>
+<p class="note">Above ${MTU_HOSTS_FULL} hosts the table below lists only hosts with an interface not as planned${perHost.filter((h) => h.bad > 0).length > listed.length ? ` (the first ${listed.length} of ${perHost.filter((h) => h.bad > 0).length})` : ''}${listed.length ? '' : ': there are none'}. Not on this page: the other hosts' interfaces; every interface is in ${join(snapshotFiles.map((p) => fileLink(p)), ', ')}.</p></div>`
+    : '';
   const mtuAssert = report.assertions.find((a) => a.id === 'mtu');
   const pmtuRows = ev.pmtu.flatMap((p) => {
     const [fits, big] = p.data;
@@ -417,7 +473,7 @@ function mtuSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
   const planned = [t.underlay ? `underlay ${t.underlay.mtu}` : '', t.flannel ? `overlay ${t.flannel.mtu} (${t.flannel.device}, cni0, pods)` : '', t.tunnel ? `BIG-IP tunnel ${t.tunnel.mtu}` : ''].filter(Boolean).join(', ');
   return html`<h2>MTU <span class="count">${mismatches ? `${mismatches} mismatch${mismatches === 1 ? '' : 'es'}` : 'as planned'}</span></h2>
 <p class="lead">Every interface's MTU as the kernel reports it${planned ? `; planned: ${planned}` : ''}. Green: as planned; red: not; grey: no plan for it.${mtuAssert ? ` The mtu assertion ${mtuAssert.status}: ${mtuAssert.actual}.` : ''}</p>
-${rows.length ? html`<div class="panel"><table class="mtu" id="mtu-table"><thead><tr><th>host</th><th>kind</th><th>interfaces (MTU)</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
+${mtuSummary}${rows.length ? html`<div class="panel"><table class="mtu" id="mtu-table"><thead><tr><th>host</th><th>kind</th><th>interfaces (MTU)</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
 ${pmtuRows.length ? html`<div class="panel"><h4 class="muted">Path MTU: the largest DF ping that fits crosses the overlay, one byte more does not</h4><table class="pmtu"><thead><tr><th>from</th><th>to</th><th>fits</th><th>one byte more</th><th></th><th>evidence</th></tr></thead><tbody>${pmtuRows}</tbody></table></div>` : ''}`;
 }
 
@@ -430,14 +486,26 @@ function capturesSection(report: RunReport, ev: RunEvidence, dir: Directory): Ra
     const bytes = size(p.artifact.path);
     return html`<tr><td class="mono">${p.artifact.node}</td><td class="mono">${p.artifact.interface}</td><td>${p.artifact.packets >= 0 ? p.artifact.packets : '?'}</td><td>${p.exists ? fileLink(p.artifact.path) : html`<span class="muted">${p.artifact.path} (missing)</span>`}</td><td class="muted">${bytes !== undefined ? fmtBytes(bytes) : ''}</td><td>${p.summary ? fileLink(p.summary.path, 'summary') : ''}</td></tr>`;
   });
-  const summaries = ev.pcaps
-    .filter((p) => p.summary)
-    .map((p) => html`<div class="panel pcap-summary" id="pcap-${p.artifact.node}-${p.artifact.interface}"><h3>${p.artifact.node} ${p.artifact.interface} <span class="muted">${fileLink(p.artifact.path)} · ${fileLink(p.summary!.path, 'summary')}</span></h3>${pcapSummaryView(p.summary!.data, dir)}</div>`);
+  const withSummary = ev.pcaps.filter((p) => p.summary);
+  // Past CAPTURE_PANELS_FULL summaries: totals, and a few panels (decoder notes, fragments or cut packets first, then the largest).
+  const panelsSummarised = withSummary.length > CAPTURE_PANELS_FULL;
+  const shape = (p: (typeof withSummary)[number]) => (isObject(p.summary!.data) ? (p.summary!.data as Partial<SummaryShape>) : {});
+  const worth = (p: (typeof withSummary)[number]) => {
+    const x = shape(p);
+    return (x.warnings?.length ?? 0) + (x.outerIpv4Fragments ?? 0) + (x.truncatedPackets ?? 0);
+  };
+  const panelled = panelsSummarised ? [...withSummary].sort((a, b) => worth(b) - worth(a) || (shape(b).packets ?? 0) - (shape(a).packets ?? 0)).slice(0, CAPTURE_PANELS_SAMPLED) : withSummary;
+  const summaries = panelled.map((p) => html`<div class="panel pcap-summary" id="pcap-${p.artifact.node}-${p.artifact.interface}"><h3>${p.artifact.node} ${p.artifact.interface} <span class="muted">${fileLink(p.artifact.path)} · ${fileLink(p.summary!.path, 'summary')}</span></h3>${pcapSummaryView(p.summary!.data, dir, p.summary!.path)}</div>`);
+  const sum = (f: (x: Partial<SummaryShape>) => number | undefined) => withSummary.reduce((n, p) => n + (f(shape(p)) ?? 0), 0);
+  const totals = panelsSummarised
+    ? html`<div class="panel pcap-totals" id="pcap-totals" data-captures="${withSummary.length}" data-panels="${panelled.length}"><p class="pcap-head"><b>${withSummary.length} capture summaries: ${sum((x) => x.packets)} packets, ${sum((x) => x.vxlanPackets)} VXLAN, ${sum((x) => x.outerIpv4Fragments)} outer fragments, ${sum((x) => x.truncatedPackets)} cut by the snap length, ${sum((x) => x.warnings?.length)} decoder notes</b></p>
+<p class="note">Above ${CAPTURE_PANELS_FULL} captures the page draws ${panelled.length} summaries (${panelled.map((p) => p.artifact.node).join(', ')}: decoder notes, fragments and cut packets first, then the most packets). Not on this page: the other ${withSummary.length - panelled.length} summaries; each capture and its summary are linked in the table above.</p></div>`
+    : '';
   const total = ev.pcaps.reduce((s, p) => s + Math.max(0, p.artifact.packets), 0);
   return html`<h2>Captures <span class="count">${ev.pcaps.length} files, ${total} packets</span></h2>
 <p class="lead">Underlay captures (open them with <code>tshark -d udp.port==${report.topology.flannel?.port ?? 8472},vxlan -r FILE</code> or Wireshark).${summaries.length ? '' : ' No capture summaries were written for this run.'}</p>
 <div class="panel"><table class="pcaps"><thead><tr><th>host</th><th>interface</th><th>packets</th><th>file</th><th>size</th><th>summary</th></tr></thead><tbody>${rows}</tbody></table></div>
-${summaries.length ? html`<div class="grid2 pcap-grid">${summaries}</div>` : ''}`;
+${totals}${summaries.length ? html`<div class="grid2 pcap-grid">${summaries}</div>` : ''}`;
 }
 
 interface SummaryShape {
@@ -459,7 +527,7 @@ interface SummaryShape {
 }
 
 /** A capture summary (harness/pcap/summary.ts PcapSummary) for a person; anything else as generic JSON. */
-function pcapSummaryView(data: unknown, dir: Directory): Raw {
+function pcapSummaryView(data: unknown, dir: Directory, path?: string): Raw {
   if (!isObject(data) || typeof data.packets !== 'number' || !Array.isArray(data.flows)) return jsonView(data, 0);
   const s = data as unknown as SummaryShape;
   const head = [
@@ -472,7 +540,10 @@ function pcapSummaryView(data: unknown, dir: Directory): Raw {
   const inner = s.innerProtocols ? Object.entries(s.innerProtocols).filter(([, n]) => n > 0).map(([k, n]) => `${k.toUpperCase()} ${n}`).join(' · ') : '';
   const sizes = [s.maxOuterIpTotalLength ? `largest outer IP ${s.maxOuterIpTotalLength} B` : '', s.maxInnerFrameLength ? `largest inner frame ${s.maxInnerFrameLength} B` : '', `${s.outerIpv4Fragments ?? 0} outer fragments`, s.truncatedPackets ? `${s.truncatedPackets} cut by the snap length` : ''].filter(Boolean);
   const who = (ipText: string) => dir.ip(ipText)?.replace(/ underlay( self IP)?$/, '') ?? '';
-  const flows = s.flows.map(
+  // A capture of a big run has a flow to every other VTEP: the largest are listed, the file has them all.
+  const listedFlows = s.flows.length > CAPTURE_FLOWS_LISTED ? [...s.flows].sort((a, b) => b.packets - a.packets).slice(0, CAPTURE_FLOWS_LISTED) : s.flows;
+  const flowsCut = s.flows.length > listedFlows.length ? html`<p class="note flows-cut">${s.flows.length} flows: the ${listedFlows.length} with the most packets listed${path ? html`; all of them are in ${fileLink(path)}` : ''}.</p>` : '';
+  const flows = listedFlows.map(
     (f) => html`<tr><td class="mono">${f.src} <span class="muted">${who(f.src)}</span></td><td class="mono">${f.dst} <span class="muted">${who(f.dst)}</span></td><td>${f.packets}</td><td class="muted">${f.bytes !== undefined ? fmtBytes(f.bytes) : ''}</td><td class="mono">${(f.vnis ?? []).join(', ')}</td><td class="muted">${f.maxOuterIpTotalLength ?? ''}${f.maxInnerFrameLength ? ` / ${f.maxInnerFrameLength}` : ''}</td></tr>`,
   );
   const arp = s.arp?.inner;
@@ -480,7 +551,7 @@ function pcapSummaryView(data: unknown, dir: Directory): Raw {
   return html`<p class="pcap-head"><b>${head.join(' · ')}</b></p>
 ${inner ? html`<p class="note">inner: ${inner}${arp ? html` · ARP ${arp.requests} requests, ${arp.replies} replies${arp.senders?.length ? html` (${arp.senders.map((x) => `${x.ip} is ${x.macs.join('/')}`).join('; ')})` : ''}` : ''}</p>` : ''}
 <p class="note">${sizes.join(' · ')}</p>
-<table class="flows"><thead><tr><th>outer source</th><th>outer destination</th><th>packets</th><th>bytes</th><th>VNI</th><th>max outer / inner</th></tr></thead><tbody>${flows}</tbody></table>
+<table class="flows"><thead><tr><th>outer source</th><th>outer destination</th><th>packets</th><th>bytes</th><th>VNI</th><th>max outer / inner</th></tr></thead><tbody>${flows}</tbody></table>${flowsCut}
 ${notes.length ? html`<details><summary>${notes.length} decoder note${notes.length === 1 ? '' : 's'}</summary><pre>${notes.join('\n')}</pre></details>` : ''}`;
 }
 
@@ -528,7 +599,7 @@ function evidenceSection(report: RunReport, ev: RunEvidence): Raw {
   return html`<h2>Evidence <span class="count">${rows.length} files</span></h2>
 <p class="lead">Everything in the run directory <code>${report.runDir}</code>; links are relative, so the directory (or its bundle) can be moved as a whole.</p>
 <div class="panel"><table class="files"><thead><tr><th>file</th><th>size</th><th>what</th></tr></thead><tbody>${rows}</tbody></table>
-${texts.map((t) => html`<details><summary>${t.path}</summary><pre>${t.text}</pre></details>`)}</div>`;
+${texts.map((t) => html`<details><summary>${t.path}</summary><pre>${t.text.length > TEXT_INLINE_CHARS ? `${t.text.slice(0, TEXT_INLINE_CHARS)}\n… ${t.text.length - TEXT_INLINE_CHARS} more characters in ${t.path}` : t.text}</pre></details>`)}</div>`;
 }
 
 function describeFile(path: string): string {
