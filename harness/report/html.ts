@@ -2,14 +2,13 @@
 // fetched) rendered from report.json and the run's evidence files. Sections: the verdict, key
 // figures, the topology, the assertions, the failover timeline, FDB tables before and after,
 // reachability matrices, MTUs, captures, phase timings, and every evidence file.
-import type { HostSnapshot } from '../probes/snapshot.js';
+// The FDB and captures sections are html-fdb.ts and html-captures.ts; a matrix too big to draw
+// probe by probe is matrix-summary.ts; the sizes past which a section summarises, limits.ts.
 import type { PingResult } from '../probes/ping.js';
 import type { AssertionResult } from '../assert/types.js';
 import type { RunReport } from './types.js';
-import type { Labelled, RunEvidence } from './evidence.js';
-import { isObject } from './evidence.js';
+import type { RunEvidence } from './evidence.js';
 import { buildDirectory, type Directory } from './directory.js';
-import { BRIDGE_COLUMNS, TMSH_COLUMNS, diffFdb, isMulticastMac, nodeFdbRows, unitFdbRows, type FdbRow } from './fdb.js';
 import { fileLink, fmtBytes, fmtMs, html, join, raw, type Raw } from './html-util.js';
 import { topologySvg } from './svg-topology.js';
 import { timelineStats, timelineSvg } from './svg-timeline.js';
@@ -17,8 +16,10 @@ import { phasesSvg } from './svg-phases.js';
 import { CSS, SCRIPT } from './style.js';
 import * as ip from '../core/ipv4.js';
 import { expectedFailure } from './verdict.js';
+import { fdbSection } from './html-fdb.js';
+import { capturesSection } from './html-captures.js';
 import { summarisedMatrix } from './matrix-summary.js';
-import { CAPTURE_FLOWS_LISTED, CAPTURE_PANELS_FULL, CAPTURE_PANELS_SAMPLED, FDB_NODES_FULL, FDB_NODES_SAMPLED, FDB_ROWS_FULL, FDB_ROWS_SAMPLED, MATRIX_CELLS_DRAWN, MTU_HOSTS_FULL, MTU_HOSTS_LISTED, TEXT_INLINE_CHARS } from './limits.js';
+import { MATRIX_CELLS_DRAWN, MTU_HOSTS_FULL, MTU_HOSTS_LISTED, TEXT_INLINE_CHARS } from './limits.js';
 
 export interface HtmlOptions {
   /** When the page was rendered (default: now). */
@@ -196,123 +197,6 @@ function timelineSection(ev: RunEvidence): Raw | undefined {
 <div class="panel">${raw(svg)}<p class="note">From ${fileLink(ev.probes.path)}${ev.outage ? html` and ${fileLink(ev.outage.path)}` : ''}.</p></div>`;
 }
 
-// ---- FDB ----
-
-function fdbSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | undefined {
-  // The labelled snapshots (before, after, ...): the first and the last are compared.
-  const labels = [...new Set([...ev.snapshots, ...ev.units].filter((s) => s.label !== 'checks').map((s) => s.label))];
-  const ordered = labels.sort((a, b) => labelIndex(ev, a) - labelIndex(ev, b));
-  const chosen = ordered.length >= 2 ? [ordered[0]!, ordered[ordered.length - 1]!] : ordered.length === 1 ? [ordered[0]!] : ev.snapshots.length || ev.units.length ? ['checks'] : [];
-  if (chosen.length === 0) return undefined;
-  const [beforeLabel, afterLabel] = chosen.length === 2 ? chosen : [undefined, chosen[0]!];
-  const nodesAt = (label: string | undefined) => ev.snapshots.find((s) => s.label === label);
-  const unitsAt = (label: string | undefined) => ev.units.find((s) => s.label === label);
-  // Units first (their rows from the unit's own state, in tmsh's shape), then nodes (bridge fdb show).
-  const unitHosts = [...new Set([beforeLabel, afterLabel].flatMap((l) => unitsAt(l)?.data.map((u) => u.unit) ?? []))];
-  const nodeHosts = [...new Set([beforeLabel, afterLabel].flatMap((l) => nodesAt(l)?.data.map((h) => h.host) ?? []))].filter((h) => dir.kind(h) === 'node');
-  const rowsAt = (host: string, label: string | undefined): { rows: FdbRow[]; multicast: number } | undefined => {
-    if (label === undefined) return undefined;
-    if (unitHosts.includes(host)) {
-      const u = unitsAt(label)?.data.find((x) => x.unit === host);
-      return u && { rows: unitFdbRows(u.fdb), multicast: 0 };
-    }
-    const h = nodesAt(label)?.data.find((x) => x.host === host);
-    return h && { rows: nodeFdbRows(h.fdb), multicast: h.fdb.filter((f) => isMulticastMac(f.mac)).length };
-  };
-  const cardsOut: Raw[] = [];
-  let totalChanges = 0;
-  // Past FDB_NODES_FULL nodes: one summary row a node, and a few in full (the most changes first).
-  const nodeStats = nodeHosts.map((host) => {
-    const b = rowsAt(host, beforeLabel)?.rows;
-    const a = rowsAt(host, afterLabel)?.rows;
-    const d = beforeLabel ? diffFdb(b ?? [], a ?? []) : undefined;
-    return { host, before: b?.length, after: a?.length ?? 0, added: d?.added ?? 0, removed: d?.removed ?? 0, changed: d?.changed ?? 0 };
-  });
-  const nodesSummarised = nodeHosts.length > FDB_NODES_FULL;
-  const nodesInFull = nodesSummarised
-    ? [...nodeStats].sort((x, y) => y.added + y.removed + y.changed - (x.added + x.removed + x.changed)).slice(0, FDB_NODES_SAMPLED).map((x) => x.host)
-    : nodeHosts;
-  if (nodesSummarised) totalChanges += nodeStats.filter((x) => !nodesInFull.includes(x.host)).reduce((n, x) => n + x.added + x.removed + x.changed, 0);
-  for (const host of [...unitHosts, ...nodesInFull]) {
-    const unit = unitHosts.includes(host);
-    const b = rowsAt(host, beforeLabel);
-    const a = rowsAt(host, afterLabel);
-    const columns = unit ? TMSH_COLUMNS : BRIDGE_COLUMNS;
-    const hiddenMc = a?.multicast ?? 0;
-    const state = unit ? unitState(report, host, beforeLabel, afterLabel!, ev) : '';
-    const shape = unit ? 'tmsh show net fdb' : 'bridge fdb show';
-    if (beforeLabel) {
-      const d = diffFdb(b?.rows ?? [], a?.rows ?? []);
-      totalChanges += d.added + d.removed + d.changed;
-      const chg = d.added + d.removed + d.changed === 0 ? html`<span class="chg"><span class="s">no change</span></span>` : html`<span class="chg"><span class="a">+${d.added} added</span> · <span class="r">−${d.removed} removed</span> · <span class="c">~${d.changed} changed</span></span>`;
-      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span>${state ? html`<span class="pill ${state.includes('ACTIVE') ? 'ok' : 'muted'}">${state}</span>` : ''} ${chg}</h3>
-<div class="grid2"><div><h4>${beforeLabel}</h4>${fdbTable(columns, d.before, dir, (unit ? unitsAt(beforeLabel) : nodesAt(beforeLabel))?.path)}</div><div><h4>${afterLabel}</h4>${fdbTable(columns, d.after, dir, (unit ? unitsAt(afterLabel) : nodesAt(afterLabel))?.path)}</div></div>
-${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
-    } else {
-      const rows = (a?.rows ?? []).map((row) => ({ row, change: 'same' as const }));
-      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span></h3>${fdbTable(columns, rows, dir, unit ? unitsAt(afterLabel)?.path : nodesAt(afterLabel)?.path)}
-${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
-    }
-  }
-  const lead = beforeLabel
-    ? `Forwarding entries of every unit (as the unit reports them, in the shape of tmsh show net fdb: Dynamic yes = learned) and every node (as bridge fdb show prints them), at snapshot "${beforeLabel}" and at snapshot "${afterLabel}". Added entries are green, removed ones red and struck through, changed ones amber with their earlier value. ${totalChanges} change${totalChanges === 1 ? '' : 's'} in all.`
-    : `Forwarding entries of every ${report.topology.bigips.length ? 'unit (tmsh show net fdb shape) and every ' : ''}node (bridge fdb show shape) when the checks ran.`;
-  const sources = [beforeLabel, afterLabel].flatMap((l) => [nodesAt(l)?.path, unitsAt(l)?.path]).filter((p): p is string => p !== undefined);
-  const changedNodes = nodeStats.filter((x) => x.added + x.removed + x.changed > 0).length;
-  const countsTable = (list: typeof nodeStats): Raw | '' =>
-    list.length === 0
-      ? ''
-      : html`<table class="fdb-counts"><thead><tr><th>node</th>${beforeLabel ? html`<th>entries at ${beforeLabel}</th>` : ''}<th>entries at ${afterLabel}</th>${beforeLabel ? html`<th>added</th><th>removed</th><th>changed</th>` : ''}</tr></thead><tbody>${list.map(
-          (x) => html`<tr${x.added + x.removed + x.changed ? raw(' class="changed"') : ''}><td class="mono">${nodesInFull.includes(x.host) ? html`<a href="#fdb-${x.host}">${x.host}</a>` : x.host}</td>${beforeLabel ? html`<td>${x.before ?? '–'}</td>` : ''}<td>${x.after}</td>${beforeLabel ? html`<td>${x.added || ''}</td><td>${x.removed || ''}</td><td>${x.changed || ''}</td>` : ''}</tr>`,
-        )}</tbody></table>`;
-  const nodeSources = [beforeLabel, afterLabel].map((l) => nodesAt(l)?.path).filter((p): p is string => p !== undefined);
-  const summary = nodesSummarised
-    ? html`<div class="panel fdb-summary" id="fdb-nodes-summary" data-nodes="${nodeHosts.length}" data-in-full="${nodesInFull.length}"><h3>${nodeHosts.length} nodes <span class="pill muted">summarised</span></h3>
-<p class="note">${changedNodes} of ${nodeHosts.length} nodes' entries changed${changedNodes ? ' (listed here)' : ''}. Above ${FDB_NODES_FULL} nodes the page shows ${nodesInFull.length} node tables in full (${nodesInFull.join(', ')}: the most changes first) and each node's counts. Not on this page: the other ${nodeHosts.length - nodesInFull.length} nodes' entries; every node's table is in ${join([...new Set(nodeSources)].map((p) => fileLink(p)), ' and ')}.</p>
-${countsTable(nodeStats.filter((x) => x.added + x.removed + x.changed > 0))}
-<details class="fdb-all-counts"><summary>entries of each of the ${nodeHosts.length} nodes${changedNodes ? '' : ' (none changed)'}</summary>${countsTable(nodeStats)}</details></div>`
-    : '';
-  return html`<h2>FDB <span class="count">${unitHosts.length + nodeHosts.length} hosts</span></h2><p class="lead">${lead}</p>${cardsOut.slice(0, unitHosts.length)}${summary}${cardsOut.slice(unitHosts.length)}
-<p class="note">From ${join(sources.map((p) => fileLink(p)), ' and ')}${ev.tmsh.length ? html`; the tmsh text is in ${join(ev.tmsh.map((t) => fileLink(t.path)), ', ')}` : ''}.</p>`;
-}
-
-/** A label's place in the run (its snapshot phase), "checks" last. */
-function labelIndex(ev: RunEvidence, label: string): number {
-  const all = [...ev.snapshots, ...ev.units].map((s) => s.label);
-  return label === 'checks' ? Number.MAX_SAFE_INTEGER : all.indexOf(label);
-}
-
-function unitState(report: RunReport, unit: string, beforeLabel: string | undefined, afterLabel: string, ev: RunEvidence): string {
-  const now = report.topology.bigips.find((u) => u.name === unit)?.haState;
-  const f = ev.outage?.data.failover;
-  if (!now) return '';
-  if (f && beforeLabel) {
-    const was = f.from === unit ? 'active' : f.to === unit ? 'standby' : now;
-    return was === now ? now.toUpperCase() : `${was.toUpperCase()} at ${beforeLabel} → ${now.toUpperCase()} at ${afterLabel}`;
-  }
-  return now.toUpperCase();
-}
-
-function fdbTable(columns: readonly string[], all: readonly { row: FdbRow; change: string; was?: string[] }[], dir: Directory, source?: string): Raw {
-  if (all.length === 0) return html`<p class="note">no entries</p>`;
-  // A long table keeps its first FDB_ROWS_FULL changed rows and first FDB_ROWS_SAMPLED unchanged ones; the file has them all.
-  let rows = all;
-  let cut: Raw | '' = '';
-  if (all.length > FDB_ROWS_FULL) {
-    let same = 0;
-    let changed = 0;
-    rows = all.filter((r) => (r.change === 'same' ? same++ < FDB_ROWS_SAMPLED : changed++ < FDB_ROWS_FULL));
-    const hiddenChanged = Math.max(0, changed - FDB_ROWS_FULL);
-    const hiddenSame = Math.max(0, same - FDB_ROWS_SAMPLED);
-    const what = [hiddenChanged ? `${hiddenChanged} changed` : '', hiddenSame ? `${hiddenSame} unchanged` : ''].filter(Boolean).join(' and ');
-    cut = html`<p class="note fdb-cut" data-hidden="${all.length - rows.length}">${all.length} entries: ${what} not shown (above ${FDB_ROWS_FULL} rows a table keeps up to ${FDB_ROWS_FULL} changed and ${FDB_ROWS_SAMPLED} unchanged ones)${source ? html`; all of them are in ${fileLink(source)}` : ''}.</p>`;
-  }
-  return html`${cut}<table class="fdb fdb-table"><thead><tr>${columns.map((c) => html`<th>${c}</th>`)}<th>whose MAC</th></tr></thead><tbody>${rows.map(
-    (r) =>
-      html`<tr class="${r.change}" title="${r.change === 'same' ? '' : r.change}">${r.row.cells.map((c, i) => html`<td>${c}${i === r.row.cells.length - 1 && r.row.hint ? html`<span class="muted">${c ? ' ' : ''}(${r.row.hint})</span>` : ''}${r.was && r.was[i] !== c ? html`<span class="was">was ${r.was[i] || '(none)'}</span>` : ''}</td>`)}<td class="who">${dir.mac(r.row.mac) ?? ''}</td></tr>`,
-  )}</tbody></table>`;
-}
-
 // ---- reachability ----
 
 function reachabilitySection(ev: RunEvidence, dir: Directory): Raw | undefined {
@@ -475,107 +359,6 @@ function mtuSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
 <p class="lead">Every interface's MTU as the kernel reports it${planned ? `; planned: ${planned}` : ''}. Green: as planned; red: not; grey: no plan for it.${mtuAssert ? ` The mtu assertion ${mtuAssert.status}: ${mtuAssert.actual}.` : ''}</p>
 ${mtuSummary}${rows.length ? html`<div class="panel"><table class="mtu" id="mtu-table"><thead><tr><th>host</th><th>kind</th><th>interfaces (MTU)</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
 ${pmtuRows.length ? html`<div class="panel"><h4 class="muted">Path MTU: the largest DF ping that fits crosses the overlay, one byte more does not</h4><table class="pmtu"><thead><tr><th>from</th><th>to</th><th>fits</th><th>one byte more</th><th></th><th>evidence</th></tr></thead><tbody>${pmtuRows}</tbody></table></div>` : ''}`;
-}
-
-// ---- captures ----
-
-function capturesSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | undefined {
-  if (ev.pcaps.length === 0) return undefined;
-  const size = (path: string) => ev.files.find((f) => f.path === path)?.bytes;
-  const rows = ev.pcaps.map((p) => {
-    const bytes = size(p.artifact.path);
-    return html`<tr><td class="mono">${p.artifact.node}</td><td class="mono">${p.artifact.interface}</td><td>${p.artifact.packets >= 0 ? p.artifact.packets : '?'}</td><td>${p.exists ? fileLink(p.artifact.path) : html`<span class="muted">${p.artifact.path} (missing)</span>`}</td><td class="muted">${bytes !== undefined ? fmtBytes(bytes) : ''}</td><td>${p.summary ? fileLink(p.summary.path, 'summary') : ''}</td></tr>`;
-  });
-  const withSummary = ev.pcaps.filter((p) => p.summary);
-  // Past CAPTURE_PANELS_FULL summaries: totals, and a few panels (decoder notes, fragments or cut packets first, then the largest).
-  const panelsSummarised = withSummary.length > CAPTURE_PANELS_FULL;
-  const shape = (p: (typeof withSummary)[number]) => (isObject(p.summary!.data) ? (p.summary!.data as Partial<SummaryShape>) : {});
-  const worth = (p: (typeof withSummary)[number]) => {
-    const x = shape(p);
-    return (x.warnings?.length ?? 0) + (x.outerIpv4Fragments ?? 0) + (x.truncatedPackets ?? 0);
-  };
-  const panelled = panelsSummarised ? [...withSummary].sort((a, b) => worth(b) - worth(a) || (shape(b).packets ?? 0) - (shape(a).packets ?? 0)).slice(0, CAPTURE_PANELS_SAMPLED) : withSummary;
-  const summaries = panelled.map((p) => html`<div class="panel pcap-summary" id="pcap-${p.artifact.node}-${p.artifact.interface}"><h3>${p.artifact.node} ${p.artifact.interface} <span class="muted">${fileLink(p.artifact.path)} · ${fileLink(p.summary!.path, 'summary')}</span></h3>${pcapSummaryView(p.summary!.data, dir, p.summary!.path)}</div>`);
-  const sum = (f: (x: Partial<SummaryShape>) => number | undefined) => withSummary.reduce((n, p) => n + (f(shape(p)) ?? 0), 0);
-  const totals = panelsSummarised
-    ? html`<div class="panel pcap-totals" id="pcap-totals" data-captures="${withSummary.length}" data-panels="${panelled.length}"><p class="pcap-head"><b>${withSummary.length} capture summaries: ${sum((x) => x.packets)} packets, ${sum((x) => x.vxlanPackets)} VXLAN, ${sum((x) => x.outerIpv4Fragments)} outer fragments, ${sum((x) => x.truncatedPackets)} cut by the snap length, ${sum((x) => x.warnings?.length)} decoder notes</b></p>
-<p class="note">Above ${CAPTURE_PANELS_FULL} captures the page draws ${panelled.length} summaries (${panelled.map((p) => p.artifact.node).join(', ')}: decoder notes, fragments and cut packets first, then the most packets). Not on this page: the other ${withSummary.length - panelled.length} summaries; each capture and its summary are linked in the table above.</p></div>`
-    : '';
-  const total = ev.pcaps.reduce((s, p) => s + Math.max(0, p.artifact.packets), 0);
-  return html`<h2>Captures <span class="count">${ev.pcaps.length} files, ${total} packets</span></h2>
-<p class="lead">Underlay captures (open them with <code>tshark -d udp.port==${report.topology.flannel?.port ?? 8472},vxlan -r FILE</code> or Wireshark).${summaries.length ? '' : ' No capture summaries were written for this run.'}</p>
-<div class="panel"><table class="pcaps"><thead><tr><th>host</th><th>interface</th><th>packets</th><th>file</th><th>size</th><th>summary</th></tr></thead><tbody>${rows}</tbody></table></div>
-${totals}${summaries.length ? html`<div class="grid2 pcap-grid">${summaries}</div>` : ''}`;
-}
-
-interface SummaryShape {
-  packets: number;
-  bytes?: number;
-  durationMs?: number;
-  vxlanPackets?: number;
-  nonVxlanPackets?: number;
-  vnis?: { vni: number; packets: number }[];
-  flows: { src: string; dst: string; packets: number; bytes?: number; vnis?: number[]; maxOuterIpTotalLength?: number; maxInnerFrameLength?: number; outerFragments?: number }[];
-  maxOuterIpTotalLength?: number;
-  maxInnerFrameLength?: number;
-  truncatedPackets?: number;
-  outerIpv4Fragments?: number;
-  innerProtocols?: Record<string, number>;
-  arp?: { inner?: { requests: number; replies: number; senders?: { ip: string; macs: string[] }[] }; outer?: { requests: number; replies: number } };
-  warnings?: string[];
-  examples?: string[];
-}
-
-/** A capture summary (harness/pcap/summary.ts PcapSummary) for a person; anything else as generic JSON. */
-function pcapSummaryView(data: unknown, dir: Directory, path?: string): Raw {
-  if (!isObject(data) || typeof data.packets !== 'number' || !Array.isArray(data.flows)) return jsonView(data, 0);
-  const s = data as unknown as SummaryShape;
-  const head = [
-    `${s.packets} packets`,
-    s.bytes !== undefined ? fmtBytes(s.bytes) : '',
-    s.durationMs !== undefined ? `over ${fmtMs(s.durationMs)}` : '',
-    s.vxlanPackets !== undefined ? `${s.vxlanPackets} VXLAN${s.vnis?.length ? ` (${s.vnis.map((v) => `VNI ${v.vni}: ${v.packets}`).join(', ')})` : ''}` : '',
-    s.nonVxlanPackets ? `${s.nonVxlanPackets} other` : '',
-  ].filter(Boolean);
-  const inner = s.innerProtocols ? Object.entries(s.innerProtocols).filter(([, n]) => n > 0).map(([k, n]) => `${k.toUpperCase()} ${n}`).join(' · ') : '';
-  const sizes = [s.maxOuterIpTotalLength ? `largest outer IP ${s.maxOuterIpTotalLength} B` : '', s.maxInnerFrameLength ? `largest inner frame ${s.maxInnerFrameLength} B` : '', `${s.outerIpv4Fragments ?? 0} outer fragments`, s.truncatedPackets ? `${s.truncatedPackets} cut by the snap length` : ''].filter(Boolean);
-  const who = (ipText: string) => dir.ip(ipText)?.replace(/ underlay( self IP)?$/, '') ?? '';
-  // A capture of a big run has a flow to every other VTEP: the largest are listed, the file has them all.
-  const listedFlows = s.flows.length > CAPTURE_FLOWS_LISTED ? [...s.flows].sort((a, b) => b.packets - a.packets).slice(0, CAPTURE_FLOWS_LISTED) : s.flows;
-  const flowsCut = s.flows.length > listedFlows.length ? html`<p class="note flows-cut">${s.flows.length} flows: the ${listedFlows.length} with the most packets listed${path ? html`; all of them are in ${fileLink(path)}` : ''}.</p>` : '';
-  const flows = listedFlows.map(
-    (f) => html`<tr><td class="mono">${f.src} <span class="muted">${who(f.src)}</span></td><td class="mono">${f.dst} <span class="muted">${who(f.dst)}</span></td><td>${f.packets}</td><td class="muted">${f.bytes !== undefined ? fmtBytes(f.bytes) : ''}</td><td class="mono">${(f.vnis ?? []).join(', ')}</td><td class="muted">${f.maxOuterIpTotalLength ?? ''}${f.maxInnerFrameLength ? ` / ${f.maxInnerFrameLength}` : ''}</td></tr>`,
-  );
-  const arp = s.arp?.inner;
-  const notes = [...(s.warnings ?? []), ...(s.examples ?? [])];
-  return html`<p class="pcap-head"><b>${head.join(' · ')}</b></p>
-${inner ? html`<p class="note">inner: ${inner}${arp ? html` · ARP ${arp.requests} requests, ${arp.replies} replies${arp.senders?.length ? html` (${arp.senders.map((x) => `${x.ip} is ${x.macs.join('/')}`).join('; ')})` : ''}` : ''}</p>` : ''}
-<p class="note">${sizes.join(' · ')}</p>
-<table class="flows"><thead><tr><th>outer source</th><th>outer destination</th><th>packets</th><th>bytes</th><th>VNI</th><th>max outer / inner</th></tr></thead><tbody>${flows}</tbody></table>${flowsCut}
-${notes.length ? html`<details><summary>${notes.length} decoder note${notes.length === 1 ? '' : 's'}</summary><pre>${notes.join('\n')}</pre></details>` : ''}`;
-}
-
-/** Any JSON, readably: scalars as key/value, arrays of objects as tables, nested objects nested. */
-export function jsonView(value: unknown, depth: number): Raw {
-  if (value === null || typeof value !== 'object') return html`<code>${JSON.stringify(value)}</code>`;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return html`<span class="muted">(none)</span>`;
-    if (value.every((v) => isObject(v))) {
-      const cols = [...new Set(value.flatMap((v) => Object.keys(v as object)))].slice(0, 10);
-      const shown = value.slice(0, 50);
-      return html`<table class="json"><thead><tr>${cols.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${shown.map((v) => html`<tr>${cols.map((c) => html`<td class="mono">${cell((v as Record<string, unknown>)[c])}</td>`)}</tr>`)}</tbody></table>${value.length > shown.length ? html`<p class="note">+${value.length - shown.length} more rows</p>` : ''}`;
-    }
-    return html`<code>${value.slice(0, 100).map((v) => cell(v)).join(', ')}${value.length > 100 ? ` … (+${value.length - 100})` : ''}</code>`;
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (depth > 2) return html`<code>${JSON.stringify(value).slice(0, 400)}</code>`;
-  return html`<dl class="kv">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v !== null && typeof v === 'object' ? jsonView(v, depth + 1) : cell(v)}</dd>`)}</dl>`;
-}
-
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }
 
 // ---- phases and evidence ----
