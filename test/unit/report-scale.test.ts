@@ -14,6 +14,8 @@ import type { PingResult } from '../../harness/probes/ping.js';
 import type { UnitState } from '../../harness/devices/bigip/types.js';
 import { loadEvidence } from '../../harness/report/evidence.js';
 import { renderHtml } from '../../harness/report/html.js';
+import { timelineSvg } from '../../harness/report/svg-timeline.js';
+import type { ProbeRecord } from '../../harness/probes/vip-probe.js';
 import { FDB_NODES_FULL, MATRIX_CELLS_DRAWN, MTU_HOSTS_FULL, TOPOLOGY_NODES_DRAWN } from '../../harness/report/limits.js';
 import { FAILOVER_TOPOLOGY, sampleReport } from '../helpers/report.js';
 
@@ -203,4 +205,18 @@ test('traffic-group-1 without units observed: on the active unit, with the plann
   t.regex(planned, /traffic-group-1 is on bigip2: VIP 10\.1\.10\.100; floating self IP 10\.217\.31\.1\/16 \(tunnel\)\. From: bigip2 is active/);
   const old = renderHtml(sampleReport({ runDir: dir, topology: FAILOVER_TOPOLOGY }), loadEvidence(dir, sampleReport({ runDir: dir })));
   t.regex(old, />floating self IPs not recorded in this report<\/text>/, 'a report.json written before the field says so rather than guess');
+});
+
+test('a long timeline draws one circle a pixel for answered probes, and marks every lost one', (t) => {
+  const t0 = 1_795_567_530_000;
+  const long: ProbeRecord[] = Array.from({ length: 20_000 }, (_, seq) => ({ proto: 'udp' as const, seq, sentAt: t0 + seq * 10, rttMs: seq % 997 === 5 ? null : 0.05 + (seq % 3) / 100 }));
+  const svg = timelineSvg(long);
+  const lost = long.filter((r) => r.rttMs === null).length;
+  t.is(count(svg, /<path class="tl-lost" d=/g), lost + 1 /* the legend */);
+  t.regex(svg, new RegExp(`data-answered="${20_000 - lost}"`));
+  const circles = count(svg, /<circle class="tl-point"/g);
+  t.true(circles < 5000, `${circles} circles for 20000 answered probes`);
+  t.true(circles > 800, 'at least one a pixel column');
+  const short = timelineSvg(long.slice(0, 2000));
+  t.is(count(short, /<circle class="tl-point"/g), 2000 - long.slice(0, 2000).filter((r) => r.rttMs === null).length + 1 /* the legend */, 'below the limit every probe is drawn, with its tooltip');
 });
