@@ -150,14 +150,14 @@ export function timelineSvg(records: readonly ProbeRecord[], outage?: OutageEvid
   const tips = udp.length <= POINT_LIMIT;
   const rel = (t: number) => `${t - t0 >= 0 ? '+' : '−'}${Math.abs(t - t0).toFixed(1)} ms`;
   out.push(`<g class="tl-points" data-answered="${udp.length - udp.filter((r) => r.rttMs === null).length}">`);
-  // Past POINT_LIMIT probes (a long run) many answered probes fall on the same pixel: one circle
-  // a pixel looks the same and keeps the page small. Lost probes are all marked.
+  // Past POINT_LIMIT probes (a long run) answered probes pile up: one circle (4.8 px across) in
+  // each 3 x 3 px square looks the same and keeps the page small. Lost probes are all marked.
   const drawn = new Set<string>();
   for (const r of udp) {
     if (r.rttMs === null) continue;
     const tip = tips ? `<title>#${r.seq} at ${rel(r.sentAt)}: ${r.rttMs.toFixed(3)} ms</title>` : '';
     if (!tips) {
-      const pixel = `${Math.round(xs(r.seq))} ${Math.round(ys(r.rttMs))}`;
+      const pixel = `${Math.round(xs(r.seq) / 3)} ${Math.round(ys(r.rttMs) / 3)}`;
       if (drawn.has(pixel)) continue;
       drawn.add(pixel);
     }
