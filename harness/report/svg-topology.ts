@@ -267,10 +267,11 @@ function drawUnit(u: RunReport['topology']['bigips'][number], x: number, y: numb
   if (note) out.push(`<text class="tp-small tp-muted" x="${num(x + 12)}" y="${num(y + 38)}">${esc(note)}</text>`);
   const chipY = y + 46;
   const tunnel = t.tunnel?.name ?? 'tunnel';
-  out.push(`<rect class="tp-box tp-vtep" x="${num(x + 12)}" y="${num(chipY)}" width="${UNIT_W - 24}" height="36" rx="6"><title>${esc(`${tunnel} on ${u.name}: tunnel MAC ${u.tunnelMac}, local-address ${u.underlayIp}`)}</title></rect>`);
+  const floatingLocal = t.tunnel?.localAddress === 'floating' ? (tg.floatingSelfIps?.find((f) => f.vlan === 'underlay')?.address ?? 'a floating self IP') : undefined;
+  const local = floatingLocal ? `local-address ${floatingLocal}, floating in traffic-group-1 (sent from only where traffic-group-1 is)` : `local-address ${u.underlayIp}`;
+  out.push(`<rect class="tp-box tp-vtep" x="${num(x + 12)}" y="${num(chipY)}" width="${UNIT_W - 24}" height="36" rx="6"><title>${esc(`${tunnel} on ${u.name}: tunnel MAC ${u.tunnelMac}, ${local}`)}</title></rect>`);
   out.push(`<text class="tp-vtep-name" x="${num(x + 20)}" y="${num(chipY + 15)}">${esc(tunnel)}${t.tunnel ? `<tspan class="tp-muted"> key ${t.tunnel.key} · ${esc(t.tunnel.floodingType)}</tspan>` : ''}</text>`);
-  const floatingLocal = t.tunnel?.localAddress === 'floating' ? tg.floatingSelfIps?.find((f) => f.vlan === 'underlay')?.address : undefined;
-  out.push(`<text class="tp-mono" x="${num(x + 20)}" y="${num(chipY + 30)}">${esc(u.tunnelMac)}${floatingLocal ? `<tspan class="tp-muted"> local ${esc(floatingLocal)} (floating)</tspan>` : ''}</text>`);
+  out.push(`<text class="tp-mono" x="${num(x + 20)}" y="${num(chipY + 30)}">${esc(u.tunnelMac)}${t.tunnel?.localAddress === 'floating' ? `<tspan class="tp-muted"> local: floating</tspan>` : ''}</text>`);
   out.push(`<text class="tp-small" x="${num(x + 12)}" y="${num(y + 100)}">self ${esc(u.tunnelSelfIp)} <tspan class="tp-muted">(non-floating)</tspan></text>`);
   const vip = t.virtualServers?.[0];
   const holds = tg.holder === u.name;

@@ -205,6 +205,12 @@ test('traffic-group-1 without units observed: on the active unit, with the plann
   t.regex(planned, /traffic-group-1 is on bigip2: VIP 10\.1\.10\.100; floating self IP 10\.217\.31\.1\/16 \(tunnel\)\. From: bigip2 is active/);
   const old = renderHtml(sampleReport({ runDir: dir, topology: FAILOVER_TOPOLOGY }), loadEvidence(dir, sampleReport({ runDir: dir })));
   t.regex(old, />floating self IPs not recorded in this report<\/text>/, 'a report.json written before the field says so rather than guess');
+  // The floating-local layout: the tunnel sends from traffic-group-1's floating underlay self IP.
+  const floatingLocal = { ...FAILOVER_TOPOLOGY, tunnel: { ...FAILOVER_TOPOLOGY.tunnel!, localAddress: 'floating' as const, trafficGroup: 'traffic-group-1' }, floatingSelfIps: [{ address: '10.169.72.40/16', vlan: 'underlay' }] };
+  const fl = renderHtml(sampleReport({ runDir: dir, topology: floatingLocal }), loadEvidence(dir, sampleReport({ runDir: dir })));
+  t.is(count(fl, /<tspan class="tp-muted"> local: floating<\/tspan>/g), 2, 'both units\' tunnels');
+  t.regex(fl, /flannel_vxlan on bigip1: tunnel MAC 02:0f:0a:a9:48:24, local-address 10\.169\.72\.40\/16, floating in traffic-group-1/);
+  t.notRegex(none, /local: floating/);
 });
 
 test('a long timeline draws one circle in each 3 px square for answered probes, and marks every lost one', (t) => {
