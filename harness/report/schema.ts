@@ -86,7 +86,22 @@ export const TopologySchema = Type.Object(
         mtu: Type.Integer(),
       }),
     ),
-    tunnel: Type.Optional(Type.Object({ name: Type.String(), key: Type.Integer({ minimum: 0 }), mtu: Type.Integer(), profile: Type.String(), floodingType: Type.String() })),
+    tunnel: Type.Optional(
+      Type.Object({
+        name: Type.String(),
+        key: Type.Integer({ minimum: 0 }),
+        mtu: Type.Integer(),
+        profile: Type.String(),
+        floodingType: Type.String(),
+        localAddress: Type.Optional(Type.Union([Type.Literal('self'), Type.Literal('floating')], { description: "self: each unit's non-floating underlay self IP; floating: traffic-group-1's floating one" })),
+        trafficGroup: Type.Optional(Type.String({ description: 'the traffic group the tunnel is in' })),
+      }),
+    ),
+    floatingSelfIps: Type.Optional(
+      Type.Array(Type.Object({ address: Type.String({ description: 'with its prefix length' }), vlan: Type.String({ description: 'tunnel, underlay or external' }) }), {
+        description: 'the floating self IPs of traffic-group-1 as planned (empty: none); the unit that holds traffic-group-1 serves them',
+      }),
+    ),
     external: Type.Optional(Type.Object({ cidr: Type.String() })),
     client: Type.Optional(Type.Object({ ip: Type.String() })),
     virtualServers: Type.Optional(

@@ -149,10 +149,18 @@ export function timelineSvg(records: readonly ProbeRecord[], outage?: OutageEvid
   for (const s of segments) out.push(`<polyline class="tl-line" points="${s}"/>`);
   const tips = udp.length <= POINT_LIMIT;
   const rel = (t: number) => `${t - t0 >= 0 ? '+' : '−'}${Math.abs(t - t0).toFixed(1)} ms`;
-  out.push('<g class="tl-points">');
+  out.push(`<g class="tl-points" data-answered="${udp.length - udp.filter((r) => r.rttMs === null).length}">`);
+  // Past POINT_LIMIT probes (a long run) answered probes pile up: one circle (4.8 px across) in
+  // each 3 x 3 px square looks the same and keeps the page small. Lost probes are all marked.
+  const drawn = new Set<string>();
   for (const r of udp) {
     if (r.rttMs === null) continue;
     const tip = tips ? `<title>#${r.seq} at ${rel(r.sentAt)}: ${r.rttMs.toFixed(3)} ms</title>` : '';
+    if (!tips) {
+      const pixel = `${Math.round(xs(r.seq) / 3)} ${Math.round(ys(r.rttMs) / 3)}`;
+      if (drawn.has(pixel)) continue;
+      drawn.add(pixel);
+    }
     out.push(`<circle class="tl-point" cx="${num(xs(r.seq))}" cy="${num(ys(r.rttMs))}" r="2.4">${tip}</circle>`);
   }
   out.push('</g><g class="tl-lost-marks">');

@@ -32,7 +32,9 @@ export interface RunReport {
     /** Added by report/enrich.ts from the plan (optional: older reports lack them). */
     underlay?: { cidr: string; mtu: number };
     flannel?: { network: string; vni: number; port: number; device: string; learning: boolean; bridged: boolean; mtu: number };
-    tunnel?: { name: string; key: number; mtu: number; profile: string; floodingType: string };
+    tunnel?: { name: string; key: number; mtu: number; profile: string; floodingType: string; localAddress?: 'self' | 'floating'; trafficGroup?: string };
+    /** traffic-group-1's floating self IPs as planned (empty: none); served by the unit holding traffic-group-1. */
+    floatingSelfIps?: { address: string; vlan: string }[];
     external?: { cidr: string };
     client?: { ip: string };
     virtualServers?: { name: string; destination: string; tcpPort: number; udpPort: number; pool: string[] }[];
