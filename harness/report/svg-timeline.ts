@@ -67,8 +67,9 @@ export function timelineSvg(records: readonly ProbeRecord[], outage?: OutageEvid
 
   // y: RTT on a log scale spanning at least one decade.
   const rtts = udp.flatMap((r) => (r.rttMs === null ? [] : [r.rttMs]));
-  let hi = Math.max(...rtts, 0.1) * 1.3;
-  let lo = Math.max(0.005, Math.min(...rtts, hi) / 1.3);
+  // A reduce, not Math.max(...rtts): a soak's hundreds of thousands of probes overflow the call stack.
+  let hi = rtts.reduce((m, v) => (v > m ? v : m), 0.1) * 1.3;
+  let lo = Math.max(0.005, rtts.reduce((m, v) => (v < m ? v : m), hi) / 1.3);
   if (hi / lo < 10) lo = hi / 10;
   hi = niceUp(hi);
   lo = niceDown(lo);
