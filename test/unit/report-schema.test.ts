@@ -29,8 +29,9 @@ const good = (): RunReport =>
       nodes: [{ ...FAILOVER_TOPOLOGY.nodes[0]!, pods: [{ name: 'nginx', ip: '10.217.0.22', mac: '0a:58:0a:d9:00:16', mtu: 1450 }] }],
       bigips: [{ ...FAILOVER_TOPOLOGY.bigips[0]!, externalIp: '10.1.10.36' }],
     },
-    assertions: [{ id: 'failover', title: 't', status: 'failed', expected: 'e', actual: 'a', evidence: ['evidence/failover-outage.json'] }],
-    metrics: { bootMs: 82.8, failoverOutageMs: -1 },
+    assertions: [{ id: 'failover', title: 't', status: 'failed', expected: 'e', actual: 'a', evidence: ['evidence/failover-outage.json'], durationMs: 3.2 }],
+    metrics: { bootMs: 82.8 },
+    failover: { recovered: false },
     artifacts: { pcaps: [{ node: 'master', interface: 'eth0', path: 'pcaps/master-eth0.pcap', packets: 256 }], html: 'report.html', junit: 'junit.xml', bundle: '../abc123.tar.gz' },
     description: 'd',
   });
