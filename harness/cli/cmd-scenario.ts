@@ -47,7 +47,7 @@ export const scenarioCommand = (y: Argv): Argv =>
           code = (await runMatrix(spec, args.matrix, { provider: args.provider, providerOptions: providerOptionsOf(args), signal, parallel: args.parallel })).code;
         } else {
           const providerKind = args.provider ?? spec.provider ?? 'netns';
-          const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
+          const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec), { reproduces: spec.reproduces });
           const soak = args.soak !== undefined || args.failovers !== undefined ? soakOptions(args.soak, args['failover-every'], args.failovers) : undefined;
           const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], soak, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);

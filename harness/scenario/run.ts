@@ -197,6 +197,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     },
     assertions,
     metrics,
+    ...(state.failoverOutcome ? { failover: state.failoverOutcome } : {}),
     artifacts: { pcaps: state.pcaps ?? [] },
     runDir: ctx.runDir,
     ...(error ? { error: { name: error.name, message: error.message } } : {}),
