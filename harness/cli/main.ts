@@ -15,24 +15,43 @@ import { listCommand } from './cmd-list.js';
 import { pcapCommand } from './cmd-pcap.js';
 import { reportCommand } from './cmd-report.js';
 import { exitCode } from './exit-code.js';
+import { setReportsDir } from '../core/paths.js';
+import { completeWords, completionShell } from './completion.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, downCommand, cleanCommand, doctorCommand, listCommand];
+export const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, downCommand, cleanCommand, doctorCommand, listCommand];
 
 async function main(argv: string[]): Promise<number> {
-  let y = yargs(argv).scriptName('overlab').usage('$0 <command> [options]');
+  completionShell(argv);
+  // yargs' completion command takes no word after it (the shell is in the environment now).
+  let y = yargs(argv[0] === 'completion' ? ['completion'] : argv).scriptName('overlab').usage('$0 <command> [options]');
   for (const add of COMMANDS) y = add(y);
-  await y
+  y = y
     .command(pcapCommand)
     .command(reportCommand)
+    .completion('completion', 'print the shell completion script: overlab completion bash|zsh (source it, or add it to ~/.bashrc or ~/.zshrc)', completeWords)
     .demandCommand(1, 'name a command; see --help')
+    .recommendCommands()
     .strict()
     .parserConfiguration({ 'populate--': true })
+    // --report-dir before any command looks for or writes a run directory.
+    .middleware((args) => {
+      if (typeof args['report-dir'] === 'string') setReportsDir(args['report-dir']);
+    })
     .fail((msg, err) => {
+      // yargs' recommendation names only the command it suggests: say which word was unknown.
+      if (!err && /^Did you mean /.test(msg ?? '')) throw new UsageError(`unknown command "${argv.find((w) => !w.startsWith('-'))}": ${msg.replace(/^Did/, 'did')} (overlab --help lists the commands)`);
       throw err ?? new UsageError(msg);
     })
     .help()
-    .parseAsync();
+    .wrap(Math.min(120, process.stdout.columns || 120));
+  // Bare `overlab`: the help, on stderr, and exit 2: no command is a usage error, so a script
+  // whose command word came out empty does not pass for a success.
+  if (argv.length === 0) {
+    process.stderr.write(`${await y.getHelp()}\n\noverlab: name a command (above)\n`);
+    return 2;
+  }
+  await y.parseAsync();
   return exitCode();
 }
 
