@@ -8,10 +8,23 @@ const SHELLS = ['bash', 'zsh'];
 /** Commands whose first positional is a scenario: completed from scenarios/. */
 const SCENARIO_COMMANDS = ['scenario', 'run', 'plan', 'up'];
 
+const COMPLETION_HELP = `overlab completion <shell>
+
+print the shell completion script: source <(overlab completion bash), or add it to ~/.bashrc
+(overlab completion zsh >> ~/.zshrc); \`overlab\` must be on PATH (npm link)
+
+Positionals:
+  shell  the shell the script is for                            [string] [required] [choices: "bash", "zsh"]
+`;
+
 /** Sets the environment yargs reads for the shell; refuses a shell we do not print for. */
 export function completionShell(argv: readonly string[]): void {
   if (argv[0] === 'completion') {
     const shell = argv[1];
+    if (shell === '--help') {
+      process.stdout.write(COMPLETION_HELP);
+      process.exit(0);
+    }
     if (!shell || !SHELLS.includes(shell) || argv.length > 2) throw new HarnessError(`completion: name the shell, ${SHELLS.join(' or ')} (got ${argv.slice(1).join(' ') || 'nothing'}): e.g. source <(overlab completion bash)`);
     process.env.SHELL = `/bin/${shell}`;
     if (shell === 'zsh') process.env.ZSH_NAME = 'zsh';

@@ -8,7 +8,7 @@ import { HarnessError } from '../core/errors.js';
 import { planCommand } from './cmd-plan.js';
 import { UsageError, scenarioCommand } from './cmd-scenario.js';
 import { upCommand } from './cmd-up.js';
-import { downCommand, execCommand } from './cmd-exec.js';
+import { downCommand, execCommand, separateExecCommand } from './cmd-exec.js';
 import { cleanCommand } from './cmd-clean.js';
 import { doctorCommand } from './cmd-doctor.js';
 import { listCommand } from './cmd-list.js';
@@ -24,7 +24,7 @@ export const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, d
 async function main(argv: string[]): Promise<number> {
   completionShell(argv);
   // yargs' completion command takes no word after it (the shell is in the environment now).
-  let y = yargs(argv[0] === 'completion' ? ['completion'] : argv).scriptName('overlab').usage('$0 <command> [options]');
+  let y = yargs(argv[0] === 'completion' ? ['completion'] : separateExecCommand(argv)).scriptName('overlab').usage('$0 <command> [options]');
   for (const add of COMMANDS) y = add(y);
   y = y
     .command(pcapCommand)
