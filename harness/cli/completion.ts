@@ -15,6 +15,9 @@ print the shell completion script: source <(overlab completion bash), or add it 
 
 Positionals:
   shell  the shell the script is for                            [string] [required] [choices: "bash", "zsh"]
+
+Options:
+  --help  Show help                                                                    [boolean]
 `;
 
 /** Sets the environment yargs reads for the shell; refuses a shell we do not print for. */

@@ -42,7 +42,7 @@ export type RunSummary = Static<typeof RunSummarySchema>;
 
 /** `overlab scenario <s> --output json` prints `{ schemaVersion, kind: "run", ...RunSummary }`; --all and --matrix print kind "runs". */
 export const ScenarioOutputSchema = Type.Union([
-  Type.Intersect([Type.Object({ schemaVersion: Type.Literal(1), kind: Type.Literal('run') }), RunSummarySchema]),
+  Type.Object({ schemaVersion: Type.Literal(1), kind: Type.Literal('run'), ...RunSummarySchema.properties }, { additionalProperties: false }),
   Type.Object(
     {
       schemaVersion: Type.Literal(1),
@@ -51,7 +51,7 @@ export const ScenarioOutputSchema = Type.Union([
       counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'runs per status' }),
       junit: Type.Optional(Type.String({ description: '--junit-file, or the matrix directory\'s junit.xml' })),
       dir: Type.Optional(Type.String({ description: 'with --matrix: the summary directory' })),
-      runs: Type.Array(Type.Intersect([Type.Object({ label: Type.Optional(Type.String({ description: 'with --matrix: the combination' })) }), RunSummarySchema])),
+      runs: Type.Array(Type.Object({ label: Type.Optional(Type.String({ description: 'with --matrix: the combination' })), ...RunSummarySchema.properties }, { additionalProperties: false })),
     },
     { additionalProperties: false },
   ),

@@ -6,10 +6,20 @@ import { HarnessError } from '../core/errors.js';
 import { renderJunit } from '../report/junit.js';
 import type { RunReport } from '../report/types.js';
 
+/**
+ * Makes the missing directories one level at a time: Node's recursive mkdir never returns where
+ * the kernel answers ENOENT for a directory it will not make (under /proc).
+ */
+function makeParents(dir: string): void {
+  if (existsSync(dir)) return;
+  makeParents(dirname(dir));
+  mkdirSync(dir);
+}
+
 export function writeJunitFile(path: string, reports: readonly RunReport[]): string {
   const file = resolve(path);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeParents(dirname(file));
     writeFileSync(file, renderJunit(reports));
   } catch (e) {
     throw new HarnessError(`--junit-file ${path}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a path in a directory this user can write`);
@@ -23,7 +33,7 @@ export function checkJunitFile(path: string | undefined): void {
   if (path === undefined) return;
   const file = resolve(path);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeParents(dirname(file));
     accessSync(dirname(file), constants.W_OK);
     if (existsSync(file) && statSync(file).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
   } catch (e) {

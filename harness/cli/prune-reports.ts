@@ -50,7 +50,8 @@ export function pruneReports(olderThanMs: number, options: { reportsDir?: string
     if (!statSync(groupDir).isDirectory()) continue;
     for (const name of readdirSync(groupDir).sort()) {
       const dir = join(groupDir, name);
-      if (!statSync(dir).isDirectory() || !isRunDir(dir)) continue;
+      // A bundle removed with its run a moment ago, a file that is not a run: passed over.
+      if (!existsSync(dir) || !statSync(dir).isDirectory() || !isRunDir(dir)) continue;
       const ageMs = now - lastTouched(dir);
       if (ageMs < olderThanMs) continue;
       const busy = live.get(resolve(dir));
