@@ -263,3 +263,21 @@ rootTest('exec takes every word after the host as the command, with or without -
   }
   t.deepEqual(runNamespaces(id!), []);
 });
+
+rootTest('a matrix with --output json and --junit-file: kind runs, a run per combination, one JUnit with a testsuite each', async (t) => {
+  const junit = join(state.root, 'matrix-out', 'junit.xml');
+  const reports = join(state.root, 'matrix-reports');
+  const r = await cli(['scenario', 'baseline', '--matrix', 'nodes=2,3', '--output', 'json', '--junit-file', junit, '--report-dir', reports], { env: { ...state.env, CI: 'true' }, timeoutMs: 180_000 });
+  const doc = JSON.parse(r.stdout) as { kind: string; exitCode: number; counts: Record<string, number>; junit: string; dir: string; runs: { label: string; status: string; runId: string; runDir: string }[] };
+  for (const run of doc.runs) runs.push(run.runId);
+  t.is(r.code, 0, r.stderr);
+  t.true(ajv.validate(ScenarioOutputSchema, doc), ajv.errorsText());
+  t.is(doc.kind, 'runs');
+  t.deepEqual(doc.counts, { passed: 2 });
+  t.deepEqual(doc.runs.map((x) => x.label), ['nodes=2', 'nodes=3']);
+  t.is(doc.junit, junit);
+  t.true(doc.dir.startsWith(join(reports, 'baseline-matrix')), doc.dir);
+  for (const run of doc.runs) t.true(run.runDir.startsWith(reports), run.runDir);
+  t.is(readFileSync(junit, 'utf8').match(/<testsuite /g)?.length, 2);
+  t.regex(r.stderr, /baseline: 2 combinations on netns/, 'the table went to stderr');
+});
