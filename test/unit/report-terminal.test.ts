@@ -130,3 +130,12 @@ test('a failover that never recovered says so from its own field, and a report w
   const recovered = report({ failover: { recovered: true, outageMs: 42.3 }, metrics: { bootMs: 80, failoverOutageMs: 42.3 } });
   t.regex(formatSummary(recovered), /outage 42\.3 ms/);
 });
+
+test('the --all and --matrix table: a failover that never recovered reads so, a recovered one its outage', async (t) => {
+  const { formatRunTable } = await import('../../harness/cli/run-all.js');
+  const table = formatRunTable([report({ scenario: 'a', status: 'failed', failover: { recovered: false }, metrics: {} }), report({ scenario: 'b', failover: { recovered: true, outageMs: 48.4 }, metrics: { failoverOutageMs: 48.4 } }), report({ scenario: 'c', metrics: {} })], ['x', 'y', 'z']);
+  t.regex(table, /a +failed +2\/2 +never recovered/);
+  t.regex(table, /b +passed +2\/2 +48 ms/);
+  t.regex(table, /c +passed +2\/2 +- /);
+  t.notRegex(table, /-1/);
+});
