@@ -69,6 +69,9 @@ test('broken reports are rejected with the field named', (t) => {
     ['metric that is not a number', (r) => { (r.metrics as Record<string, unknown>).bootMs = '82 ms'; }, '/metrics/bootMs'],
     ['bad MAC', (r) => { ((r.topology as { nodes: Record<string, unknown>[] }).nodes[0]!).vtepMac = '02-0f'; }, '/topology/nodes/0/vtepMac'],
     ['schema version 2', (r) => { r.schemaVersion = 2; }, '/schemaVersion'],
+    ['failover recovered as a magic number', (r) => { r.failover = { recovered: -1 }; }, '/failover/recovered'],
+    ['negative outage', (r) => { r.failover = { recovered: true, outageMs: -1 }; }, '/failover/outageMs'],
+    ['negative assertion time', (r) => { (r.assertions as Record<string, unknown>[])[0]!.durationMs = -5; }, '/assertions/0/durationMs'],
   ];
   for (const [what, mutate, where] of cases) {
     const r = good() as unknown as Record<string, unknown>;
