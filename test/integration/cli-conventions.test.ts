@@ -229,6 +229,15 @@ rootTest('a not-reproducible reproduction with --output json, --junit-file and -
   t.true(times.filter((x) => x > 0).length >= 2, `testcase times: ${times.join(' ')}`);
   t.deepEqual(runNamespaces(doc.runId), [], 'nothing of the run left');
   t.deepEqual(readdirSync(reports), ['unshowable']);
+  // overlab report finds the run by its scenario's name under --report-dir, and its --junit-file says the same.
+  const again = join(state.root, 'ci', 'again.xml');
+  const rr = await cli(['report', 'unshowable', '--report-dir', reports, '--junit-file', again], { env: state.env });
+  t.is(rr.code, 0, rr.stderr);
+  t.regex(rr.stdout, new RegExp(`^unshowable ${doc.runId} \\(not-reproducible\\):`, 'm'));
+  t.regex(readFileSync(again, 'utf8'), /<skipped message="not reproducible on this provider: the netns provider has no such fault"/);
+  const elsewhere = await cli(['report', 'unshowable', '--report-dir', join(state.root, 'empty')], { env: state.env });
+  t.is(elsewhere.code, 2, 'another reports directory does not hold it');
+  t.regex(elsewhere.stderr, /no run "unshowable"/);
 });
 
 rootTest('a reproduction\'s streamed lines agree with the table: declared failures are XFAIL, never a bare FAIL', async (t) => {
