@@ -3,7 +3,8 @@
 // mean; bare `overlab`; --output json parsed and validated against its schemas; clean --reports
 // --older-than on a reports directory with old and fresh runs. The runs that need root (a
 // not-reproducible reproduction with --junit-file, a reproduction's streamed lines, exec's
-// command words) are rootTests; the rest runs anywhere.
+// command words) are rootTests; the rest runs anywhere. Serial: a dozen CLIs starting at once on
+// a 2-core machine only time each other out.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ const shellEnv = { ...state.env, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/
 
 const onPath = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
-test('every command\'s --help lists its positionals and options, each with a description; --provider with its choices', async (t) => {
+test.serial('every command\'s --help lists its positionals and options, each with a description; --provider with its choices', async (t) => {
   const top = await cli(['--help'], { env: state.env });
   t.is(top.code, 0, top.stderr);
   const commands = helpEntries(top.stdout).filter((e) => e.section === 'Commands');
@@ -47,7 +48,7 @@ test('every command\'s --help lists its positionals and options, each with a des
   t.deepEqual(withProvider, ['scenario', 'plan', 'up', 'doctor'], 'the commands that take --provider');
 });
 
-test('bare overlab prints the help on stderr and exits 2; unknown commands and scenario names get a did you mean', async (t) => {
+test.serial('bare overlab prints the help on stderr and exits 2; unknown commands and scenario names get a did you mean', async (t) => {
   const bare = await cli([], { env: state.env });
   t.is(bare.code, 2);
   t.is(bare.stdout, '');
@@ -80,7 +81,7 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   return { status: r.status, replies: r.stdout.split('\n').filter(Boolean), stderr: r.stderr };
 }
 
-test('overlab completion bash sources without error and completes commands, scenario names and choices', (t) => {
+test.serial('overlab completion bash sources without error and completes commands, scenario names and choices', (t) => {
   const sourced = spawnSync('bash', ['-c', 'set -e; source <(overlab completion bash); complete -p overlab'], { env: shellEnv, encoding: 'utf8' });
   t.is(sourced.status, 0, sourced.stderr);
   t.is(sourced.stderr, '');
@@ -105,9 +106,9 @@ prereqTest('overlab completion zsh sources in zsh (with compinit) and answers zs
   const r = spawnSync('overlab', ['--get-yargs-completions', 'overlab', 'sc'], { env: { ...shellEnv, SHELL: '/bin/bash', COMP_CWORD: '1', COMP_LINE: 'overlab sc', COMP_POINT: '10' }, encoding: 'utf8' });
   t.is(r.status, 0, r.stderr);
   t.regex(r.stdout, /^scenario:boot the testbed/m, 'zsh gets name:description even when $SHELL says bash');
-});
+}, { serial: true });
 
-test('list and plan --output json: one JSON document on stdout, valid against its schema', async (t) => {
+test.serial('list and plan --output json: one JSON document on stdout, valid against its schema', async (t) => {
   const list = await cli(['list', '--output', 'json'], { env: state.env });
   t.is(list.code, 0, list.stderr);
   const doc = JSON.parse(list.stdout) as { scenarios: { name: string; valid: boolean; group: string }[]; runs: unknown[] };
@@ -140,7 +141,7 @@ function fakeRun(reports: string, scenario: string, runId: string, ageDays: numb
   return dir;
 }
 
-test('clean --reports --older-than 7d removes old run directories and their bundles, never a fresh, kept, running or not torn-down one', async (t) => {
+test.serial('clean --reports --older-than 7d removes old run directories and their bundles, never a fresh, kept, running or not torn-down one', async (t) => {
   const reports = join(state.root, 'prune-reports');
   const old = fakeRun(reports, 'failover', 'a00001', 10, { bundle: true });
   const oldOther = fakeRun(reports, 'baseline', 'a00002', 8);
@@ -183,7 +184,7 @@ test('clean --reports --older-than 7d removes old run directories and their bund
   t.true(existsSync(fresh));
 });
 
-test('scenario --junit-file to a place that cannot be written stops before anything is made (exit 2)', async (t) => {
+test.serial('scenario --junit-file to a place that cannot be written stops before anything is made (exit 2)', async (t) => {
   const reports = join(state.root, 'never');
   const r = await cli(['scenario', 'baseline', '--junit-file', '/proc/overlab/junit.xml', '--report-dir', reports], { env: state.env });
   t.is(r.code, 2, r.stderr);
@@ -238,7 +239,7 @@ rootTest('a not-reproducible reproduction with --output json, --junit-file and -
   const elsewhere = await cli(['report', 'unshowable', '--report-dir', join(state.root, 'empty')], { env: state.env });
   t.is(elsewhere.code, 2, 'another reports directory does not hold it');
   t.regex(elsewhere.stderr, /no run "unshowable"/);
-});
+}, { serial: true });
 
 rootTest('a reproduction\'s streamed lines agree with the table: declared failures are XFAIL, never a bare FAIL', async (t) => {
   const r = await cli(['scenario', 'floating-local'], { env: { ...state.env, CI: 'true' }, timeoutMs: 120_000 });
@@ -255,7 +256,7 @@ rootTest('a reproduction\'s streamed lines agree with the table: declared failur
     const aid = idWithColon!.slice(0, -1);
     if (aid.length <= 44 && word !== 'PASS') t.regex(r.stdout, new RegExp(`^${word} +${aid.replace(/[[\]().*@]/g, '\\$&')} `, 'm'));
   }
-});
+}, { serial: true });
 
 rootTest('exec takes every word after the host as the command, with or without --, and passes its exit code', async (t) => {
   const up = await cli(['up', 'baseline', '--agent', 'emulated'], { env: state.env, timeoutMs: 120_000 });
@@ -276,7 +277,7 @@ rootTest('exec takes every word after the host as the command, with or without -
     t.is(down.code, 0, down.stderr);
   }
   t.deepEqual(runNamespaces(id!), []);
-});
+}, { serial: true });
 
 rootTest('a matrix with --output json and --junit-file: kind runs, a run per combination, one JUnit with a testsuite each', async (t) => {
   const junit = join(state.root, 'matrix-out', 'junit.xml');
@@ -294,4 +295,4 @@ rootTest('a matrix with --output json and --junit-file: kind runs, a run per com
   for (const run of doc.runs) t.true(run.runDir.startsWith(reports), run.runDir);
   t.is(readFileSync(junit, 'utf8').match(/<testsuite /g)?.length, 2);
   t.regex(r.stderr, /baseline: 2 combinations on netns/, 'the table went to stderr');
-});
+}, { serial: true });
