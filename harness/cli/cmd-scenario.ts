@@ -14,6 +14,7 @@ import { humanLinesToStderr, printJson, runSummary, runsOutput } from './json-ou
 import { checkJunitFile, writeJunitFile } from './junit-file.js';
 import { SIGNAL_EXIT, abortOnSignals } from './signals.js';
 import { setExitCode } from './exit-code.js';
+import { printKept } from './kept.js';
 
 export class UsageError extends HarnessError {}
 
@@ -32,6 +33,8 @@ export const scenarioCommand = (y: Argv): Argv =>
         .options(KIND_OPTIONS)
         .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
         .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
+        .option('keep', { type: 'boolean', default: false, describe: 'run every step and check, then leave the testbed up (drive it with overlab failover/traffic/snapshot/check/inspect/exec; remove it with overlab down)' })
+        .option('keep-on-failure', { type: 'boolean', default: false, describe: 'like --keep, but only when an assertion failed (a passing run tears down)' })
         .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' })
         .option('soak', { type: 'string', describe: 'keep the testbed up with traffic and fail over again and again for this long (e.g. 5m, 2h): outage percentiles and drift checks' })
         .option('failover-every', { type: 'string', default: '30s', describe: 'with --soak: the time between failovers' })
@@ -41,6 +44,9 @@ export const scenarioCommand = (y: Argv): Argv =>
         .option('junit-file', JUNIT_FILE_OPTION)
         .option('output', OUTPUT_OPTION),
     async (args) => {
+      if ((args.keep || args['keep-on-failure']) && (args.all || args.matrix?.length || args.soak !== undefined || args.failovers !== undefined)) {
+        throw new UsageError('--keep and --keep-on-failure keep one run of one scenario: not with --all, --matrix or --soak (run the scenario alone with --keep)');
+      }
       if (!args.all && !args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
       checkJunitFile(args['junit-file']);
       const json = args.output === 'json';
@@ -65,7 +71,8 @@ export const scenarioCommand = (y: Argv): Argv =>
           const providerKind = args.provider ?? spec.provider ?? 'netns';
           const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec), { reproduces: spec.reproduces, ...(json ? { stream: process.stderr } : {}) });
           const soak = args.soak !== undefined || args.failovers !== undefined ? soakOptions(args.soak, args['failover-every'], args.failovers) : undefined;
-          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], soak, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
+          const keepAfter = args.keep ? 'always' : args['keep-on-failure'] ? 'on-failure' : undefined;
+          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], soak, keepAfter, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
           if (args.bundle) {
             await bundleAfterRun(report).catch((e: Error) => {
@@ -75,6 +82,7 @@ export const scenarioCommand = (y: Argv): Argv =>
           }
           if (args['junit-file']) writeJunitFile(args['junit-file'], [report]);
           printSummary(report, json ? { stream: process.stderr } : {});
+          if (report.kept) printKept(report.runId, spec.nodes[0]?.name);
           doc = { schemaVersion: 1, kind: 'run', ...runSummary(report), exitCode: code };
         }
       }

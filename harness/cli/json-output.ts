@@ -11,7 +11,7 @@ import type { Plan } from '../plan/types.js';
 import type { Provider } from '../providers/types.js';
 import { hostActions } from '../plan/host-actions.js';
 
-const STATUS = Type.Union(['passed', 'failed', 'reproduced', 'not-reproducible', 'error'].map((s) => Type.Literal(s)));
+const STATUS = Type.Union(['passed', 'failed', 'reproduced', 'not-reproducible', 'kept', 'error'].map((s) => Type.Literal(s)));
 
 export const RunSummarySchema = Type.Object(
   {

@@ -14,12 +14,17 @@ import { doctorCommand } from './cmd-doctor.js';
 import { listCommand } from './cmd-list.js';
 import { pcapCommand } from './cmd-pcap.js';
 import { reportCommand } from './cmd-report.js';
+import { failoverCommand } from './cmd-failover.js';
+import { trafficCommand } from './cmd-traffic.js';
+import { snapshotCommand } from './cmd-snapshot.js';
+import { checkCommand } from './cmd-check.js';
+import { inspectCommand } from './cmd-inspect.js';
 import { exitCode } from './exit-code.js';
 import { setReportsDir } from '../core/paths.js';
 import { completeWords, completionShell } from './completion.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, downCommand, cleanCommand, doctorCommand, listCommand];
+export const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, inspectCommand, trafficCommand, failoverCommand, snapshotCommand, checkCommand, downCommand, cleanCommand, doctorCommand, listCommand];
 
 async function main(argv: string[]): Promise<number> {
   completionShell(argv);

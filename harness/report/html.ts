@@ -28,6 +28,7 @@ const VERDICT: Record<RunReport['status'], { word: string; say: (r: RunReport, f
   failed: { word: 'FAILED', say: (r, failed) => (failed ? `${failed} of ${r.assertions.length} assertions failed: ${failedIds(r)}` : r.reproduction ? 'the declared symptom did not show' : 'failed') },
   reproduced: { word: 'REPRODUCED', say: (r, failed) => `the known failure was reproduced (${failed} assertion${failed === 1 ? '' : 's'} failed as declared)` },
   'not-reproducible': { word: 'NOT REPRODUCIBLE', say: () => 'this provider cannot show the declared symptom' },
+  kept: { word: 'KEPT', say: () => 'booted and left up; no check ran (`overlab check` runs them on the live testbed)' },
   error: { word: 'ERROR', say: (r) => `the harness could not run${r.error ? `: ${r.error.name}` : ''}` },
 };
 
@@ -77,6 +78,7 @@ export function renderHtml(report: RunReport, ev: RunEvidence, options: HtmlOpti
   </div>
 </header>
 ${report.error ? html`<div class="alert error" id="error"><h3>${report.error.name}</h3><pre>${report.error.message}</pre></div>` : ''}
+${report.kept ? html`<div class="alert kept" id="kept"><h3>The testbed was kept up</h3>drive it with <code>overlab inspect|traffic|failover|snapshot|check ${report.runId}</code>; remove it with <code>${report.kept.down}</code></div>` : ''}
 ${reproductionBox(report)}
 ${ev.problems.length ? html`<div class="alert warn"><h3>Evidence that could not be read</h3><ul>${ev.problems.map((p) => html`<li><code>${p}</code></li>`)}</ul></div>` : ''}
 ${cards(report, ev)}

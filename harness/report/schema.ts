@@ -113,9 +113,10 @@ export const RunReportSchema = Type.Object(
       ),
     ),
     runId: Type.String({ minLength: 1 }),
-    status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error')], {
-      description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run)',
+    status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error'), Type.Literal('kept')], {
+      description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run); kept (booted and left up without a check: overlab up)',
     }),
+    kept: Type.Optional(Type.Object({ down: Type.String({ description: 'the command that removes it' }) }, { description: 'the testbed was left up after the run (overlab up, scenario --keep)' })),
     reproduction: Type.Optional(
       Type.Object(
         {

@@ -39,6 +39,7 @@ header.verdict .counts { font-size: 15px; margin-top: 2px; }
 .v-failed { --vcolor: var(--fail); --vbg: var(--fail-bg); }
 .v-reproduced { --vcolor: var(--repro); --vbg: var(--repro-bg); }
 .v-not-reproducible { --vcolor: var(--info); --vbg: var(--info-bg); }
+.v-kept { --vcolor: var(--info); --vbg: var(--info-bg); }
 .v-error { --vcolor: var(--err); --vbg: var(--err-bg); }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; margin: 16px 0 8px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; box-shadow: var(--shadow); }
@@ -59,6 +60,7 @@ table.files td { padding: 3px 10px; }
 .alert.error { background: var(--err-bg); border-color: var(--err); }
 .alert.repro { background: var(--repro-bg); border-color: var(--repro); }
 .alert.warn { background: var(--warn-bg); border-color: var(--warn); }
+.alert.kept { background: var(--info-bg); border-color: var(--info); }
 .alert h3 { margin: 0 0 6px; font-size: 15px; }
 .alert dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 0; }
 .alert dt { color: var(--muted); }

@@ -15,8 +15,13 @@ export interface RunReport {
   /** Who programmed flannel's state, and the versions of its daemons (flanneld, etcd). */
   agent?: { kind: string; flanneld?: string; etcd?: string };
   runId: string;
-  /** not-reproducible: a reproduction whose symptom this provider cannot show (reason in `reproduction`). */
-  status: 'passed' | 'failed' | 'reproduced' | 'not-reproducible' | 'error';
+  /**
+   * not-reproducible: a reproduction whose symptom this provider cannot show (reason in `reproduction`);
+   * kept: booted and left up without running a check (overlab up).
+   */
+  status: 'passed' | 'failed' | 'reproduced' | 'not-reproducible' | 'error' | 'kept';
+  /** Present when the testbed was left up after the run (overlab up, scenario --keep): how to remove it. */
+  kept?: { down: string };
   reproduction?: { symptom: string; rootCause: string; fix: string; shows: string; expectFailed: string[]; notReproducible?: string; verdict: string };
   startedAt: string;
   durationMs: number;
