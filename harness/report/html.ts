@@ -15,7 +15,7 @@ import { timelineStats, timelineSvg } from './svg-timeline.js';
 import { phasesSvg } from './svg-phases.js';
 import { CSS, SCRIPT } from './style.js';
 import * as ip from '../core/ipv4.js';
-import { expectedFailure } from './verdict.js';
+import { expectedFailure, failoverOutcome, outageText } from './verdict.js';
 import { fdbSection } from './html-fdb.js';
 import { capturesSection } from './html-captures.js';
 import { summarisedMatrix } from './matrix-summary.js';
@@ -105,7 +105,8 @@ function cards(report: RunReport, ev: RunEvidence): Raw {
   card('assertions', `${passed}/${report.assertions.length}`, 'passed', report.assertions.length === 0 ? '' : passed === report.assertions.length ? 'good' : report.status === 'reproduced' ? '' : 'bad');
   card('run', fmtMs(report.durationMs), `${report.phases.length} phases`);
   if (m.bootMs !== undefined) card('boot', fmtMs(m.bootMs), m.testbedReadyMs !== undefined ? `ready at ${fmtMs(m.testbedReadyMs)}` : '');
-  if (m.failoverOutageMs !== undefined) card('failover outage', m.failoverOutageMs < 0 ? 'never recovered' : fmtMs(m.failoverOutageMs), ev.outage ? `${ev.outage.data.failover.from} → ${ev.outage.data.failover.to}` : '', m.failoverOutageMs < 0 ? 'bad' : '');
+  const outage = failoverOutcome(report);
+  if (outage) card('failover outage', outageText(report, fmtMs)!, ev.outage ? `${ev.outage.data.failover.from} → ${ev.outage.data.failover.to}` : '', outage.recovered ? '' : 'bad');
   if (m.probesSent !== undefined) card('probes lost', `${m.probesLost ?? 0}/${m.probesSent}`, m.probesLostInGap !== undefined ? `${m.probesLostInGap} in the outage gap` : '');
   if (ev.probes) {
     const s = timelineStats(ev.probes.records);

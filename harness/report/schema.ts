@@ -32,6 +32,7 @@ export const AssertionResultSchema = Type.Object(
     expected: Type.String(),
     actual: Type.String(),
     evidence: Type.Array(Type.String(), { description: 'the evidence files read, relative to the run directory' }),
+    durationMs: Type.Optional(Type.Number({ minimum: 0, description: 'the time of the probes and reads that judged it, in ms (results judged together share it); JUnit testcase time' })),
   },
   { description: 'the verdict of one assertion' },
 );
@@ -151,8 +152,17 @@ export const RunReportSchema = Type.Object(
     topology: TopologySchema,
     assertions: Type.Array(AssertionResultSchema),
     metrics: Type.Record(Type.String(), Type.Number(), {
-      description: 'bootMs, testbedReadyMs, readyProbeMs, failoverOutageMs (-1: never recovered), failoverCommandMs, convergeWaitMs, probesSent, probesLost, probesLostInGap, teardownMs, ...',
+      description: 'bootMs, testbedReadyMs, readyProbeMs, failoverOutageMs (only when traffic recovered; see failover.recovered), failoverCommandMs, convergeWaitMs, probesSent, probesLost, probesLostInGap, teardownMs, ...',
     }),
+    failover: Type.Optional(
+      Type.Object(
+        {
+          recovered: Type.Boolean({ description: 'traffic through the VIP came back after the failover' }),
+          outageMs: Type.Optional(Type.Number({ minimum: 0, description: 'last good reply before the gap to the first after it (absent when never recovered)' })),
+        },
+        { additionalProperties: false, description: 'the failover check\'s outcome, present when a run judged a failover' },
+      ),
+    ),
     artifacts: Type.Object(
       {
         pcaps: Type.Array(PcapArtifactSchema),

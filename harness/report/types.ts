@@ -41,6 +41,11 @@ export interface RunReport {
   };
   assertions: AssertionResult[];
   metrics: Record<string, number>;
+  /**
+   * The failover check's outcome (runs that judged a failover): `recovered: false` is "traffic
+   * never came back", and then metrics.failoverOutageMs is absent (it is never a magic -1).
+   */
+  failover?: { recovered: boolean; outageMs?: number };
   /** Paths relative to the run directory (the bundle sits beside it: `../<runId>.tar.gz`). */
   artifacts: { pcaps: PcapArtifact[]; html?: string; junit?: string; bundle?: string };
   /** The scenario file's description (added by report/enrich.ts). */

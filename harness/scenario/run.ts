@@ -208,6 +208,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     topology: reportTopology(plan, state.observations[state.observations.length - 1]),
     assertions,
     metrics,
+    ...(state.failoverOutcome ? { failover: state.failoverOutcome } : {}),
     artifacts: { pcaps: state.pcaps ?? [] },
     runDir: ctx.runDir,
     ...(error ? { error: { name: error.name, message: error.message } } : {}),
