@@ -2,6 +2,7 @@
 // them: wall time, the testbed's boot, the outage the scenario measured.
 import { loadScenario } from '../harness/scenario/resolve.js';
 import { runScenario } from '../harness/scenario/run.js';
+import { outageText } from '../harness/report/verdict.js';
 import { waitKernelCleanup } from './kernel.js';
 import { round, stats, type Stats } from './stats.js';
 
@@ -31,11 +32,12 @@ export async function measureScenario(name: string, runs: number, options: { sig
       boot: report.metrics.testbedReadyMs ?? NaN,
       wall: report.durationMs,
       waits,
+      // A failover that never recovered has no outage figure (report.failover.recovered false): no sample.
       outage: report.metrics.failoverOutageMs ?? NaN,
       lost: report.metrics.probesLostInGap ?? NaN,
       status: report.status,
     });
-    options.log(`  ${label} run ${i + 1}/${runs}: ${report.status}, testbed ${report.metrics.testbedReadyMs} ms, wall ${report.durationMs} ms (waits ${waits.toFixed(0)} ms), outage ${report.metrics.failoverOutageMs} ms`);
+    options.log(`  ${label} run ${i + 1}/${runs}: ${report.status}, testbed ${report.metrics.testbedReadyMs} ms, wall ${report.durationMs} ms (waits ${waits.toFixed(0)} ms), outage ${outageText(report, (ms) => `${ms} ms`) ?? '-'}`);
   }
   return {
     name: label,

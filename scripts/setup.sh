@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # etcd-server, etcd-client (etcdctl) and iptables are for upstream flanneld (flannel.agent: flanneld): one etcd member per
 # run, and flanneld's own FORWARD rules.
 # openssh-server and openssh-client are for the ssh provider's tests: real sshd on test machines (never the host's own sshd).
-PKGS=(iproute2 g++ make python3 util-linux procps iputils-ping fping iputils-arping tcpdump nftables conntrack socat tshark chromium fonts-dejavu-core libxml2-utils etcd-server etcd-client iptables openssh-server openssh-client)
+# zsh is for the completion test: `overlab completion zsh` sourced in a real zsh.
+PKGS=(iproute2 g++ make python3 util-linux procps iputils-ping fping iputils-arping tcpdump nftables conntrack socat tshark chromium fonts-dejavu-core libxml2-utils etcd-server etcd-client iptables openssh-server openssh-client zsh)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

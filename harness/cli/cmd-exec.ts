@@ -7,16 +7,28 @@ import { ResourceLedger } from '../core/ledger.js';
 import { createProvider } from '../providers/registry.js';
 import { runOnTerminal } from '../core/process.js';
 import { setExitCode } from './exit-code.js';
+import { unitTmshArgv } from './unit-tmsh.js';
+
+/**
+ * `exec <run> <host> ip -br addr`: the words after the host are the command's, even those that
+ * look like our options (`-br`). main.ts puts a `--` after the host before yargs parses, unless
+ * the user wrote one there; `exec --help` and `exec <run> --help` stay ours.
+ */
+export function separateExecCommand(argv: readonly string[]): string[] {
+  if (argv[0] !== 'exec' || argv.length <= 3) return [...argv];
+  if (argv[1]!.startsWith('-') || argv[2]!.startsWith('-') || argv[3] === '--') return [...argv];
+  return [...argv.slice(0, 3), '--', ...argv.slice(3)];
+}
 
 export const execCommand = (y: Argv): Argv =>
   y.command(
     'exec <run> <host> [argv..]',
-    'run a command in a host of a run that is up (put the command after --)',
+    'run a command in a host of a run that is up: everything after the host is the command (a -- before it is allowed)',
     (b) =>
       b
         .positional('run', { type: 'string', demandOption: true, describe: 'a run id (or its start) from `overlab list`' })
         .positional('host', { type: 'string', demandOption: true, describe: 'a host of the run: a node, a pod, a unit, client' })
-        .positional('argv', { type: 'string', array: true, describe: 'the command (default bash)' }),
+        .positional('argv', { type: 'string', array: true, describe: 'the command and its arguments, options included (default bash)' }),
     (args) => {
       const record = findRun(args.run);
       if (!record) throw new NotFoundError(`no run ${args.run}; see \`overlab list\``);
@@ -25,7 +37,9 @@ export const execCommand = (y: Argv): Argv =>
       const command = [...(args.argv ?? []), ...((args['--'] as string[] | undefined) ?? [])].map(String);
       const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
       const node = provider.node(args.host);
-      const full = provider.execArgv(node.location, command.length ? command : ['bash']);
+      // A stand-in unit's tmsh is the face, as a real unit's tmsh would answer.
+      const tmsh = command[0] === 'tmsh' ? unitTmshArgv(record, args.host, command.slice(1), !provider.files) : undefined;
+      const full = provider.execArgv(node.location, tmsh ?? (command.length ? command : ['bash']));
       setExitCode(runOnTerminal(full).code ?? 2);
     },
   );

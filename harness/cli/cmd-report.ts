@@ -2,21 +2,23 @@
 // and evidence (after an upgrade, or for a run copied from elsewhere), optionally bundles the run
 // directory, and with --junit writes one JUnit file with a testsuite per run (for CI jobs that
 // run several scenarios). A run is named by its directory, by <scenario>/<run-id>, by its run id,
-// or by a scenario name (its latest run), all under the reports directory.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// or by a scenario name (its latest run that ran checks: not a `kept` one), all under the reports directory.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { HarnessError, NotFoundError } from '../core/errors.js';
 import { REPORTS_DIR } from '../core/paths.js';
 import { bundleRun } from '../report/bundle.js';
-import { renderJunit } from '../report/junit.js';
 import type { RunReport } from '../report/types.js';
 import { readReport, renderRunFiles, writeReportJson } from '../report/write.js';
+import { REPORT_DIR_OPTION } from './options.js';
+import { writeJunitFile } from './junit-file.js';
 
 interface ReportArgs {
   runs: string[];
   bundle: boolean;
-  junit?: string;
+  'junit-file'?: string;
+  'report-dir'?: string;
 }
 
 /** Finds a run directory (one holding report.json) from what the user typed. */
@@ -35,11 +37,20 @@ export function resolveRunDir(what: string, reportsDir: string = REPORTS_DIR): s
     if (!existsSync(c) || !statSync(c).isDirectory()) continue;
     const runs = readdirSync(c)
       .map((name) => join(c, name))
-      .filter((dir) => existsSync(join(dir, 'report.json')))
+      .filter((dir) => existsSync(join(dir, 'report.json')) && !isKeptWithoutChecks(dir))
       .sort((a, b) => statSync(join(b, 'report.json')).mtimeMs - statSync(join(a, 'report.json')).mtimeMs);
     if (runs[0]) return runs[0];
   }
   throw new NotFoundError(`no run "${what}": give a run directory (one with report.json), <scenario>/<run-id>, a run id or a scenario name under ${reportsDir}`);
+}
+
+/** A run that only booted and stayed up (status kept): not a scenario's latest result. */
+function isKeptWithoutChecks(runDir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { status?: string }).status === 'kept';
+  } catch {
+    return false;
+  }
 }
 
 /** Re-renders one run; returns its report with artifacts updated (report.json rewritten). */
@@ -61,7 +72,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     y
       .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'run directories, <scenario>/<run-id>, run ids, or scenario names (latest run)' })
       .option('bundle', { type: 'boolean', default: false, describe: 'also write <run-dir>.tar.gz beside each run directory' })
-      .option('junit', { type: 'string', describe: 'also write one JUnit file with a testsuite per run to this path' }),
+      .option('junit-file', { type: 'string', alias: 'junit', describe: 'also write one JUnit file with a testsuite per run to PATH (--junit is the same)' })
+      .option('report-dir', REPORT_DIR_OPTION),
   handler: async (args) => {
     const reports: RunReport[] = [];
     let failures = 0;
@@ -76,10 +88,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       if (report.artifacts.junit) console.log(`  junit:  ${join(runDir, report.artifacts.junit)}`);
       if (report.artifacts.bundle) console.log(`  bundle: ${resolve(runDir, report.artifacts.bundle)}${args.bundle ? '' : ' (written earlier; --bundle writes it again)'}`);
     }
-    if (args.junit) {
-      writeFileSync(args.junit, renderJunit(reports));
-      console.log(`junit: ${resolve(args.junit)} (${reports.length} testsuite${reports.length === 1 ? '' : 's'})`);
-    }
+    if (args['junit-file']) writeJunitFile(args['junit-file'], reports);
     if (failures) throw new HarnessError(`${failures} file(s) could not be rendered (see above)`);
   },
 };

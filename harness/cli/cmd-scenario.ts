@@ -9,10 +9,13 @@ import { runMatrix } from './run-matrix.js';
 import { soakOptions } from './soak-options.js';
 import { createProgress, plannedPhases, printSummary } from './output.js';
 import { bundleAfterRun } from './cmd-report.js';
-import { ACCEPT_NEW_OPTION, AGENT_OPTION, BIGIP_INVENTORY_OPTION, INVENTORY_OPTION, KIND_OPTIONS, PROVIDER_OPTION, SCENARIO_POSITIONAL, providerOptionsOf, withAgent } from './options.js';
+import { ACCEPT_NEW_OPTION, AGENT_OPTION, BIGIP_INVENTORY_OPTION, INVENTORY_OPTION, JUNIT_FILE_OPTION, KIND_OPTIONS, OUTPUT_OPTION, PROVIDER_OPTION, REPORT_DIR_OPTION, SCENARIO_POSITIONAL, providerOptionsOf, withAgent } from './options.js';
+import { humanLinesToStderr, printJson, runSummary, runsOutput } from './json-output.js';
+import { checkJunitFile, writeJunitFile } from './junit-file.js';
 import { SIGNAL_EXIT, abortOnSignals } from './signals.js';
 import { setExitCode } from './exit-code.js';
 import { adoptOrphans } from '../core/reaper.js';
+import { printKept } from './kept.js';
 
 import { UsageError } from './usage-error.js';
 
@@ -33,28 +36,48 @@ export const scenarioCommand = (y: Argv): Argv =>
         .options(KIND_OPTIONS)
         .option('all', { type: 'boolean', default: false, describe: 'run every scenario in scenarios/ and print one table' })
         .option('parallel', { type: 'number', default: 1, describe: 'with --all: this many scenarios at once' })
+        .option('keep', { type: 'boolean', default: false, describe: 'run every step and check, then leave the testbed up (drive it with overlab failover/traffic/snapshot/check/inspect/exec; remove it with overlab down)' })
+        .option('keep-on-failure', { type: 'boolean', default: false, describe: 'like --keep, but only when an assertion failed (a passing run tears down)' })
         .option('bundle', { type: 'boolean', default: false, describe: 'also pack the run directory into reports/<scenario>/<run>.tar.gz' })
         .option('soak', { type: 'string', describe: 'keep the testbed up with traffic and fail over again and again for this long (e.g. 5m, 2h): outage percentiles and drift checks' })
         .option('failover-every', { type: 'string', default: '30s', describe: 'with --soak: the time between failovers' })
         .option('failovers', { type: 'number', describe: 'with --soak: stop after this many failovers instead of a duration' })
-        .option('matrix', { type: 'string', array: true, describe: 'cross parameters: path=v1,v2 ... (e.g. flannel.vni=0,1 flannel.learning=true,false nodes=2,5); one run per combination, one table, one junit.xml' }),
+        .option('matrix', { type: 'string', array: true, describe: 'cross parameters: path=v1,v2 ... (e.g. flannel.vni=0,1 flannel.learning=true,false nodes=2,5); one run per combination, one table, one junit.xml' })
+        .option('report-dir', REPORT_DIR_OPTION)
+        .option('junit-file', JUNIT_FILE_OPTION)
+        .option('output', OUTPUT_OPTION),
     async (args) => {
+      if ((args.keep || args['keep-on-failure']) && (args.all || args.matrix?.length || args.soak !== undefined || args.failovers !== undefined)) {
+        throw new UsageError('--keep and --keep-on-failure keep one run of one scenario: not with --all, --matrix or --soak (run the scenario alone with --keep)');
+      }
+      if (!args.all && !args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
+      checkJunitFile(args['junit-file']);
+      const json = args.output === 'json';
+      // From here on stdout is the JSON document's alone.
+      const restore = json ? humanLinesToStderr() : () => undefined;
       const { signal, received } = abortOnSignals();
       // Orphans of the runs' processes are ours to reap, not init's (core/reaper.ts).
       adoptOrphans();
       let code = 0;
+      let doc: object | undefined;
       if (args.all) {
-        code = (await runAll({ parallel: args.parallel, provider: args.provider, agent: args.agent, signal })).code;
+        const all = await runAll({ parallel: args.parallel, provider: args.provider, agent: args.agent, signal });
+        code = all.code;
+        const junit = args['junit-file'] ? writeJunitFile(args['junit-file'], all.reports) : undefined;
+        doc = runsOutput(all.reports, code, { junit });
       } else {
-        if (!args.scenario) throw new UsageError('name a scenario (see `overlab list`), or use --all');
-        const spec = withAgent(loadScenario(args.scenario), args.agent);
+        const spec = withAgent(loadScenario(args.scenario!), args.agent);
         if (args.matrix?.length) {
-          code = (await runMatrix(spec, args.matrix, { provider: args.provider, providerOptions: providerOptionsOf(args), signal, parallel: args.parallel })).code;
+          const m = await runMatrix(spec, args.matrix, { provider: args.provider, providerOptions: providerOptionsOf(args), signal, parallel: args.parallel });
+          code = m.code;
+          const junit = args['junit-file'] ? writeJunitFile(args['junit-file'], m.reports) : undefined;
+          doc = runsOutput(m.reports, code, { junit: junit ?? `${m.dir}/junit.xml`, dir: m.dir, labels: m.labels });
         } else {
           const providerKind = args.provider ?? spec.provider ?? 'netns';
-          const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec));
+          const progress = createProgress(`${spec.name} on ${providerKind}, flannel ${resolveAgent(spec.flannel.agent, providerKind)}`, plannedPhases(spec), { reproduces: spec.reproduces, ...(json ? { stream: process.stderr } : {}) });
           const soak = args.soak !== undefined || args.failovers !== undefined ? soakOptions(args.soak, args['failover-every'], args.failovers) : undefined;
-          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], soak, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
+          const keepAfter = args.keep ? 'always' : args['keep-on-failure'] ? 'on-failure' : undefined;
+          const report = await runScenario(spec, { provider: args.provider, providerOptions: providerOptionsOf(args), bigipInventory: args['bigip-inventory'], soak, keepAfter, signal, onPhase: progress.phase, onAssertion: progress.assertion }).finally(() => progress.stop());
           code = exitCodeOf(report.status);
           if (args.bundle) {
             await bundleAfterRun(report).catch((e: Error) => {
@@ -62,9 +85,14 @@ export const scenarioCommand = (y: Argv): Argv =>
               code = Math.max(code, 2);
             });
           }
-          printSummary(report);
+          if (args['junit-file']) writeJunitFile(args['junit-file'], [report]);
+          printSummary(report, json ? { stream: process.stderr } : {});
+          if (report.kept) printKept(report.runId, spec.nodes[0]?.name);
+          doc = { schemaVersion: 1, kind: 'run', ...runSummary(report), exitCode: code };
         }
       }
+      restore();
+      if (json && doc) printJson(doc);
       const sig = received();
       setExitCode(sig ? (SIGNAL_EXIT[sig] ?? 2) : code);
     },

@@ -6,6 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { HarnessError } from '../core/errors.js';
 import { UsageError } from './usage-error.js';
 import { exitCode } from './exit-code.js';
+import { setReportsDir } from '../core/paths.js';
 
 type AddCommand = (y: Argv) => Argv;
 // yargs' CommandModule is invariant in its arguments type: each module is handed over as is.
@@ -17,15 +18,20 @@ const moduleCommand =
 
 /**
  * Every command by the names it answers to, in the order `--help` lists them. Each is imported
- * only when it is the one run (all of them for --help or a name we do not know): a command's
- * module pulls in what it needs, and `overlab pcap` has no use for the providers, dockerode,
- * ssh2 or the Kubernetes client, which took most of its time as a command.
+ * only when it is the one run (all of them for --help, completion or a name we do not know): a
+ * command's module pulls in what it needs, and `overlab pcap` has no use for the providers,
+ * dockerode, ssh2 or the Kubernetes client, which took most of its time as a command.
  */
-const COMMANDS: [names: readonly string[], load: () => Promise<AddCommand>][] = [
+export const COMMANDS: [names: readonly string[], load: () => Promise<AddCommand>][] = [
   [['scenario', 'run'], async () => (await import('./cmd-scenario.js')).scenarioCommand],
   [['plan'], async () => (await import('./cmd-plan.js')).planCommand],
   [['up'], async () => (await import('./cmd-up.js')).upCommand],
   [['exec'], async () => (await import('./cmd-exec.js')).execCommand],
+  [['inspect'], async () => (await import('./cmd-inspect.js')).inspectCommand],
+  [['traffic'], async () => (await import('./cmd-traffic.js')).trafficCommand],
+  [['failover'], async () => (await import('./cmd-failover.js')).failoverCommand],
+  [['snapshot'], async () => (await import('./cmd-snapshot.js')).snapshotCommand],
+  [['check'], async () => (await import('./cmd-check.js')).checkCommand],
   [['down'], async () => (await import('./cmd-exec.js')).downCommand],
   [['clean'], async () => (await import('./cmd-clean.js')).cleanCommand],
   [['doctor'], async () => (await import('./cmd-doctor.js')).doctorCommand],
@@ -34,10 +40,13 @@ const COMMANDS: [names: readonly string[], load: () => Promise<AddCommand>][] = 
   [['report'], async () => moduleCommand((await import('./cmd-report.js')).reportCommand)],
 ];
 
+/** Global options that take a value in the next word. */
+const GLOBAL_WITH_VALUE = new Set(['--report-dir']);
+
 /** The commands to load for argv: the one it names, or every one. */
 export function commandsFor(argv: readonly string[]): (typeof COMMANDS)[number][] {
-  // The command is the first word that is not an option (there are no global options with values).
-  const named = argv.find((a) => !a.startsWith('-'));
+  // The command is the first word that is neither an option nor a global option's value.
+  const named = argv.find((a, i) => !a.startsWith('-') && !(i > 0 && GLOBAL_WITH_VALUE.has(argv[i - 1]!)));
   const one = COMMANDS.filter(([names]) => named !== undefined && names.includes(named));
   return one.length ? one : COMMANDS;
 }
@@ -45,18 +54,37 @@ export function commandsFor(argv: readonly string[]): (typeof COMMANDS)[number][
 async function main(argv: string[]): Promise<number> {
   // `overlab pcap FILE` is timed against tcpdump as a whole process: its plain forms skip yargs.
   if (argv[0] === 'pcap' && (await (await import('./cmd-pcap.js')).runPcapQuickly(argv))) return exitCode();
+  const { completeWords, completionShell } = await import('./completion.js');
+  completionShell(argv);
   const { default: yargs } = await import('yargs');
-  let y = yargs(argv).scriptName('overlab').usage('$0 <command> [options]');
+  const words = argv[0] === 'exec' ? (await import('./cmd-exec.js')).separateExecCommand(argv) : argv;
+  // yargs' completion command takes no word after it (the shell is in the environment now).
+  let y = yargs(argv[0] === 'completion' ? ['completion'] : words).scriptName('overlab').usage('$0 <command> [options]');
   for (const add of await Promise.all(commandsFor(argv).map(([, load]) => load()))) y = add(y);
-  await y
+  y = y
+    .completion('completion', 'print the shell completion script: overlab completion bash|zsh (source it, or add it to ~/.bashrc or ~/.zshrc)', completeWords)
     .demandCommand(1, 'name a command; see --help')
+    .recommendCommands()
     .strict()
     .parserConfiguration({ 'populate--': true })
+    // --report-dir before any command looks for or writes a run directory.
+    .middleware((args) => {
+      if (typeof args['report-dir'] === 'string') setReportsDir(args['report-dir']);
+    })
     .fail((msg, err) => {
+      // yargs' recommendation names only the command it suggests: say which word was unknown.
+      if (!err && /^Did you mean /.test(msg ?? '')) throw new UsageError(`unknown command "${argv.find((w) => !w.startsWith('-'))}": ${msg.replace(/^Did/, 'did')} (overlab --help lists the commands)`);
       throw err ?? new UsageError(msg);
     })
     .help()
-    .parseAsync();
+    .wrap(Math.min(120, process.stdout.columns || 120));
+  // Bare `overlab`: the help, on stderr, and exit 2: no command is a usage error, so a script
+  // whose command word came out empty does not pass for a success.
+  if (argv.length === 0) {
+    process.stderr.write(`${await y.getHelp()}\n\noverlab: name a command (above)\n`);
+    return 2;
+  }
+  await y.parseAsync();
   return exitCode();
 }
 

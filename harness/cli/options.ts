@@ -43,3 +43,10 @@ export const SCENARIO_POSITIONAL = { type: 'string', describe: 'a name from `ove
 export function withAgent(spec: ScenarioSpec, agent: string | undefined): ScenarioSpec {
   return agent ? validateSpec({ ...spec, flannel: { ...spec.flannel, agent } }, `${spec.name} with --agent ${agent}`) : spec;
 }
+
+/** CI: where the run directories go (instead of reports/ or $OVERLAB_REPORTS_DIR); main.ts applies it before the command runs. */
+export const REPORT_DIR_OPTION = { type: 'string', describe: 'the reports directory: runs are written to (and looked up in) PATH/<scenario>/<run>/ (default reports/, or $OVERLAB_REPORTS_DIR)' } as const;
+/** CI: one JUnit file where the job wants it, besides the run directory's own junit.xml. */
+export const JUNIT_FILE_OPTION = { type: 'string', describe: 'also write the JUnit XML to PATH (with --all or --matrix: one file, a testsuite per run)' } as const;
+/** CI: a machine-readable summary on stdout, the human lines on stderr. */
+export const OUTPUT_OPTION = { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'text: lines for people; json: one JSON document on stdout (shape in the README, "CI"), and the human lines go to stderr' } as const;

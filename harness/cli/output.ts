@@ -4,7 +4,7 @@
 // TERM=dumb: plain lines only (one per phase, one per failed assertion), then the same table.
 import type { AssertionResult } from '../assert/types.js';
 import type { PhaseRecord, RunReport } from '../report/types.js';
-import { expectedFailure } from '../report/verdict.js';
+import { expectedFailure, outageText } from '../report/verdict.js';
 import { join } from 'node:path';
 import type { ScenarioSpec } from '../spec/schema.js';
 import { stepName } from '../scenario/steps/index.js';
@@ -17,6 +17,12 @@ export interface OutputOptions {
   live?: boolean;
   /** Force colours on or off; default: live output and no NO_COLOR. */
   color?: boolean;
+}
+
+/** A reproduction's declared symptom: its failures are expected, and streamed as such (XFAIL). */
+export interface DeclaredSymptom {
+  symptom: string;
+  expectFailed: readonly string[];
 }
 
 export interface Progress {
@@ -43,7 +49,7 @@ function palette(on: boolean) {
  * Live progress for one run. `steps` are the phase names the run is expected to go through, in
  * order (stepName of each scenario step); the status line names the one running now.
  */
-export function createProgress(title: string, steps: readonly string[], options: OutputOptions = {}): Progress {
+export function createProgress(title: string, steps: readonly string[], options: OutputOptions & { reproduces?: DeclaredSymptom } = {}): Progress {
   const out = options.stream ?? process.stdout;
   const live = options.live ?? isLive(out);
   const col = palette(options.color ?? (live && !process.env.NO_COLOR));
@@ -52,6 +58,7 @@ export function createProgress(title: string, steps: readonly string[], options:
   let index = 0;
   let passed = 0;
   let failed = 0;
+  let xfailed = 0;
   let frame = 0;
   let shown = false;
   const width = () => Math.max(40, ((out as { columns?: number }).columns || 100) - 1);
@@ -64,7 +71,7 @@ export function createProgress(title: string, steps: readonly string[], options:
     if (!live) return;
     const now = performance.now();
     const name = steps[index] ?? 'finishing';
-    const counts = passed + failed > 0 ? `  ${col.green(`${passed} passed`)}${failed ? `, ${col.red(`${failed} failed`)}` : ''}` : '';
+    const counts = passed + failed + xfailed > 0 ? `  ${col.green(`${passed} passed`)}${failed ? `, ${col.red(`${failed} failed`)}` : ''}${xfailed ? `, ${col.magenta(`${xfailed} expected failures`)}` : ''}` : '';
     const head = `${col.cyan(SPINNER[frame++ % SPINNER.length]!)} ${col.dim(`[${Math.min(index + 1, steps.length)}/${steps.length}]`)} ${col.bold(truncate(name, 40))}  ${secs(now - phaseStart)}${counts}`;
     const tail = `  ${col.dim(`${title} · ${secs(now - t0)}`)}`;
     // Never wrap: a wrapped status line cannot be redrawn in place.
@@ -93,12 +100,17 @@ export function createProgress(title: string, steps: readonly string[], options:
       print(`${word} ${live ? '' : 'phase '}${pad(p.name, 18)} ${pad(fmt(p.durationMs), 9, 'right')}${p.status !== 'passed' && p.status !== 'skipped' ? `  ${col.red(p.status)}` : ''}  ${col.dim(`t+${secs(elapsed)}`)}`);
     },
     assertion(a) {
-      if (a.status === 'passed') passed++;
+      const word = streamWord(a, options.reproduces);
+      if (word === 'PASS') passed++;
+      else if (word === 'XFAIL') xfailed++;
       else failed++;
       // A log gets every verdict as it comes (one line each); a terminal only the failures, with
-      // what was expected: the passes are in the summary table.
-      if (!live) print(`${a.status === 'passed' ? 'PASS' : 'FAIL'} ${a.id}: ${a.title} — ${a.actual}${a.status === 'failed' ? ` (expected: ${a.expected})` : ''}`);
-      else if (a.status === 'failed') print(`${col.red('FAIL')} ${a.id}: ${a.actual}\n     ${col.dim(`expected: ${a.expected}`)}`);
+      // what was expected: the passes are in the summary table. A failure the reproduction
+      // declares is XFAIL here as in the table, never a bare FAIL.
+      const why = word === 'XFAIL' ? ` (expected failure: part of the symptom this scenario reproduces: ${options.reproduces!.symptom})` : '';
+      if (!live) print(`${word} ${a.id}: ${a.title} — ${a.actual}${a.status === 'failed' ? ` (expected: ${a.expected})${why}` : ''}`);
+      else if (word === 'FAIL') print(`${col.red('FAIL')} ${a.id}: ${a.actual}\n     ${col.dim(`expected: ${a.expected}`)}`);
+      else if (word === 'XFAIL') print(`${col.magenta('XFAIL')} ${a.id}: ${a.actual}\n     ${col.dim(`expected failure: part of the symptom this scenario reproduces`)}`);
       else draw();
     },
     stop() {
@@ -106,6 +118,12 @@ export function createProgress(title: string, steps: readonly string[], options:
       clear();
     },
   };
+}
+
+/** The word a streamed verdict line starts with: the same as the summary table's RESULT column. */
+export function streamWord(a: AssertionResult, reproduces?: DeclaredSymptom): 'PASS' | 'FAIL' | 'XFAIL' {
+  if (a.status === 'passed') return 'PASS';
+  return reproduces && expectedFailure({ reproduction: { expectFailed: [...reproduces.expectFailed] } as RunReport['reproduction'] }, a.id) ? 'XFAIL' : 'FAIL';
 }
 
 /** The summary after a run: a table of assertions, the verdict, the metrics, and where the report is. */
@@ -131,12 +149,12 @@ export function formatSummary(r: RunReport, options: { color?: boolean; width?: 
   if (r.reproduction) lines.push(`reproduction: ${r.reproduction.verdict}`);
   const passed = r.assertions.filter((a) => a.status === 'passed').length;
   const status = r.status.toUpperCase();
-  const verdict = r.status === 'passed' ? col.green(status) : r.status === 'reproduced' || r.status === 'not-reproducible' ? col.magenta(status) : col.red(status);
+  const verdict = r.status === 'passed' ? col.green(status) : r.status === 'reproduced' || r.status === 'not-reproducible' || r.status === 'kept' ? col.magenta(status) : col.red(status);
   const m = r.metrics;
   // One line that scripts may read: "<scenario> <STATUS>: n/m assertions passed; boot x ms,
   // teardown y ms, total z ms; ...; run <id>".
   const extra = [
-    m.failoverOutageMs !== undefined ? `outage ${m.failoverOutageMs < 0 ? 'never recovered' : `${round(m.failoverOutageMs)} ms`}` : '',
+    outageText(r, (ms) => `${round(ms)} ms`) !== undefined ? `outage ${outageText(r, (ms) => `${round(ms)} ms`)}` : '',
     m.probesSent !== undefined ? `probes lost ${m.probesLost ?? 0}/${m.probesSent}` : '',
   ].filter(Boolean);
   lines.push(
@@ -192,10 +210,6 @@ export function printSummary(r: RunReport, options: OutputOptions = {}): void {
 /** One plain line per phase (for `overlab up`, which has no assertions). */
 export function printPhase(p: PhaseRecord): void {
   console.log(`${p.status === 'passed' ? '  ok ' : ' ERR '} phase ${p.name} ${p.durationMs} ms`);
-}
-
-export function printAssertion(a: AssertionResult): void {
-  console.log(`${a.status === 'passed' ? 'PASS' : 'FAIL'} ${a.id}: ${a.title} — ${a.actual}${a.status === 'failed' ? ` (expected: ${a.expected})` : ''}`);
 }
 
 function round(ms: number): number {

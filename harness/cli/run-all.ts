@@ -6,6 +6,7 @@ import { validateSpec } from '../spec/load.js';
 import { exitCodeOf, runScenario } from '../scenario/run.js';
 import type { RunReport } from '../report/types.js';
 import { formatTable, pad } from '../core/table.js';
+import { outageText } from '../report/verdict.js';
 
 const GROUP_ORDER = ['reference', 'baseline', 'reproduction', 'other'];
 
@@ -56,13 +57,13 @@ export function notRun(scenario: string, provider: string, e: Error): RunReport 
 export function formatRunTable(reports: readonly RunReport[], groups: readonly string[]): string {
   const rows = reports.map((r, i) => {
     const passed = r.assertions.filter((a) => a.status === 'passed').length;
-    const outage = r.metrics.failoverOutageMs;
+    const outage = outageText(r, (ms) => `${ms.toFixed(0)} ms`);
     return [
       groups[i] ?? '',
       r.scenario,
       r.status,
       `${passed}/${r.assertions.length}`,
-      outage === undefined ? '-' : outage < 0 ? 'no recovery' : `${outage.toFixed(0)} ms`,
+      outage ?? '-',
       `${(r.durationMs / 1000).toFixed(1)} s`,
       r.error ? `${r.error.name}: ${r.error.message.split('\n')[0]}` : (r.reproduction?.verdict ?? ''),
     ];

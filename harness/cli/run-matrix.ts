@@ -14,7 +14,7 @@ import { REPORTS_DIR } from '../core/paths.js';
 import { pad } from '../core/table.js';
 import { formatRunTable, notRun } from './run-all.js';
 
-export async function runMatrix(base: ScenarioSpec, words: readonly string[], options: Pick<RunOptions, 'provider' | 'providerOptions' | 'signal'> & { parallel: number }): Promise<{ code: number; dir: string; reports: RunReport[] }> {
+export async function runMatrix(base: ScenarioSpec, words: readonly string[], options: Pick<RunOptions, 'provider' | 'providerOptions' | 'signal'> & { parallel: number }): Promise<{ code: number; dir: string; reports: RunReport[]; labels: string[] }> {
   const combos = combinations(base, parseMatrix(words));
   const provider = options.provider ?? base.provider ?? 'netns';
   const queue = new PQueue({ concurrency: Math.max(1, options.parallel) });
@@ -39,7 +39,7 @@ export async function runMatrix(base: ScenarioSpec, words: readonly string[], op
   const wall = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`${combos.length} combinations in ${wall} s wall; junit: ${join(dir, 'junit.xml')}; summary: ${join(dir, 'index.html')}`);
   const codes = reports.map((r) => exitCodeOf(r.status));
-  return { code: codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0, dir, reports };
+  return { code: codes.includes(2) ? 2 : codes.includes(1) ? 1 : 0, dir, reports, labels };
 }
 
 function summaryPage(name: string, words: readonly string[], reports: readonly RunReport[], labels: readonly string[], dir: string): string {

@@ -2,11 +2,11 @@
 import { SpecError } from '../core/errors.js';
 import type { SoakOptions } from '../scenario/steps/soak.js';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function parseDuration(text: string, option: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m) throw new SpecError([{ file: option, field: text, message: 'expected a duration such as 500ms, 30s, 5m or 2h' }]);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new SpecError([{ file: option, field: text, message: 'expected a duration such as 500ms, 30s, 5m, 2h or 7d' }]);
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 

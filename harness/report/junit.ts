@@ -8,7 +8,10 @@
 // Mapping: a failed assertion is a <failure> whose message and text carry expected and actual;
 // a run that could not run (status error) gets a `harness` testcase with an <error>; in a
 // scenario that reproduces a known failure, each declared failure is <skipped> ("expected
-// failure", as pytest reports xfail) and a `reproduction` testcase carries the verdict.
+// failure", as pytest reports xfail) and a `reproduction` testcase carries the verdict: passed
+// when reproduced, failed when the symptom did not show, skipped (with the reason) when this
+// provider cannot show it. A testcase's time is its assertion's own (durationMs: the probes and
+// reads that judged it).
 import { hostname } from 'node:os';
 import type { AssertionResult } from '../assert/types.js';
 import type { RunReport } from './types.js';
@@ -38,13 +41,20 @@ export function renderJunit(reports: readonly RunReport[], options: { hostname?:
 function suiteOf(r: RunReport, index: number, host: string): { xml: string; tests: number; failures: number; errors: number; time: number } {
   const cases: Case[] = r.assertions.map((a) => caseOf(r, a));
   if (r.reproduction) {
-    const ok = r.status === 'reproduced' || r.status === 'not-reproducible';
+    // Reproduced: the verdict passes. Not reproducible here: the symptom was not shown, so the
+    // verdict is skipped with the reason (green would claim a reproduction nobody saw).
+    const outcome: Case['outcome'] =
+      r.status === 'not-reproducible'
+        ? { kind: 'skipped', message: r.reproduction.verdict }
+        : r.status === 'reproduced' || r.status === 'error'
+          ? undefined
+          : { kind: 'failure', type: 'SymptomNotShown', message: r.reproduction.verdict, text: `declared to fail: ${r.reproduction.expectFailed.join(', ')}\n${r.reproduction.verdict}\n` };
     cases.push({
       name: `reproduction: ${r.reproduction.symptom}`,
       classname: `overlab.${r.scenario}`,
       time: 0,
       out: `verdict: ${r.reproduction.verdict}\nroot cause: ${r.reproduction.rootCause}\nfix: ${r.reproduction.fix}\n`,
-      ...(ok || r.status === 'error' ? {} : { outcome: { kind: 'failure' as const, type: 'SymptomNotShown', message: r.reproduction.verdict, text: `declared to fail: ${r.reproduction.expectFailed.join(', ')}\n${r.reproduction.verdict}\n` } }),
+      ...(outcome ? { outcome } : {}),
     });
   }
   if (r.status === 'error') {
@@ -99,7 +109,7 @@ function caseOf(r: RunReport, a: AssertionResult): Case {
   const c: Case = {
     name: `${a.id}: ${a.title}`,
     classname: `overlab.${r.scenario}.${a.id.replace(/\[.*$/, '')}`,
-    time: 0,
+    time: (a.durationMs ?? 0) / 1000,
     out: `expected: ${a.expected}\nactual: ${a.actual}\nevidence: ${a.evidence.join(', ') || '(none)'}\n`,
   };
   if (a.status === 'failed') {

@@ -32,6 +32,7 @@ export const AssertionResultSchema = Type.Object(
     expected: Type.String(),
     actual: Type.String(),
     evidence: Type.Array(Type.String(), { description: 'the evidence files read, relative to the run directory' }),
+    durationMs: Type.Optional(Type.Number({ minimum: 0, description: 'the time of the probes and reads that judged it, in ms (results judged together share it); JUnit testcase time' })),
   },
   { description: 'the verdict of one assertion' },
 );
@@ -86,7 +87,22 @@ export const TopologySchema = Type.Object(
         mtu: Type.Integer(),
       }),
     ),
-    tunnel: Type.Optional(Type.Object({ name: Type.String(), key: Type.Integer({ minimum: 0 }), mtu: Type.Integer(), profile: Type.String(), floodingType: Type.String() })),
+    tunnel: Type.Optional(
+      Type.Object({
+        name: Type.String(),
+        key: Type.Integer({ minimum: 0 }),
+        mtu: Type.Integer(),
+        profile: Type.String(),
+        floodingType: Type.String(),
+        localAddress: Type.Optional(Type.Union([Type.Literal('self'), Type.Literal('floating')], { description: "self: each unit's non-floating underlay self IP; floating: traffic-group-1's floating one" })),
+        trafficGroup: Type.Optional(Type.String({ description: 'the traffic group the tunnel is in' })),
+      }),
+    ),
+    floatingSelfIps: Type.Optional(
+      Type.Array(Type.Object({ address: Type.String({ description: 'with its prefix length' }), vlan: Type.String({ description: 'tunnel, underlay or external' }) }), {
+        description: 'the floating self IPs of traffic-group-1 as planned (empty: none); the unit that holds traffic-group-1 serves them',
+      }),
+    ),
     external: Type.Optional(Type.Object({ cidr: Type.String() })),
     client: Type.Optional(Type.Object({ ip: Type.String() })),
     virtualServers: Type.Optional(
@@ -112,9 +128,10 @@ export const RunReportSchema = Type.Object(
       ),
     ),
     runId: Type.String({ minLength: 1 }),
-    status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error')], {
-      description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run)',
+    status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error'), Type.Literal('kept')], {
+      description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run); kept (booted and left up without a check: overlab up)',
     }),
+    kept: Type.Optional(Type.Object({ down: Type.String({ description: 'the command that removes it' }) }, { description: 'the testbed was left up after the run (overlab up, scenario --keep)' })),
     reproduction: Type.Optional(
       Type.Object(
         {
@@ -135,8 +152,17 @@ export const RunReportSchema = Type.Object(
     topology: TopologySchema,
     assertions: Type.Array(AssertionResultSchema),
     metrics: Type.Record(Type.String(), Type.Number(), {
-      description: 'bootMs, testbedReadyMs, readyProbeMs, failoverOutageMs (-1: never recovered), failoverCommandMs, convergeWaitMs, probesSent, probesLost, probesLostInGap, teardownMs, ...',
+      description: 'bootMs, testbedReadyMs, readyProbeMs, failoverOutageMs (only when traffic recovered; see failover.recovered), failoverCommandMs, convergeWaitMs, probesSent, probesLost, probesLostInGap, teardownMs, ...',
     }),
+    failover: Type.Optional(
+      Type.Object(
+        {
+          recovered: Type.Boolean({ description: 'traffic through the VIP came back after the failover' }),
+          outageMs: Type.Optional(Type.Number({ minimum: 0, description: 'last good reply before the gap to the first after it (absent when never recovered)' })),
+        },
+        { additionalProperties: false, description: 'the failover check\'s outcome, present when a run judged a failover' },
+      ),
+    ),
     artifacts: Type.Object(
       {
         pcaps: Type.Array(PcapArtifactSchema),

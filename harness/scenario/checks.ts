@@ -10,7 +10,7 @@ import { ping, pingPairs } from '../probes/ping.js';
 import { assertReachability } from '../assert/reachability.js';
 import { assertLinkMtus, assertPathMtu, type ExpectedMtu } from '../assert/mtu.js';
 import { assertFlannelState, expectedFromRegistry } from '../assert/control-plane.js';
-import type { AssertionResult } from '../assert/types.js';
+import { timed, type AssertionResult } from '../assert/types.js';
 import type { BigipPair, UnitState } from '../devices/bigip/types.js';
 import type { FlannelAgent, FlannelLease } from '../overlay/flannel/types.js';
 import { CNI_BRIDGE, POD_IF, UNDERLAY_IF, podHostId } from '../plan/plan.js';
@@ -63,7 +63,7 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
   const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ node: n, pod: p, host: podHostId(n.name, p.name) })));
 
   // Checks run concurrently (their probes share the queue); results keep the scenario's order.
-  const perCheck = await Promise.all(ids.map((id) => runCheck(id)));
+  const perCheck = await Promise.all(ids.map((id) => timed(() => runCheck(id))));
   return perCheck.flat();
 
   async function runCheck(id: AssertionId): Promise<AssertionResult[]> {

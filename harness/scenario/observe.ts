@@ -31,6 +31,8 @@ export interface Observation {
    */
   activeAfterProbes: UnitState[];
   matrices: Record<string, PingResult[]>;
+  /** How long each matrix's probes took, in ms (the reachability checks' own time). */
+  matrixMs: Record<string, number>;
   /** The flannel nodes the agent's registry listed, read with the state. */
   registry: FlannelLease[];
   evidence: string[];
@@ -49,6 +51,7 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
 
   const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ host: podHostId(n.name, p.name), ip: p.ip, node: n.name, pod: p.name })));
   const pingAll = (list: { from: string; to: string }[]) => pingPairs(list, (h) => provider.node(h), (task) => queue.add(task));
+  const t0 = performance.now();
   const matrices: Record<string, Promise<PingResult[]>> = {
     'pod-to-pod': pingAll(podPairs(pods, topo).pairs.map(({ a, b }) => ({ from: a.host, to: b.ip }))),
   };
@@ -59,7 +62,10 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
     matrices['client-to-vip'] = pingAll(topo.bigip.virtualServers.map((v) => ({ from: CLIENT_HOST, to: v.destination })));
   }
   const done: Record<string, PingResult[]> = {};
-  for (const [k, v] of Object.entries(matrices)) done[k] = await v;
+  const matrixMs: Record<string, number> = {};
+  // Each matrix's time from the start of the probes to its last answer (they share the queue).
+  const timedMatrices = Object.entries(matrices).map(([k, v]) => v.then((r) => ((matrixMs[k] = Math.round((performance.now() - t0) * 10) / 10), r)));
+  for (const [i, k] of Object.keys(matrices).entries()) done[k] = await timedMatrices[i]!;
   const activeNow = units.filter((u) => u.failoverStatus === 'ACTIVE').map((u) => u.unit);
   const activeAfterProbes = pair ? await Promise.all(activeNow.map(async (u) => (await pair.observe(u)).state)) : [];
   const evidence = [store.write('snapshot', `snapshot-${label}`, snapshots).path];
@@ -72,7 +78,7 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
   }
   evidence.splice(1, 0, store.write('reachability', `reachability-${label}`, done).path);
   evidence.push(store.write('flannel-registry', `flannel-registry-${label}`, registry).path);
-  return { label, snapshots, units, activeAfterProbes, matrices: done, registry, evidence };
+  return { label, snapshots, units, activeAfterProbes, matrices: done, matrixMs, registry, evidence };
 }
 
 /** The active unit as each unit reports it (`show cm failover-status`). */

@@ -62,7 +62,7 @@ current-context: x
 test('objects are applied server-side, field manager overlab, forced', async (t) => {
   const api = await fakeApi(true);
   try {
-    await applyAll(await kubeClient(kubeconfig(api.url)), [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'bigip1', annotations: { 'flannel.alpha.coreos.com/backend-type': 'vxlan' } } }]);
+    await applyAll(kubeClient(kubeconfig(api.url)), [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'bigip1', annotations: { 'flannel.alpha.coreos.com/backend-type': 'vxlan' } } }]);
     const patch = api.seen.find((s) => s.method === 'PATCH')!;
     t.truthy(patch, JSON.stringify(api.seen.map((s) => `${s.method} ${s.url}`)));
     t.regex(patch.url, /^\/api\/v1\/nodes\/bigip1\?/);
@@ -78,7 +78,7 @@ test('objects are applied server-side, field manager overlab, forced', async (t)
 test('a rollout is done when every wanted pod is updated and ready', async (t) => {
   const api = await fakeApi(true);
   try {
-    t.true((await waitRollout(await kubeClient(kubeconfig(api.url)), 'DaemonSet', 'kube-flannel', 'kube-flannel-ds', 5000)) >= 0);
+    t.true((await waitRollout(kubeClient(kubeconfig(api.url)), 'DaemonSet', 'kube-flannel', 'kube-flannel-ds', 5000)) >= 0);
   } finally {
     api.close();
   }
@@ -87,7 +87,7 @@ test('a rollout is done when every wanted pod is updated and ready', async (t) =
 test('a rollout that does not finish fails with its failing pods, their reasons and events', async (t) => {
   const api = await fakeApi(false);
   try {
-    const e = await t.throwsAsync(waitRollout(await kubeClient(kubeconfig(api.url)), 'DaemonSet', 'kube-flannel', 'kube-flannel-ds', 1200));
+    const e = await t.throwsAsync(waitRollout(kubeClient(kubeconfig(api.url)), 'DaemonSet', 'kube-flannel', 'kube-flannel-ds', 1200));
     t.regex(e!.message, /waiting for the rollout of DaemonSet kube-flannel\/kube-flannel-ds; last seen: 1\/2 ready, 2 updated/);
     t.regex(e!.message, /kube-flannel\/kube-flannel-ds-x1 on ol-abc123-worker: Pending; kube-flannel: CrashLoopBackOff/);
     t.regex(e!.message, /Warning BackOff: Back-off restarting failed container kube-flannel/);

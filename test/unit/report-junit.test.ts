@@ -123,3 +123,26 @@ xmllintTest('text that is not XML-safe is escaped or replaced, never breaking th
   t.regex(x('string(//failure)'), /\]\]> end/);
   t.regex(x('string(//failure/@message)'), /line\nbreaks\tand tabs/);
 });
+
+xmllintTest('a reproduction this provider cannot show: the verdict testcase is <skipped> with the reason, not green', (t) => {
+  const reproduction = { symptom: 'traffic does not follow the active unit', rootCause: 'nolearning', fix: 'dummy nodes', shows: 'not-on-this-provider', expectFailed: [], notReproducible: 'node-side learning is not on the path', verdict: 'not reproducible on this provider: node-side learning is not on the path' };
+  const r = report({ scenario: 'failover-nolearning', status: 'not-reproducible', reproduction });
+  const x = checked(t, renderJunit([r]));
+  t.is(x('string(/testsuites/testsuite/@failures)'), '0');
+  t.is(x('string(/testsuites/testsuite/@errors)'), '0');
+  t.is(x('string(/testsuites/testsuite/@skipped)'), '1');
+  t.is(x('count(//testcase[skipped])'), '1');
+  t.regex(x('string(//testcase[skipped]/@name)'), /^reproduction: traffic does not follow/);
+  t.regex(x('string(//skipped/@message)'), /not reproducible on this provider: node-side learning is not on the path/);
+  // The assertions themselves passed, and say so.
+  t.is(x('count(//testcase[not(skipped) and not(failure)])'), '2');
+});
+
+xmllintTest('testcases carry their assertion\'s own time; the suite carries the run\'s', (t) => {
+  const r = report({ assertions: [assertion('mtu', 'passed', { durationMs: 12.5 }), assertion('reachability[pod-to-pod@after]', 'passed', { durationMs: 1534 }), assertion('pmtu', 'passed')] });
+  const x = checked(t, renderJunit([r]));
+  t.is(x('string(//testcase[starts-with(@name, "mtu")]/@time)'), '0.013');
+  t.is(x('string(//testcase[starts-with(@name, "reachability")]/@time)'), '1.534');
+  t.is(x('string(//testcase[starts-with(@name, "pmtu")]/@time)'), '0.000', 'a report from before durations: 0, not made up');
+  t.is(x('string(/testsuites/testsuite/@time)'), '2.158');
+});

@@ -29,8 +29,9 @@ const good = (): RunReport =>
       nodes: [{ ...FAILOVER_TOPOLOGY.nodes[0]!, pods: [{ name: 'nginx', ip: '10.217.0.22', mac: '0a:58:0a:d9:00:16', mtu: 1450 }] }],
       bigips: [{ ...FAILOVER_TOPOLOGY.bigips[0]!, externalIp: '10.1.10.36' }],
     },
-    assertions: [{ id: 'failover', title: 't', status: 'failed', expected: 'e', actual: 'a', evidence: ['evidence/failover-outage.json'] }],
-    metrics: { bootMs: 82.8, failoverOutageMs: -1 },
+    assertions: [{ id: 'failover', title: 't', status: 'failed', expected: 'e', actual: 'a', evidence: ['evidence/failover-outage.json'], durationMs: 3.2 }],
+    metrics: { bootMs: 82.8 },
+    failover: { recovered: false },
     artifacts: { pcaps: [{ node: 'master', interface: 'eth0', path: 'pcaps/master-eth0.pcap', packets: 256 }], html: 'report.html', junit: 'junit.xml', bundle: '../abc123.tar.gz' },
     description: 'd',
   });
@@ -68,6 +69,9 @@ test('broken reports are rejected with the field named', (t) => {
     ['metric that is not a number', (r) => { (r.metrics as Record<string, unknown>).bootMs = '82 ms'; }, '/metrics/bootMs'],
     ['bad MAC', (r) => { ((r.topology as { nodes: Record<string, unknown>[] }).nodes[0]!).vtepMac = '02-0f'; }, '/topology/nodes/0/vtepMac'],
     ['schema version 2', (r) => { r.schemaVersion = 2; }, '/schemaVersion'],
+    ['failover recovered as a magic number', (r) => { r.failover = { recovered: -1 }; }, '/failover/recovered'],
+    ['negative outage', (r) => { r.failover = { recovered: true, outageMs: -1 }; }, '/failover/outageMs'],
+    ['negative assertion time', (r) => { (r.assertions as Record<string, unknown>[])[0]!.durationMs = -5; }, '/assertions/0/durationMs'],
   ];
   for (const [what, mutate, where] of cases) {
     const r = good() as unknown as Record<string, unknown>;

@@ -98,3 +98,44 @@ test('summary of a big run: passes counted per check, every failure listed; decl
   t.regex(text, /reproduction: v/);
   t.is(text.split('\n').filter((l) => /^(PASS|FAIL|XFAIL)/.test(l)).length, 3);
 });
+
+test('a reproduction: a declared failure streams as XFAIL with what it is, like the table; any other failure is a bare FAIL', (t) => {
+  const reproduces = { symptom: 'pods answer the floating self IP through bigip1 forever', expectFailed: ['failover', 'reachability[unit-to-pod@*'] };
+  for (const live of [false, true]) {
+    const out = new Sink(live);
+    const p = createProgress('floating-selfip on netns', ['assert'], { stream: out, live, color: false, reproduces });
+    p.assertion(a('failover', 'failed'));
+    p.assertion(a('reachability[unit-to-pod@after]', 'failed'));
+    p.assertion(a('mtu', 'failed'));
+    p.stop();
+    t.notRegex(out.text, /(^|[^X])FAIL failover/m, `${live ? 'live' : 'plain'}: no bare FAIL for a declared failure`);
+    t.regex(out.text, /XFAIL failover: /);
+    t.regex(out.text, /XFAIL reachability\[unit-to-pod@after\]: /);
+    t.regex(out.text, /(^|\r\x1b\[2K)FAIL mtu: /m, 'an undeclared failure is still FAIL');
+    if (!live) t.regex(out.text, /^XFAIL failover: .*\(expected failure: part of the symptom this scenario reproduces: pods answer/m);
+  }
+  // The summary table says the same words for the same assertions.
+  const r = report({ status: 'failed', reproduction: { ...reproduces, rootCause: 'x', fix: 'y', shows: 'after-failover', expectFailed: [...reproduces.expectFailed], verdict: 'v' }, assertions: [a('failover', 'failed'), a('mtu', 'failed')] });
+  const summary = formatSummary(r, { width: 200 });
+  t.regex(summary, /XFAIL +failover/);
+  t.regex(summary, /FAIL +mtu/);
+});
+
+test('a failover that never recovered says so from its own field, and a report without the field but with the old -1 too', (t) => {
+  const never = report({ status: 'failed', failover: { recovered: false }, metrics: { bootMs: 80, probesSent: 300, probesLost: 290 } });
+  t.regex(formatSummary(never), /outage never recovered/);
+  t.notRegex(formatSummary(never), /-1/);
+  const legacy = report({ status: 'failed', metrics: { bootMs: 80, failoverOutageMs: -1 } });
+  t.regex(formatSummary(legacy), /outage never recovered/);
+  const recovered = report({ failover: { recovered: true, outageMs: 42.3 }, metrics: { bootMs: 80, failoverOutageMs: 42.3 } });
+  t.regex(formatSummary(recovered), /outage 42\.3 ms/);
+});
+
+test('the --all and --matrix table: a failover that never recovered reads so, a recovered one its outage', async (t) => {
+  const { formatRunTable } = await import('../../harness/cli/run-all.js');
+  const table = formatRunTable([report({ scenario: 'a', status: 'failed', failover: { recovered: false }, metrics: {} }), report({ scenario: 'b', failover: { recovered: true, outageMs: 48.4 }, metrics: { failoverOutageMs: 48.4 } }), report({ scenario: 'c', metrics: {} })], ['x', 'y', 'z']);
+  t.regex(table, /a +failed +2\/2 +never recovered/);
+  t.regex(table, /b +passed +2\/2 +48 ms/);
+  t.regex(table, /c +passed +2\/2 +- /);
+  t.notRegex(table, /-1/);
+});

@@ -3,10 +3,7 @@
 // (field manager overlab, so applying the same manifest again is a no-op), rollouts waited on by
 // polling the workload's status, and a rollout that did not finish reported with its failing
 // pods and their events (rollout-report.ts).
-// Types only here: the client is imported when a cluster is first talked to (kubeClient). Loaded
-// with the provider registry it added ~80 MB to every run's RSS, kind or not, and the netns
-// runs' thousands of fork()s pay for every megabyte (a spawn costs ~9 ms at 46 MB, ~75 at 350).
-import type { AppsV1Api, CoreV1Api, KubernetesObjectApi, KubernetesObject, V1LabelSelector } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject, type V1LabelSelector } from '@kubernetes/client-node';
 import { HarnessError, WaitTimeoutError } from '../../core/errors.js';
 import type { KubeObject } from './flannel-patch.js';
 import { describeFailingPods } from './rollout-report.js';
@@ -15,22 +12,19 @@ export interface Kube {
   objects: KubernetesObjectApi;
   core: CoreV1Api;
   apps: AppsV1Api;
-  /** The client's PatchStrategy.ServerSideApply. */
-  serverSideApply: string;
 }
 
-export async function kubeClient(kubeconfig: string): Promise<Kube> {
-  const { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy } = await import('@kubernetes/client-node');
+export function kubeClient(kubeconfig: string): Kube {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
-  return { objects: KubernetesObjectApi.makeApiClient(kc), core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), serverSideApply: PatchStrategy.ServerSideApply };
+  return { objects: KubernetesObjectApi.makeApiClient(kc), core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
 }
 
 /** Applies objects in order (namespaces before what lives in them, as the manifest lists them). */
 export async function applyAll(kube: Kube, objects: readonly KubeObject[]): Promise<void> {
   for (const o of objects) {
     try {
-      await kube.objects.patch(o as KubernetesObject, undefined, undefined, 'overlab', true, kube.serverSideApply as Parameters<KubernetesObjectApi['patch']>[5]);
+      await kube.objects.patch(o as KubernetesObject, undefined, undefined, 'overlab', true, PatchStrategy.ServerSideApply);
     } catch (e) {
       throw new HarnessError(`applying ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}: ${(e as Error).message}`, {}, { cause: e });
     }

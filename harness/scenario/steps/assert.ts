@@ -1,7 +1,7 @@
 // The assert step: the scenario's checks against what the run observed (snapshots, matrices, the
 // units' own state, the probe record, the captures), each with the evidence it read.
 import type { AssertionId } from '../../spec/schema.js';
-import type { AssertionResult } from '../../assert/types.js';
+import { timed, type AssertionResult } from '../../assert/types.js';
 import type { UnitState } from '../../devices/bigip/types.js';
 import { runChecks } from '../checks.js';
 import { activeUnit } from '../observe.js';
@@ -31,7 +31,8 @@ export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
       const left = leftNodes(topo.nodes, firstRegistry, obs.registry);
       for (const [name, matrix] of Object.entries(obs.matrices)) {
         const { expected, ...departed } = expectedProbes(topo.nodes, left, matrix, obs.units);
-        out.push(assertReachability(`reachability[${name}@${obs.label}]`, `${name} reachability (${obs.label})`, expected, obs.evidence, departed));
+        // Its time is the matrix's probes, at the observation: the judging itself is instant.
+        out.push({ ...assertReachability(`reachability[${name}@${obs.label}]`, `${name} reachability (${obs.label})`, expected, obs.evidence, departed), durationMs: obs.matrixMs?.[name] ?? 0 });
       }
     }
   }
@@ -43,24 +44,27 @@ export async function assertAll(c: StepContext): Promise<AssertionResult[]> {
     // Its state after the observation's own probes: what it learned from its traffic after the failover.
     const activeState = activeUnit(after) === active ? (after.activeAfterProbes.find((u) => u.unit === active) ?? after.units.find((u) => u.unit === active)) : undefined;
     const served = b.virtualServers.flatMap((v) => v.pool.map((m) => `${m.node}/${m.pod}`));
-    out.push(assertUnitLearnedPods(topo, active, activeState, served, after.evidence));
     const servingNodes = [...new Set(b.virtualServers.flatMap((v) => v.pool.map((m) => m.node)))];
-    for (const node of servingNodes) out.push(assertNodeLearnedUnit(topo, node, activeState, after.snapshots, after.evidence, active));
+    out.push(...(await timed(async () => [assertUnitLearnedPods(topo, active, activeState, served, after.evidence), ...servingNodes.map((node) => assertNodeLearnedUnit(topo, node, activeState, after.snapshots, after.evidence, active))])));
   }
-  if (b && ids.includes('failover') && state.failover) {
+  const failover = state.failover;
+  if (b && ids.includes('failover') && failover) {
+    const t0 = performance.now();
     const interval = spec.traffic?.intervalMs ?? 10;
-    const outage = computeOutage(state.probeRecords, state.failover.startedAt, interval);
-    c.metrics.failoverOutageMs = round(outage.outageMs ?? -1);
+    const outage = computeOutage(state.probeRecords, failover.startedAt, interval);
+    // "Never recovered" is its own field (the report's failover.recovered), not a magic outage value.
+    c.state.failoverOutcome = { recovered: outage.recovered && outage.outageMs !== undefined, ...(outage.outageMs !== undefined ? { outageMs: round(outage.outageMs) } : {}) };
+    if (outage.outageMs !== undefined) c.metrics.failoverOutageMs = round(outage.outageMs);
     c.metrics.probesSent = outage.probesSent;
     c.metrics.probesLost = outage.probesLost;
     c.metrics.probesLostInGap = outage.lostInGap;
-    const outageEv = c.store.write('outage', 'failover-outage', { ...outage, failover: state.failover, intervalMs: interval });
+    const outageEv = c.store.write('outage', 'failover-outage', { ...outage, failover, intervalMs: interval });
     const servedAfter = state.probeRecords.filter((r) => r.proto === 'tcp' && r.sentAt > (outage.firstGoodAfter ?? Infinity) && r.server).map((r) => r.server!);
-    out.push(assertFailover(outage, spec.failover?.maxOutageMs ?? 1000, after ? activeUnit(after) : undefined, state.failover.to, servedAfter, [outageEv.path, 'evidence/probes.json']));
+    out.push({ ...assertFailover(outage, spec.failover?.maxOutageMs ?? 1000, after ? activeUnit(after) : undefined, failover.to, servedAfter, [outageEv.path, 'evidence/probes.json']), durationMs: round(performance.now() - t0) });
   }
   // The capture ends after the probes of the assertions above and before anything reads it.
   await stopCapturesOf(c);
-  if (ids.includes('pcap') && state.pcaps?.length) out.push(...(await pcapAssertions(c)));
+  if (ids.includes('pcap') && state.pcaps?.length) out.push(...(await timed(() => pcapAssertions(c))));
   return out;
 }
 

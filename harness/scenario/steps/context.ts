@@ -22,6 +22,8 @@ export interface StepState {
   probeFetch?: () => Promise<void>;
   replies?: { seq: number; sentAt: number }[];
   failover?: FailoverTiming;
+  /** What the failover check measured: whether traffic came back, and the outage when it did. */
+  failoverOutcome?: { recovered: boolean; outageMs?: number };
   observations: Observation[];
   probeRecords: ProbeRecord[];
 }

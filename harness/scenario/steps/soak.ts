@@ -71,6 +71,7 @@ export async function soak(c: StepContext, o: SoakOptions): Promise<void> {
   const summary = { failovers: outages.length + unrecovered, unrecovered, outagesMs: outages.map(round), percentiles: p, first, last, everyMs: o.everyMs };
   const ev = c.store.write('soak', 'soak', summary).path;
   c.metrics.soakFailovers = summary.failovers;
+  c.metrics.soakUnrecovered = unrecovered;
   if (p) Object.assign(c.metrics, { soakOutageMinMs: round(p.min), soakOutageMedianMs: round(p.median), soakOutageP95Ms: round(p.p95), soakOutageP99Ms: round(p.p99), soakOutageMaxMs: round(p.max) });
   const add = (r: ReturnType<typeof result>) => {
     c.assertions.push(r);

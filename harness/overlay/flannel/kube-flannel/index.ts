@@ -19,7 +19,7 @@ async function listNodes(ctx: { runId?: string }): Promise<FlannelLease[]> {
   } catch (e) {
     throw new HarnessError(`kube-flannel: no kubeconfig for run ${ctx.runId} at ${kubeconfigFile(ctx.runId)}: ${(e as Error).message}`, {}, { cause: e });
   }
-  const nodes = await (await kubeClient(kubeconfig)).core.listNode();
+  const nodes = await kubeClient(kubeconfig).core.listNode();
   return nodes.items.flatMap((n) => leaseOfNode(n) ?? []).sort((a, b) => a.subnet.localeCompare(b.subnet));
 }
 
