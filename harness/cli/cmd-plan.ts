@@ -9,6 +9,7 @@ import { ResourceLedger } from '../core/ledger.js';
 import { newRunId } from '../core/run-context.js';
 import { HarnessError } from '../core/errors.js';
 import { formatPlan } from './print-plan.js';
+import { printWarnings, specWarnings } from '../spec/warnings.js';
 import { scenarioScript, scriptRefusal, ScriptRefusedError } from '../script/scenario-script.js';
 import { AGENT_OPTION, INVENTORY_OPTION, KIND_OPTIONS, SCENARIO_POSITIONAL, providerOptionsOf, withAgent } from './options.js';
 
@@ -34,6 +35,7 @@ export const planCommand = (y: Argv): Argv =>
       const spec = withAgent(loadScenario(args.scenario), args.agent ?? (args.script && !loadScenario(args.scenario).flannel.agent ? 'emulated' : undefined));
       // The agent a run on this provider would use here (flanneld where it is installed, on netns).
       const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: resolveAgent(spec.flannel.agent, args.provider) } });
+      printWarnings(spec.name, specWarnings(spec));
       if (args.script) {
         const runId = args['run-id'] ?? newRunId();
         if (!RUN_ID.test(runId)) throw new HarnessError(`--run-id "${runId}" is not allowed: lower-case letters, digits and single dashes, at most 16 characters (the namespaces are ol-<id>.<host>)`);

@@ -26,6 +26,7 @@ import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
 import type { PhaseRecord, RunReport } from '../report/types.js';
 import { writeRunReport } from '../report/write.js';
+import { printWarnings, specWarnings } from '../spec/warnings.js';
 
 /** The soak loop's place among the steps of a run (not a step a scenario file can name). */
 const SOAK = Symbol('soak');
@@ -88,6 +89,8 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     throw new PreflightError([{ what: `bigip.device tmsh with stand-in units on the ${providerKind} provider`, fix: 'use --provider netns (the stand-ins\' tmsh face runs there), or bigip.device: sim' }]);
   }
   const plan = planScenario(spec, { realUnits });
+  const warnings = specWarnings(spec);
+  printWarnings(spec.name, warnings);
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
   const started = performance.now();
   // The kernel's neighbour table is this machine's, shared by every namespace and container.
@@ -180,6 +183,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     provider: providerKind,
     agent: { kind: agent.kind, ...(agent.kind === 'flanneld' ? await flannelVersions(flannelBinaries()) : {}) },
     runId: ctx.runId,
+    ...(warnings.length ? { warnings } : {}),
     status,
     startedAt: ctx.startedAt.toISOString(),
     durationMs: round(performance.now() - started),
