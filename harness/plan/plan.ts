@@ -171,8 +171,8 @@ export function planScenario(spec: ScenarioSpec, options: PlanOptions = {}): Pla
       type: 'host-config',
       host: UNDERLAY_HOST,
       intent: [
-        ...switchIntent(UNDERLAY_BRIDGE, '02:00:00:00:00:01', topology.underlay.mtu, underlay.map((_, i) => switchPort(i))),
-        ...(b ? switchIntent(EXTERNAL_BRIDGE, '02:00:00:00:00:02', 1500, externalHosts(topology).map((_, i) => externalPort(i))) : []),
+        ...switchIntent(UNDERLAY_BRIDGE, '0e:00:00:00:00:01', topology.underlay.mtu, underlay.map((_, i) => switchPort(i))),
+        ...(b ? switchIntent(EXTERNAL_BRIDGE, '0e:00:00:00:00:02', 1500, externalHosts(topology).map((_, i) => externalPort(i))) : []),
       ],
     },
   });

@@ -12,7 +12,7 @@ import { SCENARIOS_DIR } from '../../harness/core/paths.js';
 const failover = readFileSync(join(SCENARIOS_DIR, 'failover.yaml'), 'utf8');
 
 const cases: [string, (s: string) => string, RegExp][] = [
-  ['a VTEP MAC used twice', (s) => s.replace('    podCidr: 10.217.0.0/24\n', '    podCidr: 10.217.0.0/24\n    vtepMac: 02:0f:0a:a9:48:80\n'), /nodes\.1\.vtepMac: worker's VTEP MAC 02:0f:0a:a9:48:80 is already master's VTEP MAC|vtepMac.*is already/],
+  ['a VTEP MAC used twice', (s) => s.replace('    podCidr: 10.217.0.0/24\n', '    podCidr: 10.217.0.0/24\n    vtepMac: 0e:0f:0a:a9:48:80\n'), /nodes\.1\.vtepMac: worker's VTEP MAC 0e:0f:0a:a9:48:80 is already master's VTEP MAC|vtepMac.*is already/],
   ['a multicast MAC', (s) => s.replace('    podCidr: 10.217.0.0/24\n', '    podCidr: 10.217.0.0/24\n    vtepMac: 01:00:5e:00:00:07\n'), /is a multicast MAC \(its first octet is odd\)/],
   ['a tunnel key other than the VNI', (s) => s.replace('key: 0,', 'key: 1,'), /bigip\.tunnel\.key: 1 differs from flannel\.vni 0/],
   ['a unit podCIDR inside a node\'s', (s) => s.replace('flannelNode: { podCidr: 10.217.31.0/24 }', 'flannelNode: { podCidr: 10.217.1.0/24 }'), /10\.217\.1\.0\/24 overlaps node worker's podCIDR 10\.217\.1\.0\/24/],
