@@ -2,7 +2,8 @@
 // the plan's namespaces, VTEPs and FDB, curl gets the pods' HTTP/1.0 answer through the VIP, and
 // the script's own reachability lines say every probe was answered; after its teardown (Enter, or
 // Ctrl-C) nothing of it is left. A run id whose namespace exists already makes nothing and takes
-// nothing. ~15 s each on a 2-core VM.
+// nothing. The harness's client-to-vip probe is checked on the same testbed, and must fail for
+// a pool member whose pod is down. ~15-20 s each on a 2-core VM.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,9 @@ import type { ExecutionContext } from 'ava';
 import { cli, collect, hostLinks, namespaceInodes, processesIn, rootTest, runNamespaces, removeRunNamespaces, toolsMissing, prereqTest } from './_env.js';
 import { json } from './_kernel-state.js';
 import { toolEnv } from '../../harness/core/command.js';
+import { NetnsProvider } from '../../harness/providers/netns/provider.js';
+import { ResourceLedger } from '../../harness/core/ledger.js';
+import { probeVip } from '../../harness/probes/vip-reach.js';
 
 const HOSTS = ['', '.bigip1', '.bigip2', '.client', '.master', '.master.nginx', '.worker', '.worker.nginx'];
 
@@ -82,6 +86,18 @@ prereqTest('the failover script runs: kernel state while it holds, traffic throu
   t.regex(out, /^traffic: [1-9]\d* UDP probes answered through the VIP/m);
   t.regex(out, /^failover: bigip1 -> bigip2$/m);
   t.true(processesIn(inodes).length >= 4, 'the pods\' servers run');
+  // The harness's own client-to-vip probe on this testbed: all answered; with worker's pod down
+  // (its servers killed), the probes the pool sends to it fail and master's still pass.
+  const client = new NetnsProvider({ runId, ledger: new ResourceLedger('/nonexistent') }).node('client');
+  const target = { vip: '10.1.10.100', tcpPort: 80, udpPort: 7, members: ['master/nginx', 'worker/nginx'] };
+  const up = await probeVip(client, target);
+  t.deepEqual(up.filter((p) => !p.ok), [], 'every probe answered while both members serve');
+  t.deepEqual([...new Set(up.filter((p) => p.to.includes('/tcp')).map((p) => p.detail))].sort(), ['answered by master/nginx', 'answered by worker/nginx']);
+  for (const pid of processesIn(namespaceInodes([`ol-${runId}.worker.nginx`]))) process.kill(pid, 'SIGKILL');
+  const down = await probeVip(client, target);
+  const failed = down.filter((p) => !p.ok);
+  t.true(failed.some((p) => p.to.includes('/tcp')) && failed.some((p) => p.to.includes('/udp')), `failed: ${failed.map((p) => `${p.to} ${p.detail}`).join('; ')}`);
+  t.true(down.some((p) => p.ok && p.detail === 'answered by master/nginx'), 'master still answers');
   held.child.stdin!.end('\n');
   const r = await held.done;
   t.is(r.code, 0, r.stderr);
