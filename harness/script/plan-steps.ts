@@ -19,8 +19,6 @@ export function inHost(env: ScriptEnv, host: string): string {
   return `nsenter --net=/run/netns/${env.provider.locationOf(host)} --`;
 }
 
-let logCount = 0;
-
 export function stepLines(step: PlanStep, env: ScriptEnv): string[] {
   const out = [`# [${step.phase}] ${step.id}: ${step.title.replaceAll('{run}', env.runId)}`];
   const a = step.action;
@@ -49,7 +47,7 @@ function actionLines(action: ReturnType<typeof hostActions>[number], env: Script
     case 'nft':
       return nftLines(action, env);
     case 'spawn': {
-      const log = action.log ? `"$RUNDIR"/${shq(action.log)}` : `"$RUNDIR"/logs/${shq(`${++logCount}-${stepId.replaceAll(':', '_')}.log`)}`;
+      const log = action.log ? `"$RUNDIR"/${shq(action.log)}` : `"$RUNDIR"/logs/${shq(`${stepId.replaceAll(':', '_')}.log`)}`; // a step spawns one process
       return [
         ...(action.scratch ?? []).map((p) => `SCRATCH+=(${planWord(p, runId)})`),
         `mkdir -p "$(dirname ${log})"`,
