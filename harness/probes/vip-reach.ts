@@ -4,7 +4,7 @@
 // HTTP/1.0 body, pod-http.ts); a UDP probe only when its payload came back (the pods' echo: no
 // unit answers UDP :7). The pool round-robins new flows (each probe is one: its own source port),
 // so each protocol gets two probes per pool member: every member is asked at least once, and a
-// member that is down shows. The probes of a protocol go out at once: a UDP probe waits 0.5 s
+// member that is down shows. All probes go out at once: a UDP probe waits 0.5 s
 // for its echo whatever happens (socat cannot end at the first datagram).
 import type { NodeHandle } from '../providers/types.js';
 import type { PingResult } from './ping.js';
@@ -56,5 +56,7 @@ export async function probeVip(node: NodeHandle, target: VipTarget): Promise<Pin
     const v = judgeVipAnswer(proto, r.exitCode, r.stdout, r.stderr, seq, target.members);
     return { from: node.id, to: `${target.vip}:${port}/${proto}#${seq + 1}`, size: 0, dontFragment: false, ok: v.ok, detail: v.detail };
   };
-  return [...(await Promise.all(seqs.map((s) => one('tcp', s)))), ...(await Promise.all(seqs.map((s) => one('udp', s))))];
+  // TCP and UDP at once too: each protocol's rule keeps its own round-robin counter.
+  const [tcp, udp] = await Promise.all([Promise.all(seqs.map((s) => one('tcp', s))), Promise.all(seqs.map((s) => one('udp', s)))]);
+  return [...tcp, ...udp];
 }
