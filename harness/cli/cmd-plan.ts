@@ -32,7 +32,8 @@ export const planCommand = (y: Argv): Argv =>
     (args) => {
       if (args['run-id'] !== undefined && !args.script) throw new HarnessError('--run-id names the namespaces of a script: use it with --script');
       // A script plays flannel's agent with the emulated agent's commands, unless told otherwise.
-      const spec = withAgent(loadScenario(args.scenario), args.agent ?? (args.script && !loadScenario(args.scenario).flannel.agent ? 'emulated' : undefined));
+      const declared = loadScenario(args.scenario);
+      const spec = withAgent(declared, args.agent ?? (args.script && !declared.flannel.agent ? 'emulated' : undefined));
       // The agent a run on this provider would use here (flanneld where it is installed, on netns).
       const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: resolveAgent(spec.flannel.agent, args.provider) } });
       printWarnings(spec.name, specWarnings(spec));

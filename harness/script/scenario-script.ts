@@ -161,6 +161,7 @@ export function scenarioScript(plan: Plan, spec: ScenarioSpec, env: ScriptEnv): 
   ];
   let active = b?.active;
   let probing = false;
+  let snapshots = 0;
   const phaseSteps = (phases: readonly string[]) => plan.steps.filter((s) => phases.includes(s.phase)).flatMap((s) => [...stepLines(s, env), '']);
   for (const step of spec.steps ?? ['boot', 'configure', 'assert', 'teardown']) {
     if (step === 'boot') out.push('### phase boot: hosts, links, addresses, devices', ...phaseSteps(['boot']));
@@ -174,10 +175,19 @@ export function scenarioScript(plan: Plan, spec: ScenarioSpec, env: ScriptEnv): 
     } else if (step === 'failover' && b && active) {
       out.push(...failoverLines(b, active, env), '');
       active = b.units.find((u) => u.name !== active)?.name;
-    } else if (step === 'assert') out.push(`### assert: the harness's checks judge the state (overlab scenario ${spec.name}); the script prints the probes' lines only`, '');
+    } else if (step === 'assert') {
+      out.push(`### assert: the harness's checks judge the state (overlab scenario ${spec.name}); the script prints the probes' lines only`);
+      // Without snapshots the harness probes reachability here, at the assert step.
+      const ids = spec.assertions ?? ['reachability', 'mtu', 'pmtu', 'flannel-control-plane'];
+      if (!snapshots && ids.includes('reachability')) out.push(...snapshotLines(plan, active, env));
+      out.push('');
+    }
     else if (step === 'teardown') out.push('### teardown: the trap set at the top, on exit', '');
     else if (typeof step === 'object' && 'warmup' in step) out.push(`### warmup ${step.warmup} ms`, `sleep ${(step.warmup / 1000).toFixed(3)}`, '');
-    else if (typeof step === 'object' && 'snapshot' in step) out.push(`### snapshot ${step.snapshot}: the reachability matrices (state is the harness's to read: ip -j, bridge -j fdb)`, ...snapshotLines(plan, active, env), '');
+    else if (typeof step === 'object' && 'snapshot' in step) {
+      snapshots++;
+      out.push(`### snapshot ${step.snapshot}: the reachability matrices (state is the harness's to read: ip -j, bridge -j fdb)`, ...snapshotLines(plan, active, env), '');
+    }
     else if (typeof step === 'object' && 'converge' in step) {
       out.push(`### converge: a UDP reply through the VIP to a probe sent after the failover, ${step.converge.timeoutMs} ms at most`);
       out.push(probing ? `wait_for 'a UDP reply through the VIP after the failover' ${step.converge.timeoutMs} '^[1-9]' replies_after "$FAILOVER_AT" || echo "no reply through the VIP after the failover" >&2` : '# (no traffic runs: nothing to wait for)', '');

@@ -62,6 +62,13 @@ test('the failover script: rulesets as here-documents, servers in the background
   t.regex(s, /reach_vip_udp ol-x1\.client '10\.1\.10\.100:7\/udp#4'/);
 });
 
+test('a scenario without snapshots (baseline): the pod-to-pod probes at its assert step, as the harness takes them', (t) => {
+  const spec = emulated('baseline');
+  const s = scenarioScript(planScenario(spec), spec, { runId: 'b1', provider: netns('b1') });
+  t.regex(s, /### assert: [^\n]*\nreach_icmp pod-to-pod master\.pod0 ol-b1\.master\.pod0 /);
+  t.notRegex(s, /reach_vip_|### snapshot/);
+});
+
 test('refused with exit 2: another provider, flanneld asked for, a bad run id, --run-id without --script', (t) => {
   const docker = plan('failover', '--script', '--provider', 'docker');
   t.is(docker.status, 2);
