@@ -3,9 +3,13 @@
 // pool). A TCP probe counts only when a pod of the pool answered it with its own name (the pods'
 // HTTP/1.0 body, pod-http.ts); a UDP probe only when its payload came back (the pods' echo: no
 // unit answers UDP :7). The pool round-robins new flows (each probe is one: its own source port),
-// so each protocol gets two probes per pool member: every member is asked at least once, and a
-// member that is down shows. All probes go out at once: a UDP probe waits 0.5 s
-// for its echo whatever happens (socat cannot end at the first datagram).
+// each protocol's rule with its own counter. TCP: two probes per pool member, all at once (the
+// traffic probe's TCP connects advance the counter too, so two rounds make sure every member is
+// asked). UDP: one per member, one after another: nothing else opens UDP flows to the VIP (the
+// traffic probe is one flow), and the pods' echo (socat UDP4-LISTEN,fork: a child per peer)
+// can hand a datagram that arrives while it forks to the wrong peer's child. A UDP probe waits
+// 0.5 s for its echo whatever happens (socat cannot end at the first datagram). A member that is
+// down shows as failed probes.
 import type { NodeHandle } from '../providers/types.js';
 import type { PingResult } from './ping.js';
 import { HTTP_REQUEST, isHttpOk, podNameFromHttp } from './pod-http.js';
@@ -43,12 +47,12 @@ export function judgeVipAnswer(proto: VipProto, exitCode: number, stdout: string
   return members.includes(name) ? { ok: true, detail: `answered by ${name}` } : { ok: false, detail: `answered by ${name || '(empty body)'}, not a pool member (${members.join(', ')})` };
 }
 
-/** How many probes a protocol gets: two per pool member (one for an empty pool, which must fail). */
-export const vipProbeCount = (members: number): number => Math.max(1, members * 2);
+/** How many probes a protocol gets (see the header); an empty pool still gets one, which must fail. */
+export const vipProbeCount = (members: number, proto: VipProto): number => Math.max(1, proto === 'tcp' ? members * 2 : members);
 
 /** Every probe of one virtual server from `node` (see the header for how many and why). */
 export async function probeVip(node: NodeHandle, target: VipTarget): Promise<PingResult[]> {
-  const seqs = [...Array(vipProbeCount(target.members.length)).keys()];
+  const seqs = (proto: VipProto) => [...Array(vipProbeCount(target.members.length, proto)).keys()];
   const one = async (proto: VipProto, seq: number): Promise<PingResult> => {
     const port = proto === 'tcp' ? target.tcpPort : target.udpPort;
     const c = vipProbeCommand(target.vip, port, proto, seq);
@@ -56,7 +60,11 @@ export async function probeVip(node: NodeHandle, target: VipTarget): Promise<Pin
     const v = judgeVipAnswer(proto, r.exitCode, r.stdout, r.stderr, seq, target.members);
     return { from: node.id, to: `${target.vip}:${port}/${proto}#${seq + 1}`, size: 0, dontFragment: false, ok: v.ok, detail: v.detail };
   };
-  // TCP and UDP at once too: each protocol's rule keeps its own round-robin counter.
-  const [tcp, udp] = await Promise.all([Promise.all(seqs.map((s) => one('tcp', s))), Promise.all(seqs.map((s) => one('udp', s)))]);
+  const udpInTurn = async () => {
+    const out: PingResult[] = [];
+    for (const s of seqs('udp')) out.push(await one('udp', s));
+    return out;
+  };
+  const [tcp, udp] = await Promise.all([Promise.all(seqs('tcp').map((s) => one('tcp', s))), udpInTurn()]);
   return [...tcp, ...udp];
 }

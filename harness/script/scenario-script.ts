@@ -263,12 +263,11 @@ function snapshotLines(plan: Plan, active: string | undefined, env: ScriptEnv): 
   if (active) out.push(`reach_icmp unit-to-pod ${shq(active)} ${ns(active)} ${pods.map((p) => p.ip).join(' ')}`);
   for (const vs of b.virtualServers) {
     const members = vs.pool.map((m) => `${m.node}/${m.pod}`).join(' ');
-    const count = vipProbeCount(vs.pool.length);
-    for (let seq = 0; seq < count; seq++) {
+    for (let seq = 0; seq < vipProbeCount(vs.pool.length, 'tcp'); seq++) {
       const c = vipProbeCommand(vs.destination, vs.tcpPort, 'tcp', seq);
       out.push(`reach_vip_tcp ${ns(CLIENT_HOST)} ${shq(`${vs.destination}:${vs.tcpPort}/tcp#${seq + 1}`)} ${shq(members)} ${c.argv.map(shq).join(' ')}`);
     }
-    for (let seq = 0; seq < count; seq++) {
+    for (let seq = 0; seq < vipProbeCount(vs.pool.length, 'udp'); seq++) {
       const c = vipProbeCommand(vs.destination, vs.udpPort, 'udp', seq);
       out.push(`reach_vip_udp ${ns(CLIENT_HOST)} ${shq(`${vs.destination}:${vs.udpPort}/udp#${seq + 1}`)} ${shq(udpPayload(seq).trimEnd())} ${c.argv.map(shq).join(' ')}`);
     }

@@ -25,11 +25,13 @@ test('UDP: only its own payload back passes', (t) => {
   t.regex(judgeVipAnswer('udp', 0, '', '', 3, members).detail, /no echo within 1 s/);
 });
 
-test('probes: socat to the VIP, never ICMP; two per pool member and protocol', (t) => {
+test('probes: socat to the VIP, never ICMP; TCP two per pool member, UDP one', (t) => {
   t.deepEqual(vipProbeCommand('10.1.10.100', 80, 'tcp', 0), { argv: ['socat', '-T', '1', '-', 'TCP4:10.1.10.100:80,connect-timeout=1'], stdin: HTTP_REQUEST });
   t.deepEqual(vipProbeCommand('10.1.10.100', 7, 'udp', 1).argv, ['socat', '-T', '1', '-t', '0.5', '-', 'UDP4:10.1.10.100:7']);
-  t.is(vipProbeCount(2), 4);
-  t.is(vipProbeCount(0), 1);
+  t.is(vipProbeCount(2, 'tcp'), 4);
+  t.is(vipProbeCount(2, 'udp'), 2);
+  t.is(vipProbeCount(0, 'tcp'), 1);
+  t.is(vipProbeCount(0, 'udp'), 1);
 });
 
 test('the pods\' HTTP/1.0: a response line, headers with the body\'s length, the pod\'s name as the body', (t) => {
