@@ -7,6 +7,7 @@ import { ResourceLedger } from '../core/ledger.js';
 import { createProvider } from '../providers/registry.js';
 import { runOnTerminal } from '../core/process.js';
 import { setExitCode } from './exit-code.js';
+import { unitTmshArgv } from './unit-tmsh.js';
 
 export const execCommand = (y: Argv): Argv =>
   y.command(
@@ -25,7 +26,9 @@ export const execCommand = (y: Argv): Argv =>
       const command = [...(args.argv ?? []), ...((args['--'] as string[] | undefined) ?? [])].map(String);
       const provider = createProvider(record.provider, { runId: record.runId, ledger: new ResourceLedger(record.runDir) });
       const node = provider.node(args.host);
-      const full = provider.execArgv(node.location, command.length ? command : ['bash']);
+      // A stand-in unit's tmsh is the face, as a real unit's tmsh would answer.
+      const tmsh = command[0] === 'tmsh' ? unitTmshArgv(record, args.host, command.slice(1), !provider.files) : undefined;
+      const full = provider.execArgv(node.location, tmsh ?? (command.length ? command : ['bash']));
       setExitCode(runOnTerminal(full).code ?? 2);
     },
   );

@@ -2,8 +2,8 @@
 // and evidence (after an upgrade, or for a run copied from elsewhere), optionally bundles the run
 // directory, and with --junit writes one JUnit file with a testsuite per run (for CI jobs that
 // run several scenarios). A run is named by its directory, by <scenario>/<run-id>, by its run id,
-// or by a scenario name (its latest run), all under the reports directory.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// or by a scenario name (its latest run that ran checks: not a `kept` one), all under the reports directory.
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { HarnessError, NotFoundError } from '../core/errors.js';
@@ -35,11 +35,20 @@ export function resolveRunDir(what: string, reportsDir: string = REPORTS_DIR): s
     if (!existsSync(c) || !statSync(c).isDirectory()) continue;
     const runs = readdirSync(c)
       .map((name) => join(c, name))
-      .filter((dir) => existsSync(join(dir, 'report.json')))
+      .filter((dir) => existsSync(join(dir, 'report.json')) && !isKeptWithoutChecks(dir))
       .sort((a, b) => statSync(join(b, 'report.json')).mtimeMs - statSync(join(a, 'report.json')).mtimeMs);
     if (runs[0]) return runs[0];
   }
   throw new NotFoundError(`no run "${what}": give a run directory (one with report.json), <scenario>/<run-id>, a run id or a scenario name under ${reportsDir}`);
+}
+
+/** A run that only booted and stayed up (status kept): not a scenario's latest result. */
+function isKeptWithoutChecks(runDir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { status?: string }).status === 'kept';
+  } catch {
+    return false;
+  }
 }
 
 /** Re-renders one run; returns its report with artifacts updated (report.json rewritten). */

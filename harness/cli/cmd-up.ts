@@ -8,6 +8,7 @@ import { printPhase, printSummary } from './output.js';
 import { ACCEPT_NEW_OPTION, AGENT_OPTION, INVENTORY_OPTION, KIND_OPTIONS, PROVIDER_OPTION, providerOptionsOf, withAgent } from './options.js';
 import { abortOnSignals } from './signals.js';
 import { setExitCode } from './exit-code.js';
+import { printKept } from './kept.js';
 
 export const upCommand = (y: Argv): Argv =>
   y.command(
@@ -33,7 +34,6 @@ export const upCommand = (y: Argv): Argv =>
       const record = findRun(report.runId);
       console.log(`run ${report.runId} is up (${report.metrics.bootMs} ms). Hosts:`);
       for (const line of tableLines(Object.entries(record?.hosts ?? {}), { indent: '  ' })) console.log(line);
-      console.log(`try:   overlab exec ${report.runId} ${spec.nodes[0]?.name ?? 'NODE'} -- ip -br addr`);
-      console.log(`done:  overlab down ${report.runId}`);
+      printKept(report.runId, spec.nodes[0]?.name);
     },
   );

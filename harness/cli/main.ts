@@ -14,10 +14,15 @@ import { doctorCommand } from './cmd-doctor.js';
 import { listCommand } from './cmd-list.js';
 import { pcapCommand } from './cmd-pcap.js';
 import { reportCommand } from './cmd-report.js';
+import { failoverCommand } from './cmd-failover.js';
+import { trafficCommand } from './cmd-traffic.js';
+import { snapshotCommand } from './cmd-snapshot.js';
+import { checkCommand } from './cmd-check.js';
+import { inspectCommand } from './cmd-inspect.js';
 import { exitCode } from './exit-code.js';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, downCommand, cleanCommand, doctorCommand, listCommand];
+const COMMANDS = [scenarioCommand, planCommand, upCommand, execCommand, inspectCommand, trafficCommand, failoverCommand, snapshotCommand, checkCommand, downCommand, cleanCommand, doctorCommand, listCommand];
 
 async function main(argv: string[]): Promise<number> {
   let y = yargs(argv).scriptName('overlab').usage('$0 <command> [options]');

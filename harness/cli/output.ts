@@ -131,7 +131,7 @@ export function formatSummary(r: RunReport, options: { color?: boolean; width?: 
   if (r.reproduction) lines.push(`reproduction: ${r.reproduction.verdict}`);
   const passed = r.assertions.filter((a) => a.status === 'passed').length;
   const status = r.status.toUpperCase();
-  const verdict = r.status === 'passed' ? col.green(status) : r.status === 'reproduced' || r.status === 'not-reproducible' ? col.magenta(status) : col.red(status);
+  const verdict = r.status === 'passed' ? col.green(status) : r.status === 'reproduced' || r.status === 'not-reproducible' || r.status === 'kept' ? col.magenta(status) : col.red(status);
   const m = r.metrics;
   // One line that scripts may read: "<scenario> <STATUS>: n/m assertions passed; boot x ms,
   // teardown y ms, total z ms; ...; run <id>".

@@ -86,3 +86,13 @@ export function isAlive(pid: number, startTicks?: string): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * A run whose owner leaves it up (overlab up, scenario --keep): from now on it is owned by
+ * nobody, so `overlab clean` leaves it alone while the owner runs and `down`, `failover`,
+ * `check` and the others work on it from other processes.
+ */
+export function markKept(runId: string): void {
+  const record = listRuns().find((r) => r.runId === runId);
+  if (record && !record.kept) registerRun({ ...record, kept: true });
+}

@@ -5,6 +5,7 @@ import type { IpLine } from '../devices/linux/commands.js';
 import type { LedgerEntry, ResourceLedger } from '../core/ledger.js';
 import type { HostAction, HostDecl, LinkDecl, Plan } from '../plan/types.js';
 import type { Topology } from '../spec/topology.js';
+import type { ScenarioSpec } from '../spec/schema.js';
 
 /**
  * A host's configuration in the words a provider runs in bulk: iproute2 and bridge batches,
@@ -131,6 +132,11 @@ export interface ProviderModule {
   /** The ledger entry kinds only this provider writes; a ledger holding one is this provider's run. */
   readonly ledgerKinds: readonly string[];
   create(ctx: ProviderContext): Provider;
+  /**
+   * Optional: the scenario fitted to what this provider's machines impose, before the plan is
+   * made (kind: the underlay is kind's Docker network). Says on `note` what it moved.
+   */
+  fitSpec?(spec: ScenarioSpec, note: (line: string) => void): Promise<ScenarioSpec>;
   /** `overlab doctor`: checks beyond preflight (kernel features, daemons), each with its fix. */
   doctor?(options?: ProviderOptions): Promise<Prerequisite[]>;
   /** `overlab clean`: removes what one run left, from its ledger and from the marks its objects carry. */

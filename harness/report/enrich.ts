@@ -22,7 +22,8 @@ export function enrichReport(report: RunReport, topology: Topology, description?
       const planned = b.units.find((u) => u.name === unit.name);
       if (planned) unit.externalIp = planned.externalIp;
     }
-    t.tunnel = { name: b.tunnel.name, key: b.tunnel.key, mtu: b.tunnel.mtu, profile: b.profile.name, floodingType: b.profile.floodingType };
+    t.tunnel = { name: b.tunnel.name, key: b.tunnel.key, mtu: b.tunnel.mtu, profile: b.profile.name, floodingType: b.profile.floodingType, localAddress: b.tunnel.localAddress, trafficGroup: b.tunnel.trafficGroup };
+    t.floatingSelfIps = b.floatingSelfIps.map((f) => ({ address: f.address, vlan: f.vlan }));
     t.external = { cidr: b.external.cidr };
     t.client = { ip: b.client.ip };
     t.virtualServers = b.virtualServers.map((v) => ({ name: v.name, destination: v.destination, tcpPort: v.tcpPort, udpPort: v.udpPort, pool: v.pool.map((m) => `${m.node}/${m.pod}`) }));

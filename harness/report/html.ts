@@ -2,14 +2,13 @@
 // fetched) rendered from report.json and the run's evidence files. Sections: the verdict, key
 // figures, the topology, the assertions, the failover timeline, FDB tables before and after,
 // reachability matrices, MTUs, captures, phase timings, and every evidence file.
-import type { HostSnapshot } from '../probes/snapshot.js';
+// The FDB and captures sections are html-fdb.ts and html-captures.ts; a matrix too big to draw
+// probe by probe is matrix-summary.ts; the sizes past which a section summarises, limits.ts.
 import type { PingResult } from '../probes/ping.js';
 import type { AssertionResult } from '../assert/types.js';
 import type { RunReport } from './types.js';
-import type { Labelled, RunEvidence } from './evidence.js';
-import { isObject } from './evidence.js';
+import type { RunEvidence } from './evidence.js';
 import { buildDirectory, type Directory } from './directory.js';
-import { BRIDGE_COLUMNS, TMSH_COLUMNS, diffFdb, isMulticastMac, nodeFdbRows, unitFdbRows, type FdbRow } from './fdb.js';
 import { fileLink, fmtBytes, fmtMs, html, join, raw, type Raw } from './html-util.js';
 import { topologySvg } from './svg-topology.js';
 import { timelineStats, timelineSvg } from './svg-timeline.js';
@@ -17,6 +16,10 @@ import { phasesSvg } from './svg-phases.js';
 import { CSS, SCRIPT } from './style.js';
 import * as ip from '../core/ipv4.js';
 import { expectedFailure } from './verdict.js';
+import { fdbSection } from './html-fdb.js';
+import { capturesSection } from './html-captures.js';
+import { summarisedMatrix } from './matrix-summary.js';
+import { MATRIX_CELLS_DRAWN, MTU_HOSTS_FULL, MTU_HOSTS_LISTED, TEXT_INLINE_CHARS } from './limits.js';
 
 export interface HtmlOptions {
   /** When the page was rendered (default: now). */
@@ -28,6 +31,7 @@ const VERDICT: Record<RunReport['status'], { word: string; say: (r: RunReport, f
   failed: { word: 'FAILED', say: (r, failed) => (failed ? `${failed} of ${r.assertions.length} assertions failed: ${failedIds(r)}` : r.reproduction ? 'the declared symptom did not show' : 'failed') },
   reproduced: { word: 'REPRODUCED', say: (r, failed) => `the known failure was reproduced (${failed} assertion${failed === 1 ? '' : 's'} failed as declared)` },
   'not-reproducible': { word: 'NOT REPRODUCIBLE', say: () => 'this provider cannot show the declared symptom' },
+  kept: { word: 'KEPT', say: () => 'booted and left up; no check ran (`overlab check` runs them on the live testbed)' },
   error: { word: 'ERROR', say: (r) => `the harness could not run${r.error ? `: ${r.error.name}` : ''}` },
 };
 
@@ -77,6 +81,7 @@ export function renderHtml(report: RunReport, ev: RunEvidence, options: HtmlOpti
   </div>
 </header>
 ${report.error ? html`<div class="alert error" id="error"><h3>${report.error.name}</h3><pre>${report.error.message}</pre></div>` : ''}
+${report.kept ? html`<div class="alert kept" id="kept"><h3>The testbed was kept up</h3>drive it with <code>overlab inspect|traffic|failover|snapshot|check ${report.runId}</code>; remove it with <code>${report.kept.down}</code></div>` : ''}
 ${reproductionBox(report)}
 ${ev.problems.length ? html`<div class="alert warn"><h3>Evidence that could not be read</h3><ul>${ev.problems.map((p) => html`<li><code>${p}</code></li>`)}</ul></div>` : ''}
 ${cards(report, ev)}
@@ -132,7 +137,21 @@ function topologySection(report: RunReport, ev: RunEvidence): Raw {
     t.bigips.length ? `BIG-IP pair ${t.bigips.map((u) => `${u.name} (${u.haState})`).join(', ')}${t.tunnel ? `, tunnel ${t.tunnel.name} (${t.tunnel.profile}, flooding ${t.tunnel.floodingType})` : ''}` : '',
   ].filter(Boolean);
   return html`<h2>Topology</h2><p class="lead">${lead.join('; ')}.${t.bigips.length ? ' Who is active is as observed at the end of the run.' : ''}</p>
-<div class="panel">${raw(topologySvg(report, ev.outage ? { failover: ev.outage.data.failover } : {}))}</div>`;
+<div class="panel">${raw(topologySvg(report, { ...(ev.outage ? { failover: ev.outage.data.failover } : {}), ...trafficGroupSeen(ev) }))}</div>`;
+}
+
+/**
+ * traffic-group-1 as the units last reported themselves: the unit that lists a floating self IP
+ * (or, with none anywhere, the one that says ACTIVE) holds it. Nothing when no unit was observed.
+ */
+function trafficGroupSeen(ev: RunEvidence): { trafficGroup?: { holder?: string; floatingSelfIps: { address: string; vlan: string }[]; source: string } } {
+  const last = ev.units[ev.units.length - 1];
+  if (!last || last.data.length === 0) return {};
+  const withFloating = last.data.find((u) => (u.selfIps ?? []).some((x) => x.floating));
+  const holder = withFloating ?? last.data.find((u) => u.failoverStatus === 'ACTIVE');
+  const floatingSelfIps = (withFloating?.selfIps ?? []).filter((x) => x.floating).map((x) => ({ address: x.address, vlan: x.vlan }));
+  const how = withFloating ? 'lists the floating self IPs' : 'says ACTIVE and no unit lists a floating self IP';
+  return { trafficGroup: { holder: holder?.unit, floatingSelfIps, source: `${last.path} (${holder ? `${holder.unit} ${how}` : 'no unit says ACTIVE'})` } };
 }
 
 function family(id: string): string {
@@ -180,85 +199,6 @@ function timelineSection(ev: RunEvidence): Raw | undefined {
 <div class="panel">${raw(svg)}<p class="note">From ${fileLink(ev.probes.path)}${ev.outage ? html` and ${fileLink(ev.outage.path)}` : ''}.</p></div>`;
 }
 
-// ---- FDB ----
-
-function fdbSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | undefined {
-  // The labelled snapshots (before, after, ...): the first and the last are compared.
-  const labels = [...new Set([...ev.snapshots, ...ev.units].filter((s) => s.label !== 'checks').map((s) => s.label))];
-  const ordered = labels.sort((a, b) => labelIndex(ev, a) - labelIndex(ev, b));
-  const chosen = ordered.length >= 2 ? [ordered[0]!, ordered[ordered.length - 1]!] : ordered.length === 1 ? [ordered[0]!] : ev.snapshots.length || ev.units.length ? ['checks'] : [];
-  if (chosen.length === 0) return undefined;
-  const [beforeLabel, afterLabel] = chosen.length === 2 ? chosen : [undefined, chosen[0]!];
-  const nodesAt = (label: string | undefined) => ev.snapshots.find((s) => s.label === label);
-  const unitsAt = (label: string | undefined) => ev.units.find((s) => s.label === label);
-  // Units first (their rows from the unit's own state, in tmsh's shape), then nodes (bridge fdb show).
-  const unitHosts = [...new Set([beforeLabel, afterLabel].flatMap((l) => unitsAt(l)?.data.map((u) => u.unit) ?? []))];
-  const nodeHosts = [...new Set([beforeLabel, afterLabel].flatMap((l) => nodesAt(l)?.data.map((h) => h.host) ?? []))].filter((h) => dir.kind(h) === 'node');
-  const rowsAt = (host: string, label: string | undefined): { rows: FdbRow[]; multicast: number } | undefined => {
-    if (label === undefined) return undefined;
-    if (unitHosts.includes(host)) {
-      const u = unitsAt(label)?.data.find((x) => x.unit === host);
-      return u && { rows: unitFdbRows(u.fdb), multicast: 0 };
-    }
-    const h = nodesAt(label)?.data.find((x) => x.host === host);
-    return h && { rows: nodeFdbRows(h.fdb), multicast: h.fdb.filter((f) => isMulticastMac(f.mac)).length };
-  };
-  const cardsOut: Raw[] = [];
-  let totalChanges = 0;
-  for (const host of [...unitHosts, ...nodeHosts]) {
-    const unit = unitHosts.includes(host);
-    const b = rowsAt(host, beforeLabel);
-    const a = rowsAt(host, afterLabel);
-    const columns = unit ? TMSH_COLUMNS : BRIDGE_COLUMNS;
-    const hiddenMc = a?.multicast ?? 0;
-    const state = unit ? unitState(report, host, beforeLabel, afterLabel!, ev) : '';
-    const shape = unit ? 'tmsh show net fdb' : 'bridge fdb show';
-    if (beforeLabel) {
-      const d = diffFdb(b?.rows ?? [], a?.rows ?? []);
-      totalChanges += d.added + d.removed + d.changed;
-      const chg = d.added + d.removed + d.changed === 0 ? html`<span class="chg"><span class="s">no change</span></span>` : html`<span class="chg"><span class="a">+${d.added} added</span> · <span class="r">−${d.removed} removed</span> · <span class="c">~${d.changed} changed</span></span>`;
-      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span>${state ? html`<span class="pill ${state.includes('ACTIVE') ? 'ok' : 'muted'}">${state}</span>` : ''} ${chg}</h3>
-<div class="grid2"><div><h4>${beforeLabel}</h4>${fdbTable(columns, d.before, dir)}</div><div><h4>${afterLabel}</h4>${fdbTable(columns, d.after, dir)}</div></div>
-${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
-    } else {
-      const rows = (a?.rows ?? []).map((row) => ({ row, change: 'same' as const }));
-      cardsOut.push(html`<div class="panel host" id="fdb-${host}"><h3>${host} <span class="pill muted">${shape}</span></h3>${fdbTable(columns, rows, dir)}
-${hiddenMc ? html`<p class="note">${hiddenMc} kernel multicast entries (33:33:…, 01:00:5e:…) not shown.</p>` : ''}</div>`);
-    }
-  }
-  const lead = beforeLabel
-    ? `Forwarding entries of every unit (as the unit reports them, in the shape of tmsh show net fdb: Dynamic yes = learned) and every node (as bridge fdb show prints them), at snapshot "${beforeLabel}" and at snapshot "${afterLabel}". Added entries are green, removed ones red and struck through, changed ones amber with their earlier value. ${totalChanges} change${totalChanges === 1 ? '' : 's'} in all.`
-    : `Forwarding entries of every ${report.topology.bigips.length ? 'unit (tmsh show net fdb shape) and every ' : ''}node (bridge fdb show shape) when the checks ran.`;
-  const sources = [beforeLabel, afterLabel].flatMap((l) => [nodesAt(l)?.path, unitsAt(l)?.path]).filter((p): p is string => p !== undefined);
-  return html`<h2>FDB <span class="count">${unitHosts.length + nodeHosts.length} hosts</span></h2><p class="lead">${lead}</p>${cardsOut}
-<p class="note">From ${join(sources.map((p) => fileLink(p)), ' and ')}${ev.tmsh.length ? html`; the tmsh text is in ${join(ev.tmsh.map((t) => fileLink(t.path)), ', ')}` : ''}.</p>`;
-}
-
-/** A label's place in the run (its snapshot phase), "checks" last. */
-function labelIndex(ev: RunEvidence, label: string): number {
-  const all = [...ev.snapshots, ...ev.units].map((s) => s.label);
-  return label === 'checks' ? Number.MAX_SAFE_INTEGER : all.indexOf(label);
-}
-
-function unitState(report: RunReport, unit: string, beforeLabel: string | undefined, afterLabel: string, ev: RunEvidence): string {
-  const now = report.topology.bigips.find((u) => u.name === unit)?.haState;
-  const f = ev.outage?.data.failover;
-  if (!now) return '';
-  if (f && beforeLabel) {
-    const was = f.from === unit ? 'active' : f.to === unit ? 'standby' : now;
-    return was === now ? now.toUpperCase() : `${was.toUpperCase()} at ${beforeLabel} → ${now.toUpperCase()} at ${afterLabel}`;
-  }
-  return now.toUpperCase();
-}
-
-function fdbTable(columns: readonly string[], rows: readonly { row: FdbRow; change: string; was?: string[] }[], dir: Directory): Raw {
-  if (rows.length === 0) return html`<p class="note">no entries</p>`;
-  return html`<table class="fdb fdb-table"><thead><tr>${columns.map((c) => html`<th>${c}</th>`)}<th>whose MAC</th></tr></thead><tbody>${rows.map(
-    (r) =>
-      html`<tr class="${r.change}" title="${r.change === 'same' ? '' : r.change}">${r.row.cells.map((c, i) => html`<td>${c}${i === r.row.cells.length - 1 && r.row.hint ? html`<span class="muted">${c ? ' ' : ''}(${r.row.hint})</span>` : ''}${r.was && r.was[i] !== c ? html`<span class="was">was ${r.was[i] || '(none)'}</span>` : ''}</td>`)}<td class="who">${dir.mac(r.row.mac) ?? ''}</td></tr>`,
-  )}</tbody></table>`;
-}
-
 // ---- reachability ----
 
 function reachabilitySection(ev: RunEvidence, dir: Directory): Raw | undefined {
@@ -268,14 +208,20 @@ function reachabilitySection(ev: RunEvidence, dir: Directory): Raw | undefined {
   for (const name of names) {
     const versions = ev.matrices.filter((m) => m.data[name]);
     const first = versions[0]?.data[name] ?? [];
-    const tables = versions.map((m, i) => matrixTable(name, m.label, m.data[name]!, dir, i > 0 ? first : undefined));
+    const bytes = (path: string) => ev.files.find((f) => f.path === path)?.bytes;
+    const tables = versions.map((m, i) =>
+      m.data[name]!.length > MATRIX_CELLS_DRAWN
+        ? summarisedMatrix({ name, label: m.label, path: m.path, bytes: bytes(m.path) }, m.data[name]!, dir, i > 0 ? first : undefined)
+        : matrixTable(name, m.label, m.data[name]!, dir, i > 0 ? first : undefined),
+    );
     const ok = versions.every((m) => m.data[name]!.every((p) => p.ok));
     blocks.push(html`<div class="panel matrix-group" id="matrix-${name}"><h3>${name} <span class="pill ${ok ? 'ok' : 'bad'}">${ok ? 'all replied' : 'no reply from some'}</span></h3><div class="matrices">${tables}</div></div>`);
   }
   const total = ev.matrices.reduce((s, m) => s + Object.values(m.data).reduce((x, l) => x + l.length, 0), 0);
   const bad = ev.matrices.reduce((s, m) => s + Object.values(m.data).reduce((x, l) => x + l.filter((p) => !p.ok).length, 0), 0);
+  const summarised = ev.matrices.some((m) => Object.values(m.data).some((l) => l.length > MATRIX_CELLS_DRAWN));
   return html`<h2>Reachability <span class="count">${total - bad}/${total} replies</span></h2>
-<p class="lead">One ICMP echo per cell, from the row's host to the column's address${ev.matrices.length > 1 ? `, at each snapshot (${ev.matrices.map((m) => m.label).join(', ')}); a cell outlined in amber differs from the first snapshot` : ''}. ✓ shows the RTT; ✗ has fping's own summary as a tooltip.</p>
+<p class="lead">One ICMP echo per cell, from the row's host to the column's address${ev.matrices.length > 1 ? `, at each snapshot (${ev.matrices.map((m) => m.label).join(', ')}); a cell outlined in amber differs from the first snapshot` : ''}. ✓ shows the RTT; ✗ has fping's own summary as a tooltip.${summarised ? ` A matrix of more than ${MATRIX_CELLS_DRAWN} probes is summarised: one square for all the probes from one node's hosts to another node's addresses (green all replied, red none, amber some), the probes without a reply listed, and every probe in its evidence file.` : ''}</p>
 <div class="matrix-grid">${blocks}</div>
 <p class="note">RTTs in ms. From ${join(ev.matrices.map((m) => fileLink(m.path)), ', ')}.</p>`;
 }
@@ -371,18 +317,36 @@ function mtuSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
     return undefined;
   };
   let mismatches = 0;
-  const rows = hosts.map((h) => {
-    const chips = h.links
-      .filter((l) => l.name !== 'lo')
+  const perHost = hosts.map((h) => {
+    let hostBad = 0;
+    let planned = 0;
+    const links = h.links.filter((l) => l.name !== 'lo');
+    const chips = links
       .map((l) => {
         const want = expect(h.host, l.name, l.kind);
         const bad = want !== undefined && want !== l.mtu;
+        if (want !== undefined) planned++;
+        if (bad) hostBad++;
         if (bad) mismatches++;
         const tip = `${h.host} ${l.name}${l.kind ? ` (${l.kind})` : ''}${l.master ? ` in ${l.master}` : ''}: MTU ${l.mtu}${want !== undefined ? `, expected ${want}` : ''}`;
         return html`<span class="mtu-if ${want === undefined ? '' : bad ? 'bad' : 'ok'}" title="${tip}">${l.name} <b>${l.mtu}</b>${bad ? ` ≠ ${want}` : ''}</span>`;
       });
-    return html`<tr><td class="mono">${h.host}</td><td class="muted">${dir.kind(h.host)}</td><td>${chips}</td></tr>`;
+    return { host: h.host, kind: dir.kind(h.host), links: links.length, planned, bad: hostBad, row: html`<tr><td class="mono">${h.host}</td><td class="muted">${dir.kind(h.host)}</td><td>${chips}</td></tr>` };
   });
+  // Past MTU_HOSTS_FULL hosts: a count per kind, and only the hosts that differ from the plan.
+  const mtuSummarised = perHost.length > MTU_HOSTS_FULL;
+  const listed = mtuSummarised ? perHost.filter((h) => h.bad > 0).slice(0, MTU_HOSTS_LISTED) : perHost;
+  const rows = listed.map((h) => h.row);
+  const kinds = [...new Set(perHost.map((h) => h.kind))];
+  const snapshotFiles = [...new Set([...ev.snapshots.map((x) => x.path), ...ev.units.map((x) => x.path)])];
+  const mtuSummary = mtuSummarised
+    ? html`<div class="panel mtu-summary" id="mtu-summary" data-hosts="${perHost.length}" data-listed="${listed.length}"><table class="mtu-counts"><thead><tr><th>kind</th><th>hosts</th><th>interfaces</th><th>with a planned MTU</th><th>not as planned</th></tr></thead><tbody>${kinds.map((k) => {
+        const of = perHost.filter((h) => h.kind === k);
+        const bad = of.reduce((n, h) => n + h.bad, 0);
+        return html`<tr${bad ? raw(' class="bad"') : ''}><td>${k}</td><td>${of.length}</td><td>${of.reduce((n, h) => n + h.links, 0)}</td><td>${of.reduce((n, h) => n + h.planned, 0)}</td><td>${bad}</td></tr>`;
+      })}</tbody></table>
+<p class="note">Above ${MTU_HOSTS_FULL} hosts the table below lists only hosts with an interface not as planned${perHost.filter((h) => h.bad > 0).length > listed.length ? ` (the first ${listed.length} of ${perHost.filter((h) => h.bad > 0).length})` : ''}${listed.length ? '' : ': there are none'}. Not on this page: the other hosts' interfaces; every interface is in ${join(snapshotFiles.map((p) => fileLink(p)), ', ')}.</p></div>`
+    : '';
   const mtuAssert = report.assertions.find((a) => a.id === 'mtu');
   const pmtuRows = ev.pmtu.flatMap((p) => {
     const [fits, big] = p.data;
@@ -395,94 +359,8 @@ function mtuSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | u
   const planned = [t.underlay ? `underlay ${t.underlay.mtu}` : '', t.flannel ? `overlay ${t.flannel.mtu} (${t.flannel.device}, cni0, pods)` : '', t.tunnel ? `BIG-IP tunnel ${t.tunnel.mtu}` : ''].filter(Boolean).join(', ');
   return html`<h2>MTU <span class="count">${mismatches ? `${mismatches} mismatch${mismatches === 1 ? '' : 'es'}` : 'as planned'}</span></h2>
 <p class="lead">Every interface's MTU as the kernel reports it${planned ? `; planned: ${planned}` : ''}. Green: as planned; red: not; grey: no plan for it.${mtuAssert ? ` The mtu assertion ${mtuAssert.status}: ${mtuAssert.actual}.` : ''}</p>
-${rows.length ? html`<div class="panel"><table class="mtu" id="mtu-table"><thead><tr><th>host</th><th>kind</th><th>interfaces (MTU)</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
+${mtuSummary}${rows.length ? html`<div class="panel"><table class="mtu" id="mtu-table"><thead><tr><th>host</th><th>kind</th><th>interfaces (MTU)</th></tr></thead><tbody>${rows}</tbody></table></div>` : ''}
 ${pmtuRows.length ? html`<div class="panel"><h4 class="muted">Path MTU: the largest DF ping that fits crosses the overlay, one byte more does not</h4><table class="pmtu"><thead><tr><th>from</th><th>to</th><th>fits</th><th>one byte more</th><th></th><th>evidence</th></tr></thead><tbody>${pmtuRows}</tbody></table></div>` : ''}`;
-}
-
-// ---- captures ----
-
-function capturesSection(report: RunReport, ev: RunEvidence, dir: Directory): Raw | undefined {
-  if (ev.pcaps.length === 0) return undefined;
-  const size = (path: string) => ev.files.find((f) => f.path === path)?.bytes;
-  const rows = ev.pcaps.map((p) => {
-    const bytes = size(p.artifact.path);
-    return html`<tr><td class="mono">${p.artifact.node}</td><td class="mono">${p.artifact.interface}</td><td>${p.artifact.packets >= 0 ? p.artifact.packets : '?'}</td><td>${p.exists ? fileLink(p.artifact.path) : html`<span class="muted">${p.artifact.path} (missing)</span>`}</td><td class="muted">${bytes !== undefined ? fmtBytes(bytes) : ''}</td><td>${p.summary ? fileLink(p.summary.path, 'summary') : ''}</td></tr>`;
-  });
-  const summaries = ev.pcaps
-    .filter((p) => p.summary)
-    .map((p) => html`<div class="panel pcap-summary" id="pcap-${p.artifact.node}-${p.artifact.interface}"><h3>${p.artifact.node} ${p.artifact.interface} <span class="muted">${fileLink(p.artifact.path)} · ${fileLink(p.summary!.path, 'summary')}</span></h3>${pcapSummaryView(p.summary!.data, dir)}</div>`);
-  const total = ev.pcaps.reduce((s, p) => s + Math.max(0, p.artifact.packets), 0);
-  return html`<h2>Captures <span class="count">${ev.pcaps.length} files, ${total} packets</span></h2>
-<p class="lead">Underlay captures (open them with <code>tshark -d udp.port==${report.topology.flannel?.port ?? 8472},vxlan -r FILE</code> or Wireshark).${summaries.length ? '' : ' No capture summaries were written for this run.'}</p>
-<div class="panel"><table class="pcaps"><thead><tr><th>host</th><th>interface</th><th>packets</th><th>file</th><th>size</th><th>summary</th></tr></thead><tbody>${rows}</tbody></table></div>
-${summaries.length ? html`<div class="grid2 pcap-grid">${summaries}</div>` : ''}`;
-}
-
-interface SummaryShape {
-  packets: number;
-  bytes?: number;
-  durationMs?: number;
-  vxlanPackets?: number;
-  nonVxlanPackets?: number;
-  vnis?: { vni: number; packets: number }[];
-  flows: { src: string; dst: string; packets: number; bytes?: number; vnis?: number[]; maxOuterIpTotalLength?: number; maxInnerFrameLength?: number; outerFragments?: number }[];
-  maxOuterIpTotalLength?: number;
-  maxInnerFrameLength?: number;
-  truncatedPackets?: number;
-  outerIpv4Fragments?: number;
-  innerProtocols?: Record<string, number>;
-  arp?: { inner?: { requests: number; replies: number; senders?: { ip: string; macs: string[] }[] }; outer?: { requests: number; replies: number } };
-  warnings?: string[];
-  examples?: string[];
-}
-
-/** A capture summary (harness/pcap/summary.ts PcapSummary) for a person; anything else as generic JSON. */
-function pcapSummaryView(data: unknown, dir: Directory): Raw {
-  if (!isObject(data) || typeof data.packets !== 'number' || !Array.isArray(data.flows)) return jsonView(data, 0);
-  const s = data as unknown as SummaryShape;
-  const head = [
-    `${s.packets} packets`,
-    s.bytes !== undefined ? fmtBytes(s.bytes) : '',
-    s.durationMs !== undefined ? `over ${fmtMs(s.durationMs)}` : '',
-    s.vxlanPackets !== undefined ? `${s.vxlanPackets} VXLAN${s.vnis?.length ? ` (${s.vnis.map((v) => `VNI ${v.vni}: ${v.packets}`).join(', ')})` : ''}` : '',
-    s.nonVxlanPackets ? `${s.nonVxlanPackets} other` : '',
-  ].filter(Boolean);
-  const inner = s.innerProtocols ? Object.entries(s.innerProtocols).filter(([, n]) => n > 0).map(([k, n]) => `${k.toUpperCase()} ${n}`).join(' · ') : '';
-  const sizes = [s.maxOuterIpTotalLength ? `largest outer IP ${s.maxOuterIpTotalLength} B` : '', s.maxInnerFrameLength ? `largest inner frame ${s.maxInnerFrameLength} B` : '', `${s.outerIpv4Fragments ?? 0} outer fragments`, s.truncatedPackets ? `${s.truncatedPackets} cut by the snap length` : ''].filter(Boolean);
-  const who = (ipText: string) => dir.ip(ipText)?.replace(/ underlay( self IP)?$/, '') ?? '';
-  const flows = s.flows.map(
-    (f) => html`<tr><td class="mono">${f.src} <span class="muted">${who(f.src)}</span></td><td class="mono">${f.dst} <span class="muted">${who(f.dst)}</span></td><td>${f.packets}</td><td class="muted">${f.bytes !== undefined ? fmtBytes(f.bytes) : ''}</td><td class="mono">${(f.vnis ?? []).join(', ')}</td><td class="muted">${f.maxOuterIpTotalLength ?? ''}${f.maxInnerFrameLength ? ` / ${f.maxInnerFrameLength}` : ''}</td></tr>`,
-  );
-  const arp = s.arp?.inner;
-  const notes = [...(s.warnings ?? []), ...(s.examples ?? [])];
-  return html`<p class="pcap-head"><b>${head.join(' · ')}</b></p>
-${inner ? html`<p class="note">inner: ${inner}${arp ? html` · ARP ${arp.requests} requests, ${arp.replies} replies${arp.senders?.length ? html` (${arp.senders.map((x) => `${x.ip} is ${x.macs.join('/')}`).join('; ')})` : ''}` : ''}</p>` : ''}
-<p class="note">${sizes.join(' · ')}</p>
-<table class="flows"><thead><tr><th>outer source</th><th>outer destination</th><th>packets</th><th>bytes</th><th>VNI</th><th>max outer / inner</th></tr></thead><tbody>${flows}</tbody></table>
-${notes.length ? html`<details><summary>${notes.length} decoder note${notes.length === 1 ? '' : 's'}</summary><pre>${notes.join('\n')}</pre></details>` : ''}`;
-}
-
-/** Any JSON, readably: scalars as key/value, arrays of objects as tables, nested objects nested. */
-export function jsonView(value: unknown, depth: number): Raw {
-  if (value === null || typeof value !== 'object') return html`<code>${JSON.stringify(value)}</code>`;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return html`<span class="muted">(none)</span>`;
-    if (value.every((v) => isObject(v))) {
-      const cols = [...new Set(value.flatMap((v) => Object.keys(v as object)))].slice(0, 10);
-      const shown = value.slice(0, 50);
-      return html`<table class="json"><thead><tr>${cols.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${shown.map((v) => html`<tr>${cols.map((c) => html`<td class="mono">${cell((v as Record<string, unknown>)[c])}</td>`)}</tr>`)}</tbody></table>${value.length > shown.length ? html`<p class="note">+${value.length - shown.length} more rows</p>` : ''}`;
-    }
-    return html`<code>${value.slice(0, 100).map((v) => cell(v)).join(', ')}${value.length > 100 ? ` … (+${value.length - 100})` : ''}</code>`;
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (depth > 2) return html`<code>${JSON.stringify(value).slice(0, 400)}</code>`;
-  return html`<dl class="kv">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v !== null && typeof v === 'object' ? jsonView(v, depth + 1) : cell(v)}</dd>`)}</dl>`;
-}
-
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }
 
 // ---- phases and evidence ----
@@ -506,7 +384,7 @@ function evidenceSection(report: RunReport, ev: RunEvidence): Raw {
   return html`<h2>Evidence <span class="count">${rows.length} files</span></h2>
 <p class="lead">Everything in the run directory <code>${report.runDir}</code>; links are relative, so the directory (or its bundle) can be moved as a whole.</p>
 <div class="panel"><table class="files"><thead><tr><th>file</th><th>size</th><th>what</th></tr></thead><tbody>${rows}</tbody></table>
-${texts.map((t) => html`<details><summary>${t.path}</summary><pre>${t.text}</pre></details>`)}</div>`;
+${texts.map((t) => html`<details><summary>${t.path}</summary><pre>${t.text.length > TEXT_INLINE_CHARS ? `${t.text.slice(0, TEXT_INLINE_CHARS)}\n… ${t.text.length - TEXT_INLINE_CHARS} more characters in ${t.path}` : t.text}</pre></details>`)}</div>`;
 }
 
 function describeFile(path: string): string {

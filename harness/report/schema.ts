@@ -86,7 +86,22 @@ export const TopologySchema = Type.Object(
         mtu: Type.Integer(),
       }),
     ),
-    tunnel: Type.Optional(Type.Object({ name: Type.String(), key: Type.Integer({ minimum: 0 }), mtu: Type.Integer(), profile: Type.String(), floodingType: Type.String() })),
+    tunnel: Type.Optional(
+      Type.Object({
+        name: Type.String(),
+        key: Type.Integer({ minimum: 0 }),
+        mtu: Type.Integer(),
+        profile: Type.String(),
+        floodingType: Type.String(),
+        localAddress: Type.Optional(Type.Union([Type.Literal('self'), Type.Literal('floating')], { description: "self: each unit's non-floating underlay self IP; floating: traffic-group-1's floating one" })),
+        trafficGroup: Type.Optional(Type.String({ description: 'the traffic group the tunnel is in' })),
+      }),
+    ),
+    floatingSelfIps: Type.Optional(
+      Type.Array(Type.Object({ address: Type.String({ description: 'with its prefix length' }), vlan: Type.String({ description: 'tunnel, underlay or external' }) }), {
+        description: 'the floating self IPs of traffic-group-1 as planned (empty: none); the unit that holds traffic-group-1 serves them',
+      }),
+    ),
     external: Type.Optional(Type.Object({ cidr: Type.String() })),
     client: Type.Optional(Type.Object({ ip: Type.String() })),
     virtualServers: Type.Optional(
@@ -113,9 +128,10 @@ export const RunReportSchema = Type.Object(
     ),
     runId: Type.String({ minLength: 1 }),
     warnings: Type.Optional(Type.Array(Type.String(), { description: "the scenario's warnings, printed as the run started (a pod MTU above the overlay's, a VTEP MTU above the underlay's minus 50; none in a reproduction): never blocking" })),
-    status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error')], {
-      description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run)',
+    status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error'), Type.Literal('kept')], {
+      description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run); kept (booted and left up without a check: overlab up)',
     }),
+    kept: Type.Optional(Type.Object({ down: Type.String({ description: 'the command that removes it' }) }, { description: 'the testbed was left up after the run (overlab up, scenario --keep)' })),
     reproduction: Type.Optional(
       Type.Object(
         {

@@ -39,6 +39,7 @@ header.verdict .counts { font-size: 15px; margin-top: 2px; }
 .v-failed { --vcolor: var(--fail); --vbg: var(--fail-bg); }
 .v-reproduced { --vcolor: var(--repro); --vbg: var(--repro-bg); }
 .v-not-reproducible { --vcolor: var(--info); --vbg: var(--info-bg); }
+.v-kept { --vcolor: var(--info); --vbg: var(--info-bg); }
 .v-error { --vcolor: var(--err); --vbg: var(--err-bg); }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; margin: 16px 0 8px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; box-shadow: var(--shadow); }
@@ -59,6 +60,7 @@ table.files td { padding: 3px 10px; }
 .alert.error { background: var(--err-bg); border-color: var(--err); }
 .alert.repro { background: var(--repro-bg); border-color: var(--repro); }
 .alert.warn { background: var(--warn-bg); border-color: var(--warn); }
+.alert.kept { background: var(--info-bg); border-color: var(--info); }
 .alert h3 { margin: 0 0 6px; font-size: 15px; }
 .alert dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 14px; margin: 0; }
 .alert dt { color: var(--muted); }
@@ -121,6 +123,14 @@ table.matrix.compact th.row { padding: 0 6px; font-size: 11px; line-height: 11px
 .matrix-grid .panel + .panel { margin-top: 0; }
 .matrices { display: flex; flex-wrap: wrap; gap: 18px; }
 .matrix-one h4 { margin: 0 0 6px; font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
+.matrix-summary { max-width: 100%; }
+.matrix-summary h5 { margin: 10px 0 4px; font-size: 12px; }
+svg.matrix-groups { display: block; max-width: 100%; height: auto; margin-top: 6px; }
+.mx-label { fill: var(--muted); font-size: 9px; font-family: var(--mono); }
+.mx-ok { fill: var(--pass); opacity: .55; } .mx-fail { fill: var(--fail); } .mx-part { fill: var(--warn); }
+.mx-changed { stroke: var(--warn); stroke-width: 1.5; }
+table.probes td { font-size: 12px; }
+.summary-note { color: var(--muted); font-size: 12.5px; }
 .mtu-if { display: inline-block; font-family: var(--mono); font-size: 12px; border: 1px solid var(--line2); border-radius: 6px; padding: 1px 7px; margin: 2px 4px 2px 0; white-space: nowrap; }
 .mtu-if b { font-weight: 700; }
 .mtu-if.ok { border-color: var(--pass); }
@@ -170,6 +180,12 @@ rect.tp-unit-standby { fill: var(--bg); }
 .tp-muted, tspan.tp-muted { fill: var(--muted); font-weight: 400; }
 .tp-legend { fill: var(--muted); font-size: 12px; }
 .tp-client-box { fill: var(--code); }
+.tp-node-mark { fill: var(--repro-bg); stroke: var(--overlay); stroke-opacity: .7; stroke-width: 1; }
+.tp-grid-box { fill: var(--panel); }
+.tp-mark-count { fill: var(--text); font-size: 8.5px; font-family: var(--mono); }
+.tp-tg { fill: var(--warn-bg); stroke: var(--warn); stroke-width: 1.2; }
+.tp-tg-text { fill: var(--text); font-size: 11.5px; }
+.tp-float { fill: var(--warn); font-weight: 700; }
 /* SVG: timeline */
 .tl-bg { fill: var(--bg); }
 .tl-grid { stroke: var(--line); stroke-width: 1; }

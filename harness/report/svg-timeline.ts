@@ -67,8 +67,9 @@ export function timelineSvg(records: readonly ProbeRecord[], outage?: OutageEvid
 
   // y: RTT on a log scale spanning at least one decade.
   const rtts = udp.flatMap((r) => (r.rttMs === null ? [] : [r.rttMs]));
-  let hi = Math.max(...rtts, 0.1) * 1.3;
-  let lo = Math.max(0.005, Math.min(...rtts, hi) / 1.3);
+  // A reduce, not Math.max(...rtts): a soak's hundreds of thousands of probes overflow the call stack.
+  let hi = rtts.reduce((m, v) => (v > m ? v : m), 0.1) * 1.3;
+  let lo = Math.max(0.005, rtts.reduce((m, v) => (v < m ? v : m), hi) / 1.3);
   if (hi / lo < 10) lo = hi / 10;
   hi = niceUp(hi);
   lo = niceDown(lo);
@@ -149,10 +150,18 @@ export function timelineSvg(records: readonly ProbeRecord[], outage?: OutageEvid
   for (const s of segments) out.push(`<polyline class="tl-line" points="${s}"/>`);
   const tips = udp.length <= POINT_LIMIT;
   const rel = (t: number) => `${t - t0 >= 0 ? '+' : '−'}${Math.abs(t - t0).toFixed(1)} ms`;
-  out.push('<g class="tl-points">');
+  out.push(`<g class="tl-points" data-answered="${udp.length - udp.filter((r) => r.rttMs === null).length}">`);
+  // Past POINT_LIMIT probes (a long run) answered probes pile up: one circle (4.8 px across) in
+  // each 3 x 3 px square looks the same and keeps the page small. Lost probes are all marked.
+  const drawn = new Set<string>();
   for (const r of udp) {
     if (r.rttMs === null) continue;
     const tip = tips ? `<title>#${r.seq} at ${rel(r.sentAt)}: ${r.rttMs.toFixed(3)} ms</title>` : '';
+    if (!tips) {
+      const pixel = `${Math.round(xs(r.seq) / 3)} ${Math.round(ys(r.rttMs) / 3)}`;
+      if (drawn.has(pixel)) continue;
+      drawn.add(pixel);
+    }
     out.push(`<circle class="tl-point" cx="${num(xs(r.seq))}" cy="${num(ys(r.rttMs))}" r="2.4">${tip}</circle>`);
   }
   out.push('</g><g class="tl-lost-marks">');

@@ -1,9 +1,13 @@
 // The topology diagram as inline SVG: nodes with their pods, cni0 and VTEP above the underlay,
 // the BIG-IP units (active one highlighted, with the VIP) below it, the external network with
 // the client, and the VXLAN overlay drawn between the VTEPs (to the active unit when there is one).
+// Past TOPOLOGY_NODES_DRAWN nodes they are a grid of small marks (pods counted, details as
+// tooltips), so a 100-node run is one screen. traffic-group-1 (the VIP and the floating self IPs,
+// or the words that there is none) is drawn on the unit that holds it, at every size.
 import type { RunReport } from './types.js';
 import { esc, num, textWidth } from './html-util.js';
 import * as ip from '../core/ipv4.js';
+import { TOPOLOGY_NODES_DRAWN } from './limits.js';
 
 const PAD = 24;
 const POD_W = 126;
@@ -14,7 +18,7 @@ const NODE_H = 170;
 const NODE_GAP = 28;
 const STUB = 44;
 const UNIT_W = 270;
-const UNIT_H = 150;
+const UNIT_H = 172;
 const UNIT_GAP = 60;
 const MIN_W = 960;
 const ROW_MAX_W = 1320;
@@ -22,6 +26,17 @@ const ROW_MAX_W = 1320;
 export interface TopologyOptions {
   /** failover-outage.json's failover: who was active before. */
   failover?: { from: string; to: string };
+  /**
+   * traffic-group-1 as the units' own state shows it (the latest units-*.json): the unit whose
+   * self IPs include a floating one, and those addresses. Without it the active unit holds it and
+   * the planned floating self IPs (report.topology.floatingSelfIps) are drawn there.
+   */
+  trafficGroup?: { holder?: string; floatingSelfIps: { address: string; vlan: string }[]; source: string };
+}
+
+/** Nodes drawn one by one, or a grid of marks: what topologySvg does for a run of this size. */
+export function isCompactTopology(report: RunReport): boolean {
+  return report.topology.nodes.length > TOPOLOGY_NODES_DRAWN;
 }
 
 export function topologySvg(report: RunReport, options: TopologyOptions = {}): string {
@@ -33,9 +48,11 @@ export function topologySvg(report: RunReport, options: TopologyOptions = {}): s
     return Math.max(250, pods * (POD_W + POD_GAP) - POD_GAP + 24);
   };
 
-  // Rows of nodes, each at most ROW_MAX_W wide.
-  const rows: { node: RunReport['topology']['nodes'][number]; w: number }[][] = [[]];
-  for (const node of t.nodes) {
+  const compact = isCompactTopology(report);
+  const grid = compact ? nodeGrid(t.nodes) : undefined;
+  // Rows of nodes, each at most ROW_MAX_W wide (none when they are drawn as a grid).
+  const rows: { node: RunReport['topology']['nodes'][number]; w: number }[][] = compact ? [] : [[]];
+  for (const node of compact ? [] : t.nodes) {
     const w = nodeW(node);
     const row = rows[rows.length - 1]!;
     const rowW = row.reduce((s, r) => s + r.w + NODE_GAP, 0);
@@ -45,12 +62,35 @@ export function topologySvg(report: RunReport, options: TopologyOptions = {}): s
   const rowWidths = rows.map((r) => r.reduce((s, x) => s + x.w, 0) + NODE_GAP * Math.max(0, r.length - 1));
   const unitsW = t.bigips.length * UNIT_W + Math.max(0, t.bigips.length - 1) * UNIT_GAP;
   const clientW = t.client ? 190 : 0;
-  const W = Math.max(MIN_W, ...rowWidths.map((w) => w + 2 * PAD), unitsW + 2 * PAD + (clientW ? clientW + 2 * UNIT_GAP : 0));
+  const W = Math.max(MIN_W, ...rowWidths.map((w) => w + 2 * PAD), grid ? grid.w + 2 * PAD : 0, unitsW + 2 * PAD + (clientW ? clientW + 2 * UNIT_GAP : 0));
 
   const body: string[] = [];
   const under: string[] = []; // drawn first: links and the overlay
   const legendY = 22;
-  let y = legendY + 26;
+  // Legend.
+  const legend: string[] = [];
+  let lx = PAD;
+  let ly = legendY;
+  // Items wrap onto another line rather than run past the drawing's edge.
+  const item = (mark: string, label: string) => {
+    const w = 40 + textWidth(label, 12);
+    if (lx > PAD && lx + w > W - PAD) {
+      lx = PAD;
+      ly += 22;
+    }
+    legend.push(`<g transform="translate(${num(lx)} ${ly})">${mark}<text class="tp-legend" x="26" y="4">${esc(label)}</text></g>`);
+    lx += w;
+  };
+  item('<line class="tp-bus" x1="0" x2="20" y1="0" y2="0"/>', 'underlay (L2 segment)');
+  if (flannel) item('<line class="tp-overlay tp-overlay-active" x1="0" x2="20" y1="0" y2="0"/>', `VXLAN overlay, VNI ${flannel.vni}, ${flannel.learning ? 'learning' : 'nolearning'}${flannel.bridged ? ', VTEP in cni0' : ''}`);
+  if (t.bigips.some((u) => u.haState === 'active')) {
+    item('<rect class="tp-box tp-unit-active" x="0" y="-7" width="20" height="14" rx="3"/>', 'active unit');
+    item('<rect class="tp-box tp-unit-standby" x="0" y="-7" width="20" height="14" rx="3"/>', 'standby unit');
+  }
+  if (t.bigips.length) item('<rect class="tp-tg" x="0" y="-7" width="20" height="14" rx="3"/>', 'traffic-group-1 (floating)');
+  if (grid) item('<rect class="tp-node-mark" x="4" y="-6" width="12" height="12" rx="2"/>', 'a node and its pod count (hover for its addresses)');
+
+  let y = ly + 26;
   const vteps: { name: string; x: number; y: number }[] = [];
   const rowOverlay: { x1: number; x2: number; y: number }[] = [];
   const stubs: { x: number; top: number; label: string; row: number }[] = [];
@@ -74,6 +114,17 @@ export function topologySvg(report: RunReport, options: TopologyOptions = {}): s
     rowBusYs.push(ri < rows.length - 1 ? y - 24 - 6 : y);
   });
 
+  if (grid) {
+    // Every node in one box: a mark each, the shape they share written once.
+    const x = (W - grid.w) / 2;
+    body.push(grid.draw(x, y, device, flannel?.bridged ?? false, flannel?.vni));
+    vteps.push({ name: 'nodes', x: x + grid.w / 2, y: y + grid.h });
+    const ips = t.nodes.map((n) => n.underlayIp);
+    stubs.push({ x: x + grid.w / 2, top: y + grid.h, label: `eth0 of each node: ${ips[0]} … ${ips[ips.length - 1]}`, row: 0 });
+    y += grid.h + STUB;
+    rowBusYs.push(y);
+  }
+
   // The underlay bus.
   const busY = y;
   const busX1 = PAD;
@@ -95,13 +146,18 @@ export function topologySvg(report: RunReport, options: TopologyOptions = {}): s
 
   // BIG-IP units and the external network.
   const active = t.bigips.find((u) => u.haState === 'active');
+  const trafficGroup = {
+    holder: options.trafficGroup?.holder ?? active?.name,
+    floatingSelfIps: options.trafficGroup?.floatingSelfIps ?? t.floatingSelfIps,
+    source: options.trafficGroup?.source ?? (active ? `${active.name} is active at the end of the run` : ''),
+  };
   if (t.bigips.length > 0) {
     const totalW = unitsW + (clientW ? UNIT_GAP + clientW : 0);
     let x = (W - totalW) / 2;
     const extY = y + UNIT_H + STUB;
     const unitXs: number[] = [];
     for (const u of t.bigips) {
-      const g = drawUnit(u, x, y, t, options.failover);
+      const g = drawUnit(u, x, y, t, options.failover, trafficGroup);
       body.push(g.svg);
       unitXs.push(x + UNIT_W / 2);
       under.push(`<line class="tp-link" x1="${num(x + UNIT_W / 2)}" x2="${num(x + UNIT_W / 2)}" y1="${busY}" y2="${y}"/>`);
@@ -136,20 +192,6 @@ export function topologySvg(report: RunReport, options: TopologyOptions = {}): s
   for (const o of rowOverlay) under.push(`<line class="tp-overlay" x1="${num(o.x1)}" x2="${num(o.x2)}" y1="${num(o.y)}" y2="${num(o.y)}"/>`);
 
   const H = y + 8;
-  // Legend.
-  const legend: string[] = [];
-  let lx = PAD;
-  const item = (mark: string, label: string) => {
-    legend.push(`<g transform="translate(${num(lx)} ${legendY})">${mark}<text class="tp-legend" x="26" y="4">${esc(label)}</text></g>`);
-    lx += 40 + textWidth(label, 12);
-  };
-  item('<line class="tp-bus" x1="0" x2="20" y1="0" y2="0"/>', 'underlay (L2 segment)');
-  if (flannel) item('<line class="tp-overlay tp-overlay-active" x1="0" x2="20" y1="0" y2="0"/>', `VXLAN overlay, VNI ${flannel.vni}, ${flannel.learning ? 'learning' : 'nolearning'}${flannel.bridged ? ', VTEP in cni0' : ''}`);
-  if (active) {
-    item('<rect class="tp-box tp-unit-active" x="0" y="-7" width="20" height="14" rx="3"/>', 'active unit');
-    item('<rect class="tp-box tp-unit-standby" x="0" y="-7" width="20" height="14" rx="3"/>', 'standby unit');
-  }
-
   return [
     `<svg id="topology" class="chart topology" viewBox="0 0 ${num(W)} ${num(H)}" role="img" aria-labelledby="tp-title" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="tp-title">Topology of ${esc(report.scenario)}: ${t.nodes.length} nodes${t.bigips.length ? `, ${t.bigips.length} BIG-IP units (${esc(active?.name ?? 'none')} active)` : ''}</title>`,
@@ -202,7 +244,14 @@ function drawNode(node: RunReport['topology']['nodes'][number], x: number, y: nu
   return { svg: out.join('\n'), vtepX: chipX + chipW / 2, vtepBottom: chipY + 36, vtepMidY: chipY + 18 };
 }
 
-function drawUnit(u: RunReport['topology']['bigips'][number], x: number, y: number, t: RunReport['topology'], failover?: { from: string; to: string }) {
+interface TrafficGroupView {
+  holder?: string;
+  /** undefined: the report does not say (written before floating self IPs were recorded). */
+  floatingSelfIps?: { address: string; vlan: string }[];
+  source: string;
+}
+
+function drawUnit(u: RunReport['topology']['bigips'][number], x: number, y: number, t: RunReport['topology'], failover: { from: string; to: string } | undefined, tg: TrafficGroupView) {
   const out: string[] = [];
   const isActive = u.haState === 'active';
   const cls = isActive ? 'tp-unit-active' : 'tp-unit-standby';
@@ -218,17 +267,63 @@ function drawUnit(u: RunReport['topology']['bigips'][number], x: number, y: numb
   if (note) out.push(`<text class="tp-small tp-muted" x="${num(x + 12)}" y="${num(y + 38)}">${esc(note)}</text>`);
   const chipY = y + 46;
   const tunnel = t.tunnel?.name ?? 'tunnel';
-  out.push(`<rect class="tp-box tp-vtep" x="${num(x + 12)}" y="${num(chipY)}" width="${UNIT_W - 24}" height="36" rx="6"><title>${esc(`${tunnel} on ${u.name}: tunnel MAC ${u.tunnelMac}, local-address ${u.underlayIp}`)}</title></rect>`);
+  const floatingLocal = t.tunnel?.localAddress === 'floating' ? (tg.floatingSelfIps?.find((f) => f.vlan === 'underlay')?.address ?? 'a floating self IP') : undefined;
+  const local = floatingLocal ? `local-address ${floatingLocal}, floating in traffic-group-1 (sent from only where traffic-group-1 is)` : `local-address ${u.underlayIp}`;
+  out.push(`<rect class="tp-box tp-vtep" x="${num(x + 12)}" y="${num(chipY)}" width="${UNIT_W - 24}" height="36" rx="6"><title>${esc(`${tunnel} on ${u.name}: tunnel MAC ${u.tunnelMac}, ${local}`)}</title></rect>`);
   out.push(`<text class="tp-vtep-name" x="${num(x + 20)}" y="${num(chipY + 15)}">${esc(tunnel)}${t.tunnel ? `<tspan class="tp-muted"> key ${t.tunnel.key} · ${esc(t.tunnel.floodingType)}</tspan>` : ''}</text>`);
-  out.push(`<text class="tp-mono" x="${num(x + 20)}" y="${num(chipY + 30)}">${esc(u.tunnelMac)}</text>`);
+  out.push(`<text class="tp-mono" x="${num(x + 20)}" y="${num(chipY + 30)}">${esc(u.tunnelMac)}${t.tunnel?.localAddress === 'floating' ? `<tspan class="tp-muted"> local: floating</tspan>` : ''}</text>`);
   out.push(`<text class="tp-small" x="${num(x + 12)}" y="${num(y + 100)}">self ${esc(u.tunnelSelfIp)} <tspan class="tp-muted">(non-floating)</tspan></text>`);
   const vip = t.virtualServers?.[0];
-  if (isActive && vip) {
-    out.push(`<rect class="tp-vip" x="${num(x + 12)}" y="${num(y + 112)}" width="${UNIT_W - 24}" height="26" rx="13"/>`);
-    out.push(`<text class="tp-vip-text" x="${num(x + UNIT_W / 2)}" y="${num(y + 129)}" text-anchor="middle">${esc(`VIP ${vip.destination} · ${vip.name}`)}</text>`);
+  const holds = tg.holder === u.name;
+  // traffic-group-1: the virtual address and the floating self IPs move together to the unit that holds it.
+  const floating = tg.floatingSelfIps;
+  const floatFull = floating === undefined ? 'floating self IPs not recorded in this report' : floating.length ? `floating self IP${floating.length === 1 ? '' : 's'} ${floating.map((f) => `${f.address} (${f.vlan})`).join(', ')}` : 'no floating self IP';
+  // In the box: the addresses (their VLANs in the tooltip), as many as fit.
+  let floatText = floating?.length ? `floating self IP${floating.length === 1 ? '' : 's'} ${floating.map((f) => f.address).join(', ')}` : floatFull;
+  if (floating && floating.length > 1 && textWidth(floatText, 11.5) > UNIT_W - 28) floatText = `floating self IPs ${floating[0]!.address} and ${floating.length - 1} more`;
+  const tip = `traffic-group-1 ${holds ? `is on ${u.name}` : `is not on ${u.name}${tg.holder ? ` (${tg.holder} holds it)` : ''}`}: ${vip ? `VIP ${vip.destination}` : 'no virtual server'}; ${floatFull}${tg.source ? `. From: ${tg.source}` : ''}`;
+  if (holds) {
+    out.push(`<g class="tp-traffic-group" data-holder="${esc(u.name)}"><title>${esc(tip)}</title><rect class="tp-tg" x="${num(x + 8)}" y="${num(y + 106)}" width="${UNIT_W - 16}" height="${UNIT_H - 112}" rx="8"/>`);
+    if (vip) {
+      out.push(`<rect class="tp-vip" x="${num(x + 14)}" y="${num(y + 112)}" width="${UNIT_W - 28}" height="24" rx="12"/>`);
+      out.push(`<text class="tp-vip-text" x="${num(x + UNIT_W / 2)}" y="${num(y + 128)}" text-anchor="middle">${esc(`VIP ${vip.destination} · ${vip.name}`)}</text>`);
+    }
+    out.push(`<text class="tp-tg-text" x="${num(x + 14)}" y="${num(y + (vip ? 150 : 126))}"><tspan class="tp-float">traffic-group-1</tspan> on ${esc(u.name)}</text>`);
+    out.push(`<text class="tp-tg-text tp-floating-self" x="${num(x + 14)}" y="${num(y + (vip ? 164 : 142))}">${esc(floatText)}</text></g>`);
   } else {
-    out.push(`<text class="tp-small tp-muted" x="${num(x + 12)}" y="${num(y + 129)}">${esc(vip ? 'holds no virtual address' : '')}</text>`);
+    out.push(`<text class="tp-small tp-muted" x="${num(x + 12)}" y="${num(y + 129)}"><title>${esc(tip)}</title>${esc(vip || floating?.length ? `holds no traffic-group-1 address${tg.holder ? ` (${tg.holder} does)` : ''}` : '')}</text>`);
   }
   out.push('</g>');
   return { svg: out.join('\n'), vtepX: x + UNIT_W / 2, vtepTop: chipY };
+}
+
+/** Many nodes as a grid of small marks in one box: what they share written once, each node's details a tooltip. */
+function nodeGrid(nodes: RunReport['topology']['nodes']) {
+  const MARK = 18;
+  const GAP = 5;
+  const perRow = Math.min(nodes.length, 40);
+  const gridRows = Math.ceil(nodes.length / perRow);
+  const head = 58;
+  const w = Math.max(560, perRow * (MARK + GAP) - GAP + 24);
+  const h = head + gridRows * (MARK + GAP) - GAP + 16;
+  const pods = nodes.map((n) => (n.pods ?? []).length);
+  const total = pods.reduce((a, b) => a + b, 0);
+  const lo = Math.min(...pods);
+  const hi = Math.max(...pods);
+  const draw = (x: number, y: number, device: string, bridged: boolean, vni: number | undefined): string => {
+    const out: string[] = [];
+    out.push(`<g class="tp-nodes-grid" data-nodes="${nodes.length}" data-pods="${total}">`);
+    out.push(`<rect class="tp-box tp-grid-box" x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="10"/>`);
+    out.push(`<text class="tp-title" x="${num(x + 12)}" y="${num(y + 21)}">${esc(`${nodes.length} nodes · ${total} pods`)}<tspan class="tp-muted">${esc(` · ${lo === hi ? `${lo}` : `${lo}–${hi}`} on each node · ${nodes[0]!.name} … ${nodes[nodes.length - 1]!.name}`)}</tspan></text>`);
+    out.push(`<text class="tp-small" x="${num(x + 12)}" y="${num(y + 40)}">${esc(`each node: pods on cni0 (the podCIDR's first address)${bridged ? `, ${device} in cni0` : `, ${device} routed`}${vni !== undefined ? `, VNI ${vni}` : ''}; every VTEP reaches every other over the underlay`)}</text>`);
+    nodes.forEach((n, i) => {
+      const mx = x + 12 + (i % perRow) * (MARK + GAP);
+      const my = y + head + Math.floor(i / perRow) * (MARK + GAP);
+      const tip = `${n.name}${n.role !== n.name ? ` (${n.role})` : ''}: underlay ${n.underlayIp}, ${device} ${n.vtepMac}, podCIDR ${n.podCidr}, ${(n.pods ?? []).length} pods${(n.pods ?? []).length ? ` (${(n.pods ?? []).slice(0, 3).map((p) => `${p.name} ${p.ip}`).join(', ')}${(n.pods ?? []).length > 3 ? ', …' : ''})` : ''}`;
+      out.push(`<g id="tp-node-${esc(n.name)}"><title>${esc(tip)}</title><rect class="tp-node-mark" x="${num(mx)}" y="${num(my)}" width="${MARK}" height="${MARK}" rx="3"/><text class="tp-mark-count" x="${num(mx + MARK / 2)}" y="${num(my + 12.5)}" text-anchor="middle">${(n.pods ?? []).length}</text></g>`);
+    });
+    out.push('</g>');
+    return out.join('\n');
+  };
+  return { w, h, draw };
 }

@@ -17,8 +17,13 @@ export interface RunReport {
   runId: string;
   /** The scenario's warnings (spec/warnings.ts), printed as the run started; absent when there were none. */
   warnings?: string[];
-  /** not-reproducible: a reproduction whose symptom this provider cannot show (reason in `reproduction`). */
-  status: 'passed' | 'failed' | 'reproduced' | 'not-reproducible' | 'error';
+  /**
+   * not-reproducible: a reproduction whose symptom this provider cannot show (reason in `reproduction`);
+   * kept: booted and left up without running a check (overlab up).
+   */
+  status: 'passed' | 'failed' | 'reproduced' | 'not-reproducible' | 'error' | 'kept';
+  /** Present when the testbed was left up after the run (overlab up, scenario --keep): how to remove it. */
+  kept?: { down: string };
   reproduction?: { symptom: string; rootCause: string; fix: string; shows: string; expectFailed: string[]; notReproducible?: string; verdict: string };
   startedAt: string;
   durationMs: number;
@@ -29,7 +34,9 @@ export interface RunReport {
     /** Added by report/enrich.ts from the plan (optional: older reports lack them). */
     underlay?: { cidr: string; mtu: number };
     flannel?: { network: string; vni: number; port: number; device: string; learning: boolean; bridged: boolean; mtu: number };
-    tunnel?: { name: string; key: number; mtu: number; profile: string; floodingType: string };
+    tunnel?: { name: string; key: number; mtu: number; profile: string; floodingType: string; localAddress?: 'self' | 'floating'; trafficGroup?: string };
+    /** traffic-group-1's floating self IPs as planned (empty: none); served by the unit holding traffic-group-1. */
+    floatingSelfIps?: { address: string; vlan: string }[];
     external?: { cidr: string };
     client?: { ip: string };
     virtualServers?: { name: string; destination: string; tcpPort: number; udpPort: number; pool: string[] }[];

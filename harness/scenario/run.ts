@@ -3,7 +3,8 @@
 import type { ScenarioSpec, StepSpec } from '../spec/schema.js';
 import { runStep, stepName, stopCapturesOf, type StepState } from './steps/index.js';
 import { judgeReproduction } from '../assert/reproduction.js';
-import { activeUnit } from './observe.js';
+import { activeUnit, type Observation } from './observe.js';
+import type { Plan } from '../plan/types.js';
 import { bigipDevice } from '../devices/bigip/registry.js';
 import type { BigipTransport } from '../devices/bigip/types.js';
 import type { LinuxConfigurator, ProviderOptions, Transport } from '../providers/types.js';
@@ -14,7 +15,7 @@ import { resolveTopology } from '../spec/topology.js';
 import { planScenario } from '../plan/plan.js';
 import { closeRun, openRun, type RunContext } from '../core/run-context.js';
 import { InterruptedError, PreflightError, SpecError } from '../core/errors.js';
-import { createProvider } from '../providers/registry.js';
+import { createProvider, providerModule } from '../providers/registry.js';
 import { unitsOverSsh } from './unit-access.js';
 import { soak, type SoakOptions } from './steps/soak.js';
 import { neighbourEntries } from '../plan/neighbours.js';
@@ -27,6 +28,8 @@ import { ResourceLedger } from '../core/ledger.js';
 import type { PhaseRecord, RunReport } from '../report/types.js';
 import { writeRunReport } from '../report/write.js';
 import { printWarnings, specWarnings } from '../spec/warnings.js';
+import { writeRunSpec } from './run-spec.js';
+import { markKept } from '../core/registry.js';
 
 /** The soak loop's place among the steps of a run (not a step a scenario file can name). */
 const SOAK = Symbol('soak');
@@ -40,8 +43,13 @@ export interface RunOptions {
   soak?: SoakOptions;
   /** An inventory naming real BIG-IP units (VEs) by the scenario's unit names (bigip.device: tmsh). */
   bigipInventory?: string;
-  /** Boot and keep (overlab up): no checks, no teardown. */
+  /** Boot and keep (overlab up): no checks, no teardown; the status is `kept`. */
   keep?: boolean;
+  /**
+   * `scenario --keep` (always) and `--keep-on-failure` (when the run failed): every step and
+   * check runs, then the testbed stays up for `overlab failover/traffic/check/...` and `down`.
+   */
+  keepAfter?: 'always' | 'on-failure';
   /** Run every step the scenario lists but leave the testbed up (tests inspect it, then `down`). */
   skipTeardown?: boolean;
   signal?: AbortSignal;
@@ -49,7 +57,7 @@ export interface RunOptions {
   onAssertion?: (a: AssertionResult) => void;
 }
 
-export const exitCodeOf = (status: RunReport['status']): number => (status === 'passed' || status === 'reproduced' || status === 'not-reproducible' ? 0 : status === 'failed' ? 1 : 2);
+export const exitCodeOf = (status: RunReport['status']): number => (status === 'passed' || status === 'kept' || status === 'reproduced' || status === 'not-reproducible' ? 0 : status === 'failed' ? 1 : 2);
 
 export async function preflight(providerKind: string, options?: ProviderOptions): Promise<void> {
   const probe = createProvider(providerKind, { runId: 'preflight', ledger: new ResourceLedger('/nonexistent'), options });
@@ -88,10 +96,14 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   if (spec.bigip?.device === 'tmsh' && providerKind !== 'netns' && spec.bigip.units.some((u) => !realUnits[u.name])) {
     throw new PreflightError([{ what: `bigip.device tmsh with stand-in units on the ${providerKind} provider`, fix: 'use --provider netns (the stand-ins\' tmsh face runs there), or bigip.device: sim' }]);
   }
-  const plan = planScenario(spec, { realUnits });
+  // What the provider's machines impose on the addresses (kind's network), before the plan.
+  const fitted = (await providerModule(providerKind).fitSpec?.(spec, (l) => process.stderr.write(`overlab: ${l}\n`))) ?? spec;
+  const plan = planScenario(fitted, { realUnits });
   const warnings = specWarnings(spec);
   printWarnings(spec.name, warnings);
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
+  // What a later process needs to drive this run (overlab failover, check, ...): the same plan.
+  writeRunSpec(ctx.runDir, { spec, provider: providerKind, providerOptions: options.providerOptions, bigipInventory: options.bigipInventory });
   const started = performance.now();
   // The kernel's neighbour table is this machine's, shared by every namespace and container.
   const neighbours = neighbourEntries(plan.topology);
@@ -110,6 +122,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   const units = device?.open(plan.topology, bigipTransport(ctx.provider, ctx.runId));
   let error: Error | undefined;
   let tornDown = false;
+  let kept = false;
   const phase = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -149,14 +162,14 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   try {
     for (const step of steps) {
       ctx.signal.throwIfAborted();
-      const stepContext = { ctx, plan, spec, store, state, metrics, started, assertions, agent, device, units, onAssertion: options.onAssertion };
+      const stepContext = { ctx, plan, spec: fitted, store, state, metrics, started, assertions, agent, device, units, onAssertion: options.onAssertion };
       if (step === SOAK) {
         await phase('soak', () => soak(stepContext, options.soak!));
         continue;
       }
       const name = stepName(step);
       if (name === 'teardown') {
-        if (!options.keep && !options.skipTeardown) await teardown();
+        if (!options.keep && !options.skipTeardown && !options.keepAfter) await teardown();
         continue;
       }
       await phase(name, () => runStep(step, stepContext));
@@ -164,19 +177,27 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   } catch (e) {
     error = ctx.signal.aborted ? new InterruptedError(String((ctx.signal.reason as Error)?.message ?? ctx.signal.reason)) : (e as Error);
   } finally {
-    if (!tornDown && ((!options.keep && !options.skipTeardown) || error)) {
+    const failed = !error && outcomeOf(spec, assertions, !!options.keep).status === 'failed';
+    const keepNow = !error && (options.keepAfter === 'always' || (options.keepAfter === 'on-failure' && failed));
+    if (!tornDown && !keepNow && ((!options.keep && !options.skipTeardown) || error)) {
       try {
         await teardown();
       } catch (e) {
         error ??= e as Error;
       }
     }
+    if (!tornDown && (keepNow || options.keep) && !error) {
+      // Owned by nobody from now on: failover, traffic, check, down work on it from other processes.
+      await state.probe?.stop('SIGTERM', 500).catch(() => undefined);
+      await stopCapturesOf({ state, ctx }).catch(() => undefined);
+      await access.close();
+      markKept(ctx.runId);
+      kept = true;
+    }
   }
 
-  const judged = spec.reproduces && !error ? judgeReproduction(spec.reproduces, assertions) : undefined;
-  const status: RunReport['status'] = error ? 'error' : judged ? judged.status : assertions.every((a) => a.status === 'passed') ? 'passed' : 'failed';
-  const b = plan.topology.bigip;
-  const lastObs = state.observations[state.observations.length - 1];
+  const judged = error ? undefined : outcomeOf(spec, assertions, !!options.keep);
+  const status: RunReport['status'] = error ? 'error' : judged!.status;
   const report: RunReport = {
     schemaVersion: 1,
     scenario: spec.name,
@@ -188,23 +209,14 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     startedAt: ctx.startedAt.toISOString(),
     durationMs: round(performance.now() - started),
     phases,
-    topology: {
-      nodes: plan.topology.nodes.map((n) => ({ name: n.name, role: n.role, underlayIp: n.underlayIp, vtepMac: n.vtepMac, podCidr: n.podCidr, pods: n.pods.map((p) => ({ name: p.name, ip: p.ip, mac: p.mac })) })),
-      bigips: (b?.units ?? []).map((u) => ({
-        name: u.name,
-        underlayIp: u.underlayIp,
-        tunnelMac: u.tunnelMac,
-        tunnelSelfIp: u.tunnelSelfIp,
-        // As the units last said (their failover status); before any observation, the scenario's boot-time choice.
-        haState: (lastObs?.units.length ? (activeUnit(lastObs) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby') as 'active' | 'standby',
-      })),
-    },
+    topology: reportTopology(plan, state.observations[state.observations.length - 1]),
     assertions,
     metrics,
     artifacts: { pcaps: state.pcaps ?? [] },
     runDir: ctx.runDir,
     ...(error ? { error: { name: error.name, message: error.message } } : {}),
     ...(spec.reproduces ? { reproduction: { ...spec.reproduces, verdict: judged?.verdict ?? 'not judged: the run did not complete' } } : {}),
+    ...(kept ? { kept: { down: `overlab down ${ctx.runId}` } } : {}),
   };
   writeRunReport(report, plan, spec.description); // report.json, report.html, junit.xml
   return report;
@@ -220,13 +232,39 @@ function bigipTransport(provider: Transport & Pick<LinuxConfigurator, 'nft'>, ru
   };
 }
 
+/** The report's topology: the plan's hosts, and each unit's HA state as the units last said. */
+export function reportTopology(plan: Plan, lastObs: Observation | undefined): RunReport['topology'] {
+  const b = plan.topology.bigip;
+  return {
+    nodes: plan.topology.nodes.map((n) => ({ name: n.name, role: n.role, underlayIp: n.underlayIp, vtepMac: n.vtepMac, podCidr: n.podCidr, pods: n.pods.map((p) => ({ name: p.name, ip: p.ip, mac: p.mac })) })),
+    bigips: (b?.units ?? []).map((u) => ({
+      name: u.name,
+      underlayIp: u.underlayIp,
+      tunnelMac: u.tunnelMac,
+      tunnelSelfIp: u.tunnelSelfIp,
+      // As the units last said (their failover status); before any observation, the scenario's boot-time choice.
+      haState: (lastObs?.units.length ? (activeUnit(lastObs) === u.name ? 'active' : 'standby') : u.name === b?.active ? 'active' : 'standby') as 'active' | 'standby',
+    })),
+  };
+}
+
+/**
+ * The run's status from its assertions: `kept` for a kept run that ran no checks (overlab up),
+ * a reproduction's verdict, else passed or failed.
+ */
+export function outcomeOf(spec: ScenarioSpec, assertions: readonly AssertionResult[], bootOnly: boolean): { status: Exclude<RunReport['status'], 'error'>; verdict?: string } {
+  if (bootOnly && assertions.length === 0) return { status: 'kept' };
+  if (spec.reproduces) return judgeReproduction(spec.reproduces, assertions);
+  return { status: assertions.every((a) => a.status === 'passed') ? 'passed' : 'failed' };
+}
+
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
 
 /** The scenario's units that the BIG-IP inventory names: real VEs, driven with tmsh over SSH. */
-function realUnitsOf(spec: ScenarioSpec, file: string, acceptNew?: boolean): Record<string, SshTarget> {
+export function realUnitsOf(spec: ScenarioSpec, file: string, acceptNew?: boolean): Record<string, SshTarget> {
   const inventory = loadInventory(file, { acceptNew });
   const units = spec.bigip?.units.map((u) => u.name) ?? [];
   const problems: string[] = [];

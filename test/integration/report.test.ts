@@ -199,13 +199,22 @@ prereqTest('report.html opens in headless Chromium: no console errors, nothing f
         fetched.push(url);
         return route.abort();
       });
+      const started = performance.now();
       await page.goto(`file://${run.dir}/report.html`, { waitUntil: 'load' });
+      await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+      const loadMs = performance.now() - started;
+      const bytes = statSync(join(run.dir, 'report.html')).size;
+      t.log(`${name}: report.html ${(bytes / 1024).toFixed(0)} KiB, loaded in Chromium in ${loadMs.toFixed(0)} ms`);
+      t.true(bytes < 5 * 1024 * 1024 && loadMs < 3000, `${name}: ${bytes} bytes, ${loadMs} ms (issue 17: under 5 MB and 3 s)`);
       t.deepEqual(problems, [], `${name}: console`);
       t.deepEqual(fetched, [], `${name}: the page fetched nothing`);
       t.is(await page.title(), `${run.report.status === 'passed' ? 'PASSED' : 'FAILED'} · ${run.report.scenario} · run ${run.report.runId} · overlab`);
       // Topology with the active unit; the timeline chart with its marks.
       t.true(await page.locator('svg#topology').isVisible());
       t.is(await page.locator('#tp-unit-bigip2').getAttribute('data-ha'), 'active');
+      // traffic-group-1 on the active unit: the VIP, and the failover scenario has no floating self IP.
+      t.is(await page.locator('svg#topology g.tp-traffic-group').getAttribute('data-holder'), 'bigip2');
+      t.is(await page.locator('svg#topology .tp-floating-self').textContent(), 'no floating self IP');
       t.true(await page.locator('svg#failover-timeline').isVisible());
       const points = await page.locator('svg#failover-timeline circle.tl-point').count();
       t.true(points >= 30, `${points} answered probes drawn`);

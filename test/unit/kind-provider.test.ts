@@ -155,19 +155,23 @@ test('a ledger-only run belongs to the provider that wrote its first own entry (
   t.is(moduleOfLedger(['run-dir', 'netns'])?.kind, 'netns');
 });
 
-test('a plan with units or a client is refused before anything is created or recorded', async (t) => {
+test('a plan with a host kind does not make (flanneld\'s etcd member) is refused before anything is created or recorded', async (t) => {
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'overlab-kind-unit-'));
   const spec = loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml'));
-  const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'emulated' } });
+  const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'flanneld' } });
   const ledger = new ResourceLedger(dir);
   const provider = new KindProvider({ runId: 'abc123', ledger, topology: plan.topology });
   const hosts = plan.steps.flatMap((s) => (s.action.type === 'create-hosts' ? s.action.hosts : []));
-  await t.throwsAsync(provider.createHosts(hosts), { message: /does not make unit, client hosts yet \(bigip1, bigip2, client\).*nothing was created/ });
+  await t.throwsAsync(provider.createHosts(hosts), { message: /does not make service hosts yet \(etcd\).*nothing was created/ });
   t.deepEqual(ledger.entries(), []);
   t.is(provider.locationOf('master'), 'ol-abc123-control-plane');
   t.is(provider.locationOf('worker.nginx'), 'ol-abc123-worker/deployment/worker-nginx');
+  // The units and the client are the docker provider's containers, found from the topology too (overlab exec of a kept run).
+  t.is(provider.locationOf('bigip1'), 'ol-abc123.bigip1');
+  t.is(provider.locationOf('client'), 'ol-abc123.client');
+  t.deepEqual(provider.execArgv(provider.locationOf('bigip2'), ['ip', 'link']).slice(-3), ['ol-abc123.bigip2', 'ip', 'link']);
 });
 
 test('overlab clean finds our clusters by kind\'s container label, and only those named ol-<run>', async (t) => {

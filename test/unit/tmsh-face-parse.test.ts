@@ -94,11 +94,15 @@ test('/Common/ names, %0 addresses, properties in any order, defaults', (t) => {
   t.like(r, { kind: 'change', command: { records: [{ mac: '0a:58:0a:d9:00:16', endpoint: '10.169.72.127' }] } });
 });
 
+test('show net fdb without a tunnel reads every tunnel\'s records', (t) => {
+  t.deepEqual(parseCommands('show net fdb').map((c) => (c.kind === 'read' ? c.command : c.kind)), [{ read: 'fdb' }]);
+});
+
 test('commands outside the subset: the command named, what is accepted said', (t) => {
   refused(t, 'create net route r1 gw 10.0.0.1', '"create net route r1 gw 10.0.0.1": "net route" is not an object type this unit has', 'accepted: net vlan, net self, net tunnels vxlan');
   refused(t, 'save sys config', '"save sys config": not a command this unit accepts', 'run sys failover standby', 'list net vlan');
   refused(t, 'show net route', 'not a read this unit answers', 'show cm failover-status');
-  refused(t, 'show net fdb', 'not a read this unit answers', 'show net fdb tunnel <tunnel>');
+  refused(t, 'show net fdb vlan v1', 'not a read this unit answers', 'show net fdb tunnel <tunnel>', 'show net fdb;');
   refused(t, 'create net vlan v1 interfaces add { 1.1 } tag 169', '"create net vlan v1', '"tag" is not a property this unit accepts here; accepted: interfaces add { <interface> }, mtu <576-9198>');
   refused(t, 'create net vlan v1 interfaces add { 1.1 1.2 }', 'interfaces: this unit\'s VLANs are untagged on exactly one interface, found 2');
   refused(t, 'create net vlan v1 mtu 1500', 'missing "interfaces add { <interface> }"');

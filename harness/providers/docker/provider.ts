@@ -38,6 +38,8 @@ export { gatewayFor } from './segments.js';
 export interface DockerProviderOptions {
   exec?: ExecMode;
   docker?: Docker;
+  /** Segments that are Docker networks the run joins but did not make (segment id → network): the kind provider's underlay is kind's network. */
+  existingNetworks?: Readonly<Record<string, string>>;
 }
 
 export class DockerProvider implements Provider {
@@ -62,7 +64,7 @@ export class DockerProvider implements Provider {
     const mode = options.exec ?? (process.env.OVERLAB_DOCKER_EXEC === 'nsenter' ? 'nsenter' : 'api');
     this.transport = new Transport(this.docker, mode, ctx, (host) => this.hosts.place(host), runner);
     this.containers = new Containers(this.docker, ctx, this.hosts, this.transport);
-    this.segments = new Segments(this.docker, ctx, runner, this.transport);
+    this.segments = new Segments(this.docker, ctx, runner, this.transport, options.existingNetworks);
     this.files = this.transport.files();
   }
 

@@ -4,6 +4,8 @@
 // attached interface is then brought to the state of a fresh veth end (plan's name, MAC and MTU,
 // down, no address, no route). The switch's own ip/bridge lines (bridges and ports that the Docker
 // network already is) are not run; its static FDB lines go to the Docker bridge, port by port.
+// A segment can also be a network the run did not make (kind's, which its nodes are on): it is
+// joined, never created, recorded or removed, and its bridge is left as its owner set it.
 import PQueue from 'p-queue';
 import type Docker from 'dockerode';
 import type { LocalRunner } from '../../core/command.js';
@@ -28,12 +30,25 @@ export class Segments {
   /** The highest ifindex in each container once its segments are attached. */
   private readonly maxIfindex = new Map<string, number>();
 
+  /**
+   * `existing`: segment id → a Docker network that exists already and is not the run's (kind's).
+   * Docker refuses `--ip` on a network whose IPv4 subnet it chose itself (kind makes its network
+   * with an IPv6 subnet only), so a container joins such a network with Docker's choice of
+   * address, which the attach flushes like any other; the plan's address comes with the host's
+   * own ip lines, as on every segment.
+   */
   constructor(
     private readonly docker: Docker,
     private readonly ctx: ProviderContext,
     private readonly runner: LocalRunner,
     private readonly transport: Transport,
+    private readonly existing: Readonly<Record<string, string>> = {},
   ) {}
+
+  /** The Docker network of a segment: the run's own, or the existing one it joins. */
+  networkOf(segment: string): string {
+    return this.existing[segment] ?? networkName(this.ctx.runId, segment);
+  }
 
   /** The segments the switch host declares (create-hosts). */
   learn(hosts: readonly HostDecl[]): void {
@@ -60,7 +75,8 @@ export class Segments {
 
   /** One internal network per segment in use; recorded, then created; its host bridge made quiet. */
   private async createNetworks(attach: readonly LinkDecl[]): Promise<void> {
-    const used = [...new Set(attach.map((l) => l.segment!))];
+    const used = [...new Set(attach.map((l) => l.segment!))].filter((id) => this.existing[id] === undefined);
+    if (used.length === 0) return;
     const decls = used.map((id) => {
       const s = this.segments.get(id);
       if (!s) throw new HarnessError(`no segment "${id}" on the switch host: the plan's create-hosts step must list the switch's segments`);
@@ -123,15 +139,16 @@ export class Segments {
       if (!isNotFound(e) && !/is not connected/.test((e as Error).message)) throw e;
     });
     for (const l of links) {
-      await this.docker.getNetwork(networkName(this.ctx.runId, l.segment!)).connect({
+      const joined = this.existing[l.segment!] !== undefined;
+      await this.docker.getNetwork(this.networkOf(l.segment!)).connect({
         Container: name,
-        EndpointConfig: { IPAMConfig: l.b.ip ? { IPv4Address: l.b.ip } : undefined, MacAddress: l.b.mac },
+        EndpointConfig: { IPAMConfig: l.b.ip && !joined ? { IPv4Address: l.b.ip } : undefined, MacAddress: l.b.mac },
       });
     }
     const info = await this.docker.getContainer(name).inspect();
     const links0 = JSON.parse((await this.transport.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifname: string; address?: string }[];
     const found = links.map((l, i) => {
-      const mac = info.NetworkSettings.Networks[networkName(this.ctx.runId, l.segment!)]?.MacAddress?.toLowerCase();
+      const mac = info.NetworkSettings.Networks[this.networkOf(l.segment!)]?.MacAddress?.toLowerCase();
       const dev = links0.find((d) => d.address?.toLowerCase() === mac)?.ifname;
       if (!dev) throw new HarnessError(`[${host}] the interface Docker attached for segment ${l.segment} (MAC ${mac}) is not in the container`);
       return { dev, tmp: `oltmp${i}`, end: l.b };
@@ -147,16 +164,19 @@ export class Segments {
     // The switch port each link is: the host end of the container's veth (its peer ifindex).
     const after = JSON.parse((await this.transport.execContainer(name, ['ip', '-j', 'link', 'show'], { node: host })).stdout) as { ifindex: number; ifname: string; link_index?: number }[];
     this.maxIfindex.set(name, Math.max(...after.map((d) => d.ifindex)));
-    links.forEach((l) => {
+    // The host end of each link (the run's own veth, on whichever bridge); only those on the
+    // run's networks are its switch ports: a joined network's bridge is left as its owner set it.
+    const peers = new Map(links.flatMap((l): [string, number][] => {
       const peer = after.find((d) => d.ifname === l.b.ifname)?.link_index;
-      if (peer !== undefined) this.switchPorts.set(`${l.a.host}/${l.a.ifname}`, peer);
-    });
+      return peer === undefined ? [] : [[`${l.a.host}/${l.a.ifname}`, peer]];
+    }));
+    for (const l of links) if (this.existing[l.segment!] === undefined && peers.has(`${l.a.host}/${l.a.ifname}`)) this.switchPorts.set(`${l.a.host}/${l.a.ifname}`, peers.get(`${l.a.host}/${l.a.ifname}`)!);
     // What the plan says of every switch port (`addrgenmode none`), on the host ends now, before
     // their IPv6 link-local addresses send more MLD reports and router solicitations into the
     // testbed; the switch's own step later finds nothing left to do. Local daemon only.
-    const ports = await this.hostPorts([...this.switchPorts.values()]);
+    const ports = await this.hostPorts([...peers.values()]);
     const silence = links.flatMap((l) => {
-      const dev = ports.get(this.switchPorts.get(`${l.a.host}/${l.a.ifname}`) ?? -1);
+      const dev = ports.get(peers.get(`${l.a.host}/${l.a.ifname}`) ?? -1);
       return dev ? [ip.addrGenNone(dev), ['addr', 'flush', 'dev', dev]] : [];
     });
     if (silence.length > 0) {
@@ -164,7 +184,7 @@ export class Segments {
       // Docker brought the port up with an address before we could say anything: IPv6 off on it
       // too, which also stops the retransmissions of the MLD report its address removal queued
       // (sent now, they die at the container's end, which is down until the plan brings it up).
-      const devs = links.flatMap((l) => ports.get(this.switchPorts.get(`${l.a.host}/${l.a.ifname}`) ?? -1) ?? []);
+      const devs = links.flatMap((l) => ports.get(peers.get(`${l.a.host}/${l.a.ifname}`) ?? -1) ?? []);
       await this.runner.run(['sysctl', '-q', '-w', ...devs.map((d) => `net.ipv6.conf.${d}.disable_ipv6=1`)], { allowFailure: true });
     }
     // Docker's embedded DNS puts a nat table in every container on a user-defined network. A

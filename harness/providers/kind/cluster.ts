@@ -20,11 +20,14 @@ import type { KindOptions } from '../types.js';
 import { kindClusterConfig, kindConfigYaml } from './cluster-config.js';
 import { dummyNodes } from './dummy-nodes.js';
 import { FLANNEL_DAEMONSET, parseManifest, patchFlannelManifest, podContainers, renderManifest, type KubeObject } from './flannel-patch.js';
-import { applyAll, kubeClient, waitRollout, type Kube } from './kube.js';
+import type { Kube } from './kube.js';
 import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMAGE, kubeconfigDir, kubeconfigFile, kubeconfigOf, loadImage } from './kind-cli.js';
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
-import { podDeployments, podNamespace, type PodImage } from './workloads.js';
+import { kindNetworkName } from './network.js';
+import { nodeFacts, type NodeAttachment, type NodeFacts } from './node-facts.js';
+import { leaseOfNode } from '../../overlay/flannel/kube-flannel/lease.js';
+import { placedPods, podDeployments, podNamespace, type PodImage } from './workloads.js';
 
 /** The provider's own ledger entries. */
 export const KIND_LEDGER_KINDS = ['kind-cluster'] as const;
@@ -38,6 +41,8 @@ const ROLLOUT_MS = 5 * 60_000;
 export class KindCluster {
   readonly name: string;
   private kube?: Kube;
+  /** Planned → the cluster's node addresses, MACs and VtepMACs, once the cluster is up. */
+  facts: NodeFacts = new Map();
 
   constructor(
     private readonly runId: string,
@@ -83,17 +88,23 @@ export class KindCluster {
     writeFileSync(join(kindDir, 'kube-flannel.yml'), renderManifest(manifest));
     await time('kind create cluster', () => createCluster(kind, this.name, configFile, kubeconfigFile(this.runId), (l) => this.progress(`kind: ${l}`)));
     signal?.throwIfAborted();
+    const attached = await this.recordNodeAddresses(kindDir);
     // The kubeconfig holds the cluster's client key: read from kind, kept in memory and in the
     // run's scratch file under /run/overlab, never in the run directory.
+    // Loaded here, not with the module: @kubernetes/client-node takes ~1 s (5 s on a loaded machine)
+    // to import, and every overlab command loads the provider registry.
+    const { applyAll, kubeClient, waitRollout } = await import('./kube.js');
     this.kube = kubeClient(await kubeconfigOf(kind, this.name));
     await time('images loaded into the nodes', () => this.loadImages(kind, manifest, podImage));
     await time('kube-flannel applied', () => applyAll(this.kube!, manifest));
     await time('dummy Nodes applied', () => applyAll(this.kube!, dummyNodes(this.topology.bigip, this.runId)));
     await time('kube-flannel rolled out', () => waitRollout(this.kube!, 'DaemonSet', flannelNamespace(manifest), FLANNEL_DAEMONSET, ROLLOUT_MS, signal));
     await this.checkPodCidrs();
+    await this.learnNodeFacts(attached);
     const deployments = podDeployments(this.topology, this.runId, podImage);
     await time('pods applied', () => applyAll(this.kube!, [podNamespace(), ...deployments]));
     await time('pods rolled out', () => Promise.all(this.topology.nodes.flatMap((n) => n.pods.map((p) => waitRollout(this.kube!, 'Deployment', POD_NAMESPACE, deploymentName(n.name, p.name), ROLLOUT_MS, signal)))));
+    await this.checkPlacement(kindDir);
     await time(`${this.topology.flannel.device} into cni0`, () => this.bridgeVteps());
     return times;
   }
@@ -120,6 +131,45 @@ export class KindCluster {
     const images = new Set<string>(pod.loaded ? [pod.image] : []);
     for (const o of manifest) for (const c of podContainers(o)) if (typeof c.image === 'string' && (await this.docker.getImage(c.image).inspect().then(() => true, () => false))) images.add(c.image);
     for (const image of images) await loadImage(kind, this.name, image);
+  }
+
+  /**
+   * Where Docker put each node on kind's network, beside the plan's guess (network.ts): kind makes
+   * its node containers concurrently, so which node got which address is Docker's. Kept in
+   * RUNDIR/kind/nodes.json, and said when it differs; the registry (the Node objects) is what
+   * the checks read, never this guess.
+   */
+  private async recordNodeAddresses(kindDir: string): Promise<NodeAttachment[]> {
+    const network = kindNetworkName();
+    const nodes = await Promise.all(
+      this.topology.nodes.map(async (n) => {
+        const container = this.containerOf(n.name)!;
+        const on = (await this.docker.getContainer(container).inspect()).NetworkSettings.Networks[network];
+        return { node: n.name, container, planned: n.underlayIp, ip: on?.IPAddress ?? null, mac: on?.MacAddress ?? null };
+      }),
+    );
+    writeFileSync(join(kindDir, 'nodes.json'), JSON.stringify(nodes, null, 2) + '\n');
+    const moved = nodes.filter((n) => n.ip !== n.planned);
+    if (moved.length) this.progress(`Docker gave ${moved.map((n) => `${n.node} ${n.ip ?? 'no address'} (planned ${n.planned})`).join(', ')} on ${network}`);
+    return nodes;
+  }
+
+  /** The cluster's values of what the units record of each node (node-facts.ts), once flanneld published its VtepMAC. */
+  private async learnNodeFacts(attached: readonly NodeAttachment[]): Promise<void> {
+    const leases = (await this.kube!.core.listNode()).items.flatMap((n) => leaseOfNode(n) ?? []);
+    const { facts, unknown } = nodeFacts(this.topology.nodes, attached, leases);
+    this.facts = facts;
+    if (unknown.length) this.progress(`the units keep the plan's value for ${unknown.join(', ')}`);
+  }
+
+  /** Each pod on the node it is pinned to, read back from the API; where it is, kept in RUNDIR/kind/pods.json. */
+  private async checkPlacement(kindDir: string): Promise<void> {
+    const list = await this.kube!.core.listNamespacedPod({ namespace: POD_NAMESPACE });
+    const { placed, problems } = placedPods(this.topology, this.runId, list.items);
+    writeFileSync(join(kindDir, 'pods.json'), JSON.stringify(placed, null, 2) + '\n');
+    if (problems.length) throw new HarnessError(`the pods are not where the scenario puts them: ${problems.join('; ')}`);
+    const moved = placed.filter((p) => p.planned && p.podIP !== p.planned);
+    if (moved.length) this.progress(`the CNI's IPAM gave ${moved.map((p) => `${p.node}/${p.pod} ${p.podIP} (planned ${p.planned})`).join(', ')}`);
   }
 
   /**

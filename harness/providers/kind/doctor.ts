@@ -9,6 +9,7 @@ import { dockerClient, engineInfo } from '../docker/engine.js';
 import { CNI_PLUGINS_RELEASE, findBridgePlugin, findKind, KIND_NODE_IMAGE, KIND_RELEASE, kindVersion } from './kind-cli.js';
 import { describeSource, FLANNEL_RELEASE, manifestSource, readLocalManifest } from './manifest.js';
 import { parseManifest, podContainers } from './flannel-patch.js';
+import { kindNetworkName, readKindNetwork } from './network.js';
 
 const hasImage = (docker: Docker, ref: string): Promise<boolean> => docker.getImage(ref).inspect().then(() => true, () => false);
 
@@ -72,6 +73,16 @@ export async function kindPrerequisites(options: KindOptions = {}, docker: Docke
   }
   if (options.podImage) out.push({ what: `pod image ${options.podImage}`, ok: true, detail: 'pulled by the nodes (IfNotPresent), or loaded when the engine has it', fix: '' });
   else out.push({ what: 'pod image', ok: true, detail: 'the docker provider\'s overlab/node image (built here if not cached), loaded into the nodes with kind load docker-image', fix: '' });
+  if (engine) {
+    // The underlay the units and the client join (network.ts): read here, never made by doctor.
+    const name = kindNetworkName();
+    const net = await readKindNetwork(docker, name).then((n) => ({ n }), (e: Error) => ({ e }));
+    out.push(
+      'e' in net
+        ? { what: `kind's Docker network ${name} (the units' and the client's underlay)`, ok: false, detail: net.e.message, fix: `docker network rm ${name} (kind, or the next run, makes it again as kind makes it)` }
+        : { what: `kind's Docker network ${name} (the units' and the client's underlay)`, ok: true, detail: net.n ? `${net.n.subnet}, gateway ${net.n.gateway}, ${net.n.taken.length} container(s) on it: the plan's underlay is fitted to it (nodes lowest free, units highest)` : 'not made yet: the first run makes it as kind makes it (kind create cluster then uses it), and fits the plan\'s underlay to the subnet Docker gives it', fix: '' },
+    );
+  }
   out.push({ what: 'kubectl', ok: true, detail: 'not needed: the provider uses the API through @kubernetes/client-node', fix: '' });
   return [...out, ...checkTools([]).filter((c) => c.what === 'root' || !c.ok)];
 }

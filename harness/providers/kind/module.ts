@@ -8,6 +8,9 @@ import { KIND_LEDGER_KINDS, type KindClusterEntry } from './cluster.js';
 import { clusterName, runOfCluster } from './names.js';
 import { KindProvider } from './provider.js';
 import { clustersByLabel, removeClusters } from './sweep.js';
+import { dockerModule } from '../docker/module.js';
+import { dockerClient } from '../docker/engine.js';
+import { createKindNetwork, fitUnderlayToKind, kindNetworkName, readKindNetwork } from './network.js';
 
 const WHAT = 'kind cluster(s)';
 
@@ -16,8 +19,24 @@ export const kindModule: ProviderModule = {
   summary: 'a kind cluster (kubelet, CNI, kube-flannel from its release manifest) with the units as dummy Nodes',
   ledgerKinds: KIND_LEDGER_KINDS,
   create: (ctx) => new KindProvider(ctx),
+  /** The underlay is kind's Docker network: read (made as kind makes it when kind never ran here), and the plan's addresses fitted to it. */
+  async fitSpec(spec, note) {
+    const docker = dockerClient();
+    const name = kindNetworkName();
+    let net = await readKindNetwork(docker, name);
+    if (!net) {
+      await createKindNetwork(docker, name);
+      note(`made kind's Docker network ${name} as kind makes it (kind create cluster uses it; it stays, as kind leaves it)`);
+      net = (await readKindNetwork(docker, name))!;
+    }
+    const { spec: fitted, moved } = fitUnderlayToKind(spec, net);
+    note(`the underlay is kind's Docker network ${name} (${net.subnet}): ${moved.map((m) => `${m.what} ${m.from} -> ${m.to}`).join(', ')}`);
+    return fitted;
+  },
   async clean(run) {
-    const errors: string[] = [];
+    // The units and the client are the docker provider's containers (and its external network).
+    const docker = await dockerModule.clean(run);
+    const errors: string[] = [...docker.errors];
     const wanted = new Set([clusterName(run.runId), ...entriesOf<KindClusterEntry>(run.entries, 'kind-cluster', 'name').map((e) => e.name)]);
     let found = new Map<string, string[]>();
     try {
@@ -27,7 +46,7 @@ export const kindModule: ProviderModule = {
     }
     const mine = new Map([...found].filter(([c]) => wanted.has(c)));
     errors.push(...(await removeClusters(mine)));
-    return { runId: run.runId, removed: mine.size, what: WHAT, errors };
+    return { runId: run.runId, removed: mine.size + docker.removed, what: `${WHAT}, ${docker.what}`, errors };
   },
   async sweep(options) {
     // Clusters named ol-<run> that no ledger or registry here knows: kind's containers carry no

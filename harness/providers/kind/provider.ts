@@ -2,32 +2,45 @@
 // kube-flannel from its release manifest), its pods real pods, its units F5's dummy Nodes.
 // cluster.ts brings the cluster up and down; this class is the Provider seam around it.
 //
-// What this provider does not do yet, and says so rather than pretending: the BIG-IP stand-in
-// units, the client and flanneld's etcd member (the plan's unit, client and service hosts) are
-// not made on kind's network, and a plan with any of them is refused before anything is created.
-// The plan's per-host configuration of nodes and pods (the netns VTEP, cni0 and veths) is not
-// run, since on kind that is kube-flannel's and the CNI's work, and the checks, which judge a
-// host against the plan's addresses and MACs, do not run on kind either: a plan of nodes and pods
-// only (baseline) gets its cluster made and brought up, then stops at its first per-host step
-// with that reason (exit 2), and teardown deletes the cluster. See README "kind provider".
+// The BIG-IP stand-in units and the client are the docker provider's own containers, made and
+// driven by a DockerProvider of the same run (the code paths CI tests): the units join kind's
+// Docker network as the underlay (network.ts: the plan's underlay is fitted to it), the external
+// VLAN between them and the client is the run's own Docker network, and every ip, sysctl, nft,
+// exec, spawn and capture of theirs is the docker provider's. flanneld's etcd member (a service
+// host) is not needed: kube-flannel's registry is the API.
+//
+// What this provider does not do yet, and says so rather than pretending: the plan's per-host
+// configuration of nodes and pods (the netns VTEP, cni0 and veths) is not run, since on kind that
+// is kube-flannel's and the CNI's work, and the checks, which judge a node or pod against the
+// plan's addresses and MACs, are not fitted to what the cluster chose (pod IPs from the CNI's
+// IPAM, VtepMACs flanneld made): a run gets its cluster, units and client made, then stops at its
+// first per-node step with that reason (exit 2), and teardown removes all of it. See README
+// "kind provider".
 import type { LedgerEntry } from '../../core/ledger.js';
 import { entriesOf } from '../../core/ledger.js';
 import { HarnessError } from '../../core/errors.js';
 import type { IpLine } from '../../devices/linux/commands.js';
 import type { HostAction, HostDecl, LinkDecl, Plan } from '../../plan/types.js';
+import { CLIENT_HOST, UNDERLAY_SEGMENT } from '../../plan/plan.js';
 import { dockerClient } from '../docker/engine.js';
+import { DockerProvider } from '../docker/provider.js';
 import { execArgv as dockerExecArgv } from '../docker/transport.js';
 import { execIn, spawnIn } from '../docker/exec.js';
 import { runDirOf } from '../docker/names.js';
-import type { ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
+import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, ProviderContext, SpawnOptions } from '../types.js';
 import { KindCluster, type KindClusterEntry } from './cluster.js';
 import { kindPrerequisites } from './doctor.js';
 import { deleteCluster, findBridgePlugin, findKind, kubeconfigFile } from './kind-cli.js';
 import { clusterName, kindNodeNames, runOfCluster } from './names.js';
+import { kindNetworkName } from './network.js';
+import { FROM_THIS_MACHINE, nodePids, spawnInNodeNetns } from './node-capture.js';
+import { translateLines } from './node-facts.js';
 import { kindPlanLines, renderKindAction } from './render.js';
 
 /** Host kinds this provider makes; the others are refused by createHosts with what is missing. */
-const MADE: ReadonlySet<HostDecl['kind']> = new Set(['switch', 'node', 'pod']);
+const MADE: ReadonlySet<HostDecl['kind']> = new Set(['switch', 'node', 'pod', 'unit', 'client']);
+/** Host kinds the docker provider makes and drives for this one (the switch for its external VLAN). */
+const DOCKER_MADE: ReadonlySet<HostDecl['kind']> = new Set(['switch', 'unit', 'client']);
 
 export class KindProvider implements Provider {
   readonly kind = 'kind';
@@ -35,7 +48,35 @@ export class KindProvider implements Provider {
   /** Host kinds, learnt by render from create-hosts (`overlab plan`). */
   private readonly renderedKinds = new Map<string, string>();
 
-  constructor(private readonly ctx: ProviderContext) {}
+  /** The units, the client and the external VLAN: the docker provider's, on kind's network. */
+  private readonly docker: DockerProvider;
+  /** Hosts the docker provider holds (learnt by createHosts). */
+  private readonly dockerHosts = new Set<string>();
+
+  constructor(private readonly ctx: ProviderContext) {
+    this.docker = new DockerProvider(ctx, { existingNetworks: { [UNDERLAY_SEGMENT]: kindNetworkName() } });
+  }
+
+  /** Each kind node container's init pid, once the cluster is up (captures enter its network namespace). */
+  private pids = new Map<string, number>();
+  /** Processes run from this machine in a node's namespace: stopped before the cluster goes. */
+  private readonly local = new Set<ManagedProcess>();
+
+  /**
+   * Files the units and the client write (captures, probe records) come out as on docker; a kind
+   * node's capture is written by this machine's tcpdump straight to the run directory.
+   */
+  readonly files: HostFiles = {
+    pathIn: (host, localPath) => (this.isDockers(host) ? this.docker.files.pathIn(host, localPath) : localPath),
+    fetch: (host, pathIn, localPath) => (this.isDockers(host) ? this.docker.files.fetch(host, pathIn, localPath) : Promise.resolve()),
+  };
+
+  /** The docker provider's hosts: learnt by createHosts, else (`overlab exec` of a kept run) the topology's units and client. */
+  private isDockers(host: string): boolean {
+    if (this.dockerHosts.has(host)) return true;
+    const t = this.ctx.topology;
+    return !!t?.bigip && (host === CLIENT_HOST || t.bigip.units.some((u) => u.name === host));
+  }
 
   preflight(): Promise<Prerequisite[]> {
     return kindPrerequisites(this.ctx.options?.kind);
@@ -47,6 +88,7 @@ export class KindProvider implements Provider {
 
   /** A node is kind's container of it; a pod its Deployment; the rest are not made here. */
   locationOf(hostId: string): string {
+    if (this.isDockers(hostId)) return this.docker.locationOf(hostId);
     const container = this.nodeNames().get(hostId);
     if (container) return container;
     const dot = hostId.indexOf('.');
@@ -59,40 +101,66 @@ export class KindProvider implements Provider {
     if (refused.length) {
       throw new HarnessError(
         `the kind provider does not make ${[...new Set(refused.map((h) => h.kind))].join(', ')} hosts yet (${refused.map((h) => h.id).join(', ')}): ` +
-          'the BIG-IP stand-in units and the client are not started on kind\'s Docker network, and flanneld\'s etcd member is not needed (kube-flannel uses the API); ' +
-          'nothing was created. `overlab plan <scenario> --provider kind` shows the cluster, kube-flannel\'s ConfigMap and the units\' dummy Nodes it would make',
+          'flanneld\'s etcd member is not needed (kube-flannel\'s registry is the API); nothing was created. ' +
+          '`overlab plan <scenario> --provider kind` shows the cluster, kube-flannel\'s ConfigMap and the units\' dummy Nodes it would make',
       );
     }
     if (!this.ctx.topology) throw new HarnessError('the kind provider needs the run\'s topology (ProviderContext.topology)');
+    // A plan of units and a client only (a test of them on a network shaped like kind's) makes no cluster.
+    if (!hosts.some((h) => h.kind === 'node')) return this.createDockerHosts(hosts);
     this.cluster = new KindCluster(this.ctx.runId, runDirOf(this.ctx), this.ctx.ledger, this.ctx.topology, this.ctx.options?.kind, (l) => process.stderr.write(`  ${l}\n`));
+    // The cluster first: kind makes its network when there is none, and the units join it.
     await this.cluster.boot();
+    this.pids = await nodePids(dockerClient(), [...this.nodeNames().values()]);
+    await this.createDockerHosts(hosts);
   }
 
-  /** kind's network and the CNI are the links: nothing to wire. */
-  async wire(_links: readonly LinkDecl[]): Promise<void> {}
+  /** The units, the client and the switch (its segments) as the docker provider makes them; none, none made. */
+  async createDockerHosts(hosts: readonly HostDecl[]): Promise<void> {
+    const mine = hosts.filter((h) => DOCKER_MADE.has(h.kind));
+    if (!mine.some((h) => h.kind !== 'switch')) return;
+    for (const h of mine) this.dockerHosts.add(h.id);
+    await this.docker.createHosts(mine);
+  }
+
+  /** The units' and the client's links are the docker provider's; kind's network and the CNI are the nodes' and pods'. */
+  async wire(links: readonly LinkDecl[]): Promise<void> {
+    const mine = links.filter((l) => this.isDockers(l.a.host) && this.isDockers(l.b.host));
+    if (mine.length) await this.docker.wire(mine);
+  }
 
   private notRun(host: string, what: string): never {
     throw new HarnessError(`[${host}] ${what}: the plan's configuration of a node or pod is kube-flannel's and the CNI's work on kind, and is not run; checking a kind cluster against the plan is not built yet`, { node: host });
   }
 
-  ip(host: string, _lines: readonly IpLine[]): Promise<void> {
+  /** A unit's lines name the nodes as the plan guessed; the cluster's values go in their place (node-facts.ts). */
+  private asCluster(lines: readonly IpLine[]): IpLine[] {
+    return translateLines(lines, this.cluster?.facts ?? new Map());
+  }
+
+  ip(host: string, lines: readonly IpLine[]): Promise<void> {
+    if (this.isDockers(host)) return this.docker.ip(host, this.asCluster(lines));
     this.notRun(host, 'ip -batch');
   }
 
-  bridge(host: string, _lines: readonly IpLine[]): Promise<void> {
+  bridge(host: string, lines: readonly IpLine[]): Promise<void> {
+    if (this.isDockers(host)) return this.docker.bridge(host, this.asCluster(lines));
     this.notRun(host, 'bridge -batch');
   }
 
-  sysctl(host: string): Promise<void> {
+  sysctl(host: string, settings: Readonly<Record<string, string>>): Promise<void> {
+    if (this.isDockers(host)) return this.docker.sysctl(host, settings);
     this.notRun(host, 'sysctl');
   }
 
-  nft(host: string): Promise<void> {
+  nft(host: string, ruleset: string): Promise<void> {
+    if (this.isDockers(host)) return this.docker.nft(host, ruleset);
     this.notRun(host, 'nft');
   }
 
   /** Commands reach a node by `docker exec` into kind's container (the docker provider's exec). */
   node(hostId: string): NodeHandle {
+    if (this.isDockers(hostId)) return this.docker.node(hostId);
     const container = this.nodeNames().get(hostId);
     return {
       id: hostId,
@@ -105,8 +173,17 @@ export class KindProvider implements Provider {
   }
 
   spawn(hostId: string, argv: readonly string[], options: SpawnOptions = {}): ManagedProcess {
+    if (this.isDockers(hostId)) return this.docker.spawn(hostId, argv, options);
     const container = this.nodeNames().get(hostId);
     if (!container) this.notRun(hostId, 'a long-running process');
+    if (FROM_THIS_MACHINE.has(argv[0] ?? '')) {
+      const pid = this.pids.get(container);
+      if (pid === undefined) throw new HarnessError(`[${hostId}] ${argv[0]}: kind node ${container} has no known init pid (the cluster is not up in this process)`, { node: hostId });
+      const p = spawnInNodeNetns(hostId, pid, argv, this.ctx.ledger, options);
+      this.local.add(p);
+      void p.exited.then(() => this.local.delete(p));
+      return p;
+    }
     return spawnIn(dockerClient(), container, hostId, argv, this.ctx.ledger, options);
   }
 
@@ -114,8 +191,31 @@ export class KindProvider implements Provider {
     return dockerExecArgv(location, argv);
   }
 
+  /** Nodes' and pods' actions as kind carries them out; the units' and the client's as the docker provider's. */
   render(action: HostAction): string[][] {
-    return renderKindAction(action, this.nodeNames(), this.renderedKinds);
+    const docker = (host: string) => ['unit', 'client'].includes(this.renderedKinds.get(host) ?? '');
+    switch (action.type) {
+      case 'create-hosts': {
+        const kind = renderKindAction(action, this.nodeNames(), this.renderedKinds).filter((l) => !docker(String(l[1]).replace(/:$/, '')));
+        // The switch too, for its external VLAN's segment (the underlay segment is kind's network).
+        const rendered = this.docker.render({ ...action, hosts: action.hosts.filter((h) => docker(h.id) || h.kind === 'switch') });
+        return [...kind, ...rendered.filter((l) => !(l[0] === ':' && l[2] === 'segment' && l[3] === UNDERLAY_SEGMENT))];
+      }
+      case 'wire': {
+        const links = action.links.filter((l) => docker(l.b.host));
+        const onKind = links.filter((l) => l.segment === UNDERLAY_SEGMENT);
+        const joins = onKind.flatMap((l) => [
+          ['docker', 'network', 'connect', kindNetworkName(), `ol-${this.ctx.runId}.${l.b.host}`],
+          [':', 'the', 'address', 'Docker', 'chose', 'is', 'flushed,', `${l.b.host}/${l.b.ifname}`, 'gets', l.b.ip ?? '?', 'from', 'its', 'own', 'step'],
+        ]);
+        const rest = links.filter((l) => !onKind.includes(l));
+        return [...renderKindAction({ ...action, links: action.links.filter((l) => !links.includes(l)) }, this.nodeNames(), this.renderedKinds), ...joins, ...(rest.length ? this.docker.render({ ...action, links: rest }) : [])];
+      }
+      case 'wait-ping':
+        return docker(action.from) ? this.docker.render(action) : renderKindAction(action, this.nodeNames(), this.renderedKinds);
+      default:
+        return docker(action.host) ? this.docker.render(action) : renderKindAction(action, this.nodeNames(), this.renderedKinds);
+    }
   }
 
   /** `overlab plan --provider kind`: the cluster config, kube-flannel's ConfigMap, the dummy Nodes, the pods. */
@@ -123,8 +223,17 @@ export class KindProvider implements Provider {
     return kindPlanLines(plan.topology, this.ctx.options?.kind, findBridgePlugin());
   }
 
+  /** Captures this machine runs in the nodes' namespaces, before anything is removed. */
+  async stopProcesses(): Promise<Error[]> {
+    const failures: Error[] = [];
+    await Promise.all([...this.local].map((p) => p.stop('SIGINT', 3000).catch((e: Error) => failures.push(e))));
+    return failures;
+  }
+
+  /** The docker provider's containers and networks (off kind's network first), then the cluster. */
   async teardown(entries: readonly LedgerEntry[]): Promise<Error[]> {
-    return deleteClusters(entriesOf<KindClusterEntry>(entries, 'kind-cluster', 'name').map((e) => e.name));
+    const docker = await this.docker.teardown(entries);
+    return [...docker, ...(await deleteClusters(entriesOf<KindClusterEntry>(entries, 'kind-cluster', 'name').map((e) => e.name)))];
   }
 }
 

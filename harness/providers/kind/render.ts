@@ -13,6 +13,7 @@ import { isFlannelConfigMap, parseManifest, patchFlannelManifest, scenarioNetCon
 import { createClusterArgv, deleteClusterArgv, KIND_NODE_IMAGE, kubeconfigFile } from './kind-cli.js';
 import { describeSource, manifestSource, readLocalManifest } from './manifest.js';
 import { clusterName, kindNodeNames, POD_NAMESPACE } from './names.js';
+import { kindNetworkName } from './network.js';
 import { podDeployments } from './workloads.js';
 
 const RUN = 'RUN';
@@ -52,7 +53,9 @@ export function kindPlanLines(topology: Topology, options: KindOptions = {}, bri
   out.push('');
   out.push(`after the rollouts, on every node (the field report's step; flannel does not do it):`);
   for (const container of kindNodeNames(RUN, topology.nodes).values()) out.push(`    docker exec ${container} ip link set dev ${topology.flannel.device} master cni0`);
-  out.push(`teardown: ${deleteClusterArgv('kind', cluster, kubeconfigFile(RUN)).join(' ')}`);
+  out.push(`underlay: kind's Docker network ${kindNetworkName()}; when the run starts, the nodes' and units' underlay addresses above move onto its IPv4 subnet (nodes lowest free, units highest; overlab doctor --provider kind shows the subnet)`);
+  if (topology.bigip) out.push(`units and client: the docker provider's containers, the units on ${kindNetworkName()}, the external VLAN the run's own network (their steps below)`);
+  out.push(`teardown: the units' and the client's containers and networks, then ${deleteClusterArgv('kind', cluster, kubeconfigFile(RUN)).join(' ')}`);
   out.push('');
   return out;
 }

@@ -52,3 +52,45 @@ export function podDeployments(topology: Pick<Topology, 'nodes' | 'bigip'>, runI
     }),
   );
 }
+
+/** Where a scenario pod really runs on kind: its node and the address the CNI's IPAM gave it. */
+export interface PlacedPod {
+  node: string;
+  pod: string;
+  /** The plan's address: on kind only a guess (host-local IPAM picks in the node's podCIDR). */
+  planned?: string;
+  name: string;
+  nodeName: string | null;
+  podIP: string | null;
+}
+
+/** The fields of a V1Pod this reads. */
+export interface PodLike {
+  metadata?: { name?: string; labels?: Record<string, string>; deletionTimestamp?: unknown };
+  spec?: { nodeName?: string };
+  status?: { podIP?: string; phase?: string };
+}
+
+/**
+ * Pure: the scenario's pods as the API lists them, and what is wrong: a pod with no running
+ * replica, more than one, or one on another node than the kind node it is pinned to.
+ */
+export function placedPods(topology: Pick<Topology, 'nodes'>, runId: string, pods: readonly PodLike[]): { placed: PlacedPod[]; problems: string[] } {
+  const names = kindNodeNames(runId, topology.nodes);
+  const placed: PlacedPod[] = [];
+  const problems: string[] = [];
+  for (const n of topology.nodes) {
+    for (const p of n.pods) {
+      const mine = pods.filter((k) => k.metadata?.labels?.['overlab.node'] === n.name && k.metadata?.labels?.['overlab.pod'] === p.name && !k.metadata?.deletionTimestamp && k.status?.phase === 'Running');
+      if (mine.length !== 1) {
+        problems.push(`${n.name}/${p.name}: ${mine.length} running pods of Deployment ${deploymentName(n.name, p.name)} (want 1)`);
+        continue;
+      }
+      const k = mine[0]!;
+      const rec: PlacedPod = { node: n.name, pod: p.name, planned: p.ip, name: k.metadata?.name ?? '?', nodeName: k.spec?.nodeName ?? null, podIP: k.status?.podIP ?? null };
+      placed.push(rec);
+      if (rec.nodeName !== names.get(n.name)) problems.push(`${n.name}/${p.name}: pod ${rec.name} runs on ${rec.nodeName ?? 'no node'}, not on ${names.get(n.name)} it is pinned to`);
+    }
+  }
+  return { placed, problems };
+}

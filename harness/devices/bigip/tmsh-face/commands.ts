@@ -89,7 +89,8 @@ export const OBJECT_PATHS: Record<ObjectType, string> = {
 /** A read: what it asks for. */
 export type ReadCommand =
   | { read: 'failover-status' }
-  | { read: 'fdb'; tunnel: string }
+  /** Without a tunnel (`show net fdb`): every tunnel's records, as tmsh shows them. */
+  | { read: 'fdb'; tunnel?: string }
   | { read: 'arp' }
   | { read: 'tunnel'; tunnel: string }
   | { read: 'list-tunnel'; tunnel: string }

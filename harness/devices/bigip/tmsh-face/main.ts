@@ -10,7 +10,7 @@ import { heartbeatDaemon } from './ha.js';
 import { localKernel } from './kernel.js';
 import { commandText } from './main-args.js';
 import { runSession } from './session.js';
-import { FaceStore, stateDirFromEnv } from './store.js';
+import { FaceStore, READS_ONLY_ENV, stateDirFromEnv } from './store.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -18,7 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const store = new FaceStore(stateDirFromEnv());
     const kernel = localKernel(store.unit().unit, store.dir);
     if (text === undefined) await heartbeatDaemon(store, kernel);
-    else process.stdout.write(await runSession(text, store, kernel));
+    else process.stdout.write(await runSession(text, store, kernel, { readsOnly: process.env[READS_ONLY_ENV] || undefined }));
     return 0;
   } catch (e) {
     const message = e instanceof TmshFaceError ? e.message : `tmsh: internal error: ${e instanceof Error ? (process.env.OVERLAB_DEBUG ? e.stack : e.message) : String(e)}`;

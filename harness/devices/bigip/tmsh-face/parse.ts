@@ -17,6 +17,7 @@ export const ACCEPTED = [
   'modify net tunnels tunnel <tunnel> key <n>',
   'show cm failover-status',
   'show net fdb tunnel <tunnel>',
+  'show net fdb',
   'show net arp',
   'show net tunnels tunnel <tunnel> all-properties',
   'list net tunnels tunnel <tunnel>',
@@ -78,6 +79,7 @@ function parseRead(items: readonly Item[], fail: (why: string) => never): ReadCo
   const forms: [RegExp, (m: RegExpExecArray) => ReadCommand][] = [
     [/^show cm failover-status$/, () => ({ read: 'failover-status' })],
     [/^show net fdb tunnel (\S+)$/, (m) => ({ read: 'fdb', tunnel: named(m[1]!) })],
+    [/^show net fdb$/, () => ({ read: 'fdb' })],
     [/^show net arp$/, () => ({ read: 'arp' })],
     [/^show net tunnels tunnel (\S+) all-properties$/, (m) => ({ read: 'tunnel', tunnel: named(m[1]!) })],
     [/^list net tunnels tunnel (\S+)$/, (m) => ({ read: 'list-tunnel', tunnel: named(m[1]!) })],

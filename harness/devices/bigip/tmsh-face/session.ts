@@ -41,8 +41,11 @@ export function group(commands: readonly FaceCommand[]): Unit[] {
   return units;
 }
 
-export async function runSession(text: string, store: FaceStore, k: Kernel): Promise<string> {
+/** `readsOnly`: why this unit refuses changes and failover (a sim unit's face: sim/face-files.ts); nothing runs then. */
+export async function runSession(text: string, store: FaceStore, k: Kernel, options: { readsOnly?: string } = {}): Promise<string> {
   const units = group(parseCommands(text));
+  const change = options.readsOnly ? units.find((u) => u.kind !== 'read') : undefined;
+  if (change) throw new TmshFaceError(`tmsh: ${change.kind === 'failover-standby' ? '"run sys failover standby"' : `"${change.kind === 'changes' ? change.changes[0]!.text : ''}"`}: ${options.readsOnly}`);
   const out: string[] = [];
   // Reads one after another share one reading of the kernel; a change or a failover starts a new one.
   let reader: Reader | undefined;

@@ -37,8 +37,9 @@ export class Reader {
       case 'failover-status':
         return showFailoverStatus(await this.failoverStatus());
       case 'fdb': {
-        this.tunnel(r.tunnel);
-        const records = (await this.unitState()).fdb.filter((f) => f.tunnel === r.tunnel);
+        // Without a tunnel: the records of every tunnel configured here, as `show net fdb` lists them.
+        const tunnels = r.tunnel !== undefined ? [this.tunnel(r.tunnel).name] : objectsOf(this.config, 'tunnel').map((t) => t.name);
+        const records = (await this.unitState()).fdb.filter((f) => tunnels.includes(f.tunnel));
         return showNetFdb(records.map((f) => ({ ...f, tunnel: `${COMMON}${f.tunnel}` })));
       }
       case 'arp':

@@ -10,6 +10,8 @@ import type { FaceConfig } from './objects.js';
 import { parseUnitConfig, type UnitConfig } from './unit.js';
 
 export const STATE_DIR_ENV = 'OVERLAB_TMSH_STATE_DIR';
+/** When set, the face answers reads only and prints this as the reason for refusing anything else. */
+export const READS_ONLY_ENV = 'OVERLAB_TMSH_READS_ONLY';
 const LOCK_WAIT_MS = 10_000;
 
 export function stateDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
