@@ -6,6 +6,7 @@ import type { LinuxIntent } from '../devices/linux/intent.js';
 import { bigipDevice } from '../devices/bigip/registry.js';
 import { flannelAgent } from '../overlay/flannel/registry.js';
 import * as ipv4 from '../core/ipv4.js';
+import { podHttpAddress } from '../probes/pod-http.js';
 import type { HostDecl, Plan, PlanStep, SegmentDecl } from './types.js';
 
 export const UNDERLAY_HOST = 'underlay';
@@ -170,8 +171,8 @@ export function planScenario(spec: ScenarioSpec, options: PlanOptions = {}): Pla
       type: 'host-config',
       host: UNDERLAY_HOST,
       intent: [
-        ...switchIntent(UNDERLAY_BRIDGE, '02:00:00:00:00:01', topology.underlay.mtu, underlay.map((_, i) => switchPort(i))),
-        ...(b ? switchIntent(EXTERNAL_BRIDGE, '02:00:00:00:00:02', 1500, externalHosts(topology).map((_, i) => externalPort(i))) : []),
+        ...switchIntent(UNDERLAY_BRIDGE, '0e:00:00:00:00:01', topology.underlay.mtu, underlay.map((_, i) => switchPort(i))),
+        ...(b ? switchIntent(EXTERNAL_BRIDGE, '0e:00:00:00:00:02', 1500, externalHosts(topology).map((_, i) => externalPort(i))) : []),
       ],
     },
   });
@@ -243,10 +244,13 @@ function externalHosts(topology: Topology): { id: string; ifname: string; ip: st
   return [...unitAttachments(topology, 'external'), { id: CLIENT_HOST, ifname: CLIENT_IF, ip: b.client.ip, mac: b.client.mac }];
 }
 
-/** Pod services: TCP :80 answers with the pod's name, UDP is an echo (socat, ~1 MB a process). */
+/**
+ * Pod services: TCP :80 answers minimal HTTP/1.0 with the pod's name as the body (probes/pod-http.ts;
+ * -T 5 ends a connection that sends no request), UDP is an echo (socat, ~1 MB a process).
+ */
 export function podServerArgv(node: string, pod: string, vs: { tcpPort: number; udpPort: number }): string[][] {
   return [
-    ['socat', `TCP4-LISTEN:${vs.tcpPort},fork,reuseaddr`, `EXEC:echo ${node}/${pod}`],
+    ['socat', '-T', '5', `TCP4-LISTEN:${vs.tcpPort},fork,reuseaddr`, podHttpAddress(`${node}/${pod}`)],
     // One child per peer (then no fork per datagram); -T ends children idle for 30 s.
     ['socat', '-T', '30', `UDP4-LISTEN:${vs.udpPort},fork,reuseaddr`, 'PIPE'],
   ];

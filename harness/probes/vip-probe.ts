@@ -1,12 +1,14 @@
 // The client's traffic probe, run as its own process inside the client host:
 //   node vip-probe.js <vip> <udpPort> <intervalMs> <tcpPort> <tcpIntervalMs> <outFile>
 // Every intervalMs one UDP datagram carries a sequence number; the echo comes back through the
-// virtual server. Every tcpIntervalMs a TCP connect reads the serving pod's name. Replies are
+// virtual server. Every tcpIntervalMs a TCP connect sends an HTTP/1.0 request and reads the
+// serving pod's name from the response's body (pod-http.ts). Replies are
 // printed as they come (`R <seq> <sentAt> <rttMs>`), so the harness can wait for convergence;
 // every probe, answered or not, is written to outFile on SIGTERM.
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
+import { HTTP_REQUEST, podNameFromHttp } from './pod-http.js';
 
 export interface ProbeRecord {
   proto: 'udp' | 'tcp';
@@ -49,13 +51,13 @@ let tcpSeq = 0;
 const sendTcp = () => {
   const rec: ProbeRecord = { proto: 'tcp', seq: tcpSeq++, sentAt: now(), rttMs: null };
   tcpRecords.push(rec);
-  const sock = connect({ host: vip, port: Number(tcpPortS) });
+  const sock = connect({ host: vip, port: Number(tcpPortS) }, () => sock.write(HTTP_REQUEST));
   let data = '';
   sock.setTimeout(1000, () => sock.destroy());
   sock.on('data', (d) => (data += d.toString()));
   sock.on('end', () => {
     rec.rttMs = now() - rec.sentAt;
-    rec.server = data.trim();
+    rec.server = podNameFromHttp(data);
   });
   sock.on('error', () => undefined);
 };

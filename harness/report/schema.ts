@@ -128,6 +128,7 @@ export const RunReportSchema = Type.Object(
       ),
     ),
     runId: Type.String({ minLength: 1 }),
+    warnings: Type.Optional(Type.Array(Type.String(), { description: "the scenario's warnings, printed as the run started (a pod MTU above the overlay's, a VTEP MTU above the underlay's minus 50; none in a reproduction): never blocking" })),
     status: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('reproduced'), Type.Literal('not-reproducible'), Type.Literal('error'), Type.Literal('kept')], {
       description: 'passed; failed (an assertion failed); reproduced (a scenario that declares a known failure showed it); not-reproducible (such a scenario, on a provider that cannot show it); error (the harness could not run); kept (booted and left up without a check: overlab up)',
     }),

@@ -15,6 +15,8 @@ export interface RunReport {
   /** Who programmed flannel's state, and the versions of its daemons (flanneld, etcd). */
   agent?: { kind: string; flanneld?: string; etcd?: string };
   runId: string;
+  /** The scenario's warnings (spec/warnings.ts), printed as the run started; absent when there were none. */
+  warnings?: string[];
   /**
    * not-reproducible: a reproduction whose symptom this provider cannot show (reason in `reproduction`);
    * kept: booted and left up without running a check (overlab up).

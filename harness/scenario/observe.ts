@@ -17,6 +17,7 @@ import type { BigipPair, UnitState } from '../devices/bigip/types.js';
 import type { FlannelLease } from '../overlay/flannel/types.js';
 import { snapshotHost, type HostSnapshot } from '../probes/snapshot.js';
 import { pingPairs, type PingResult } from '../probes/ping.js';
+import { probeVip } from '../probes/vip-reach.js';
 import { CLIENT_HOST, podHostId } from '../plan/plan.js';
 
 export interface Observation {
@@ -59,7 +60,10 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
     matrices['node-to-pod'] = pingAll(topo.nodes.flatMap((n) => pods.map((p) => ({ from: n.name, to: p.ip }))));
     const active = units.filter((u) => u.failoverStatus === 'ACTIVE').map((u) => u.unit);
     matrices['unit-to-pod'] = Promise.all(active.map((u) => queue.add(() => pair.reach(u, pods.map((p) => p.ip))))).then((r) => r.flatMap((x) => x ?? []));
-    matrices['client-to-vip'] = pingAll(topo.bigip.virtualServers.map((v) => ({ from: CLIENT_HOST, to: v.destination })));
+    // Through each virtual server to its pool (TCP and UDP), answered by a pod: not an ICMP echo the unit answers itself.
+    const client = provider.node(CLIENT_HOST);
+    const targets = topo.bigip.virtualServers.map((v) => ({ vip: v.destination, tcpPort: v.tcpPort, udpPort: v.udpPort, members: v.pool.map((m) => `${m.node}/${m.pod}`) }));
+    matrices['client-to-vip'] = queue.add(async () => (await Promise.all(targets.map((t) => probeVip(client, t)))).flat()) as Promise<PingResult[]>;
   }
   const done: Record<string, PingResult[]> = {};
   const matrixMs: Record<string, number> = {};

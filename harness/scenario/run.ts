@@ -27,6 +27,7 @@ import type { AssertionResult } from '../assert/types.js';
 import { ResourceLedger } from '../core/ledger.js';
 import type { PhaseRecord, RunReport } from '../report/types.js';
 import { writeRunReport } from '../report/write.js';
+import { printWarnings, specWarnings } from '../spec/warnings.js';
 import { writeRunSpec } from './run-spec.js';
 import { markKept } from '../core/registry.js';
 
@@ -98,6 +99,8 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   // What the provider's machines impose on the addresses (kind's network), before the plan.
   const fitted = (await providerModule(providerKind).fitSpec?.(spec, (l) => process.stderr.write(`overlab: ${l}\n`))) ?? spec;
   const plan = planScenario(fitted, { realUnits });
+  const warnings = specWarnings(spec);
+  printWarnings(spec.name, warnings);
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
   // What a later process needs to drive this run (overlab failover, check, ...): the same plan.
   writeRunSpec(ctx.runDir, { spec, provider: providerKind, providerOptions: options.providerOptions, bigipInventory: options.bigipInventory });
@@ -201,6 +204,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
     provider: providerKind,
     agent: { kind: agent.kind, ...(agent.kind === 'flanneld' ? await flannelVersions(flannelBinaries()) : {}) },
     runId: ctx.runId,
+    ...(warnings.length ? { warnings } : {}),
     status,
     startedAt: ctx.startedAt.toISOString(),
     durationMs: round(performance.now() - started),

@@ -24,17 +24,26 @@ function show(value: unknown): string {
   return text === undefined ? String(value) : text.length > 60 ? text.slice(0, 57) + '...' : text;
 }
 
+/** A number's bounds as a user types them: `0..16777215`, `>= 68`, `<= 9000`; empty without any. */
+export function rangeOf(schema: Pick<SchemaLike, 'minimum' | 'maximum'>): string {
+  const { minimum: min, maximum: max } = schema;
+  if (min !== undefined && max !== undefined) return `${min}..${max}`;
+  if (min !== undefined) return `>= ${min}`;
+  return max !== undefined ? `<= ${max}` : '';
+}
+
+const isNumeric = (schema: SchemaLike): boolean => schema.type === 'integer' || schema.type === 'number';
+
 function allowed(schema: SchemaLike): string {
   if (schema.anyOf) {
     const consts = schema.anyOf.filter((s) => s.const !== undefined).map((s) => show(s.const));
     if (consts.length === schema.anyOf.length) return `one of ${consts.join(', ')}`;
     return schema.anyOf.map(allowed).join(', or ');
   }
-  if (schema.description) return schema.description;
-  if (schema.type === 'integer' || schema.type === 'number') {
-    const range = schema.minimum !== undefined && schema.maximum !== undefined ? ` from ${schema.minimum} to ${schema.maximum}` : '';
-    return `${schema.type === 'integer' ? 'a whole number' : 'a number'}${range}`;
-  }
+  // A number's range is said even when it has a description: that is what a wrong value needs.
+  const range = isNumeric(schema) ? rangeOf(schema) : '';
+  if (schema.description) return range ? `${schema.description} (${range})` : schema.description;
+  if (isNumeric(schema)) return `${schema.type === 'integer' ? 'a whole number' : 'a number'}${range ? ` in ${range}` : ''}`;
   if (schema.type === 'array') return `a list${schema.items ? ` of ${allowed(schema.items)}` : ''}`;
   if (schema.type === 'object') return `a mapping with fields ${Object.keys(schema.properties ?? {}).join(', ')}`;
   return schema.type ?? 'something else';
@@ -54,6 +63,16 @@ export function describeSchemaError(error: ValueError): DescribedError | undefin
     case ValueErrorType.Intersect:
     case ValueErrorType.IntersectUnevaluatedProperties:
       return undefined; // the member errors that caused it are reported on their own
+    case ValueErrorType.IntegerMinimum:
+    case ValueErrorType.IntegerMaximum:
+    case ValueErrorType.IntegerExclusiveMinimum:
+    case ValueErrorType.IntegerExclusiveMaximum:
+    case ValueErrorType.NumberMinimum:
+    case ValueErrorType.NumberMaximum:
+    case ValueErrorType.NumberExclusiveMinimum:
+    case ValueErrorType.NumberExclusiveMaximum:
+      // Out of range: the range first, then what the field is.
+      return { pointer: error.path, message: `${show(error.value)} is out of range: expected ${rangeOf(schema)}${schema.description ? ` (${schema.description})` : ''}` };
     default:
       if (error.value === undefined) return { pointer: error.path, message: `is required: ${allowed(schema)}` };
       return { pointer: error.path, message: `${show(error.value)} is not allowed: expected ${allowed(schema)}` };

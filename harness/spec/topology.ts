@@ -90,14 +90,22 @@ export interface Topology {
 
 // MAC prefixes (locally administered, two bytes) followed by the IPv4 address they belong to.
 // Deterministic MACs let the harness pre-seed neighbours and FDB entries (design.md §5).
+/**
+ * The first octet of the testbed's own MACs: locally administered and unicast (0x0e: the local
+ * bit set, the group bit clear) and a prefix Wireshark names no vendor for. 02:01..02:20 are MS-NLB's in its
+ * well-known-address list (tshark printed our underlay NICs as MS-NLB-PhysServer-01), and 0e:
+ * appears in neither its manuf nor its wka file (test/integration/mac-vendors.test.ts).
+ */
+export const LOCAL_MAC_OCTET = 0x0e;
+
 export const MAC_PREFIX = {
-  underlay: [0x02, 0x01],
-  vtep: [0x02, 0x0f],
+  underlay: [LOCAL_MAC_OCTET, 0x01],
+  vtep: [LOCAL_MAC_OCTET, 0x0f],
   /** CNI's own convention for cni0 and pod interfaces, as the field report shows (0a:58:0a:d9:00:16). */
   cni: [0x0a, 0x58],
-  hostVeth: [0x02, 0x0e],
-  switchPort: [0x02, 0x02],
-  external: [0x02, 0x03],
+  hostVeth: [LOCAL_MAC_OCTET, 0x0e],
+  switchPort: [LOCAL_MAC_OCTET, 0x02],
+  external: [LOCAL_MAC_OCTET, 0x03],
 } as const;
 
 /** flanneld names its VTEP after the VNI it runs with (a new VNI is a new device: the kernel cannot change one in place). */

@@ -17,9 +17,9 @@ const runs = trackRuns('baseline.test', state);
 
 /** What scenarios/baseline.yaml means, written out by hand rather than taken from the planner. */
 const NODES = [
-  { name: 'master', ip: '172.16.1.100', podCidr: '10.244.0.0/24', vtep: '10.244.0.0', vtepMac: '02:0f:ac:10:01:64', pods: ['10.244.0.2', '10.244.0.3'] },
-  { name: 'worker01', ip: '172.16.1.101', podCidr: '10.244.1.0/24', vtep: '10.244.1.0', vtepMac: '02:0f:ac:10:01:65', pods: ['10.244.1.2', '10.244.1.3'] },
-  { name: 'worker02', ip: '172.16.1.102', podCidr: '10.244.2.0/24', vtep: '10.244.2.0', vtepMac: '02:0f:ac:10:01:66', pods: ['10.244.2.2', '10.244.2.3'] },
+  { name: 'master', ip: '172.16.1.100', podCidr: '10.244.0.0/24', vtep: '10.244.0.0', vtepMac: '0e:0f:ac:10:01:64', pods: ['10.244.0.2', '10.244.0.3'] },
+  { name: 'worker01', ip: '172.16.1.101', podCidr: '10.244.1.0/24', vtep: '10.244.1.0', vtepMac: '0e:0f:ac:10:01:65', pods: ['10.244.1.2', '10.244.1.3'] },
+  { name: 'worker02', ip: '172.16.1.102', podCidr: '10.244.2.0/24', vtep: '10.244.2.0', vtepMac: '0e:0f:ac:10:01:66', pods: ['10.244.2.2', '10.244.2.3'] },
 ];
 
 interface Link {

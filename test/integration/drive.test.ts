@@ -119,7 +119,7 @@ rootTest(
 
     const text = await run(['inspect', runId]);
     t.is(text.code, 0, text.stderr);
-    t.regex(text.stdout, /^\s+master\s+flannel\.0\s+02:0f:0a:a9:48:7f\s+1450\s+10\.217\.0\.0\/32\s+vni 0 local 10\.169\.72\.127 port 8472$/m);
+    t.regex(text.stdout, /^\s+master\s+flannel\.0\s+0e:0f:0a:a9:48:7f\s+1450\s+10\.217\.0\.0\/32\s+vni 0 local 10\.169\.72\.127 port 8472$/m);
     t.regex(text.stdout, /^units: bigip1 ACTIVE, bigip2 STANDBY; active: bigip1$/m);
 
     const badLabel = await run(['snapshot', runId, '--label', '../x']);

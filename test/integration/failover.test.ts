@@ -54,7 +54,7 @@ rootTest('failover: bigip2 learns pod MACs, the VIP moves, nodes learn bigip2, a
     // Each node's cni0 learned bigip2's tunnel MAC on its flannel.0 port; flannel.0 sends it to .38.
     for (const node of ['master', 'worker']) {
       const all = JSON.parse(execFileSync('bridge', ['-n', hosts[node]!, '-j', 'fdb', 'show'], { encoding: 'utf8' })) as { mac: string; ifname?: string; master?: string; dst?: string; flags?: string[] }[];
-      const bigip2Mac = '02:0f:0a:a9:48:26';
+      const bigip2Mac = '0e:0f:0a:a9:48:26';
       t.truthy(all.find((f) => f.mac === bigip2Mac && f.master === 'cni0' && f.ifname === 'flannel.0'), `${node}: cni0 learned bigip2 on flannel.0`);
       t.truthy(all.find((f) => f.mac === bigip2Mac && f.ifname === 'flannel.0' && f.dst === '10.169.72.38'), `${node}: flannel.0 sends bigip2's MAC to 10.169.72.38`);
     }

@@ -17,11 +17,11 @@ import { ResourceLedger } from '../../harness/core/ledger.js';
 const provider = new NetnsProvider({ runId: 'RUN', ledger: new ResourceLedger('/nonexistent') });
 
 // The failover scenario's addresses (scenarios/failover.yaml) and the MACs the harness derives
-// from them (02:0f:<underlay ip> for VTEPs and tunnels).
-const MASTER = { ip: '10.169.72.127', vtepMac: '02:0f:0a:a9:48:7f', pod: { ip: '10.217.0.22', mac: '0a:58:0a:d9:00:16' } };
-const WORKER = { ip: '10.169.72.128', vtepMac: '02:0f:0a:a9:48:80', pod: { ip: '10.217.1.30', mac: '0a:58:0a:d9:01:1e' } };
-const BIGIP1 = { ip: '10.169.72.36', tunnelMac: '02:0f:0a:a9:48:24' };
-const BIGIP2 = { ip: '10.169.72.38', tunnelMac: '02:0f:0a:a9:48:26' };
+// from them (0e:0f:<underlay ip> for VTEPs and tunnels).
+const MASTER = { ip: '10.169.72.127', vtepMac: '0e:0f:0a:a9:48:7f', pod: { ip: '10.217.0.22', mac: '0a:58:0a:d9:00:16' } };
+const WORKER = { ip: '10.169.72.128', vtepMac: '0e:0f:0a:a9:48:80', pod: { ip: '10.217.1.30', mac: '0a:58:0a:d9:01:1e' } };
+const BIGIP1 = { ip: '10.169.72.36', tunnelMac: '0e:0f:0a:a9:48:24' };
+const BIGIP2 = { ip: '10.169.72.38', tunnelMac: '0e:0f:0a:a9:48:26' };
 const FLOATING = '10.169.72.40';
 const ZERO = '00:00:00:00:00:00';
 
@@ -123,7 +123,7 @@ test('a third node: a static record and a flood entry for its VTEP too, one each
   spec.nodes.push({ name: 'worker2', underlayIp: '10.169.72.129', podCidr: '10.217.2.0/24' });
   const plan = planScenario(validateSpec(spec, '(variant)'));
   const lines = commands(plan, 'unit-fdb:bigip2');
-  t.true(recordLines(lines).includes('bridge fdb replace 02:0f:0a:a9:48:81 dev flannel_vxlan dst 10.169.72.129 self permanent'), lines.join('\n'));
+  t.true(recordLines(lines).includes('bridge fdb replace 0e:0f:0a:a9:48:81 dev flannel_vxlan dst 10.169.72.129 self permanent'), lines.join('\n'));
   t.deepEqual(floodLines(lines).map(dstOf).sort(), [MASTER.ip, WORKER.ip, '10.169.72.129']);
 });
 

@@ -33,7 +33,7 @@ const BIGIP1_CONFIGURE = [
   'create net tunnels vxlan ol_ab12cd_fl-vxlan port 8472 flooding-type multipoint',
   'create net tunnels tunnel ol_ab12cd_flannel_vxlan key 0 profile ol_ab12cd_fl-vxlan local-address 10.169.72.36 traffic-group traffic-group-local-only mtu 1450',
   'create net self ol_ab12cd_self_tunnel address 10.217.31.36/16 vlan ol_ab12cd_flannel_vxlan traffic-group traffic-group-local-only allow-service none',
-  'modify net fdb tunnel ol_ab12cd_flannel_vxlan records add { 02:0f:0a:a9:48:7f { endpoint 10.169.72.127 } 02:0f:0a:a9:48:80 { endpoint 10.169.72.128 } }',
+  'modify net fdb tunnel ol_ab12cd_flannel_vxlan records add { 0e:0f:0a:a9:48:7f { endpoint 10.169.72.127 } 0e:0f:0a:a9:48:80 { endpoint 10.169.72.128 } }',
   'create ltm pool ol_ab12cd_pool_vs-nginx members add { 10.217.0.22:any 10.217.1.30:any }',
   'create ltm virtual ol_ab12cd_vs-nginx_tcp destination 10.1.10.100:80 ip-protocol tcp pool ol_ab12cd_pool_vs-nginx source-address-translation { type automap }',
   'create ltm virtual ol_ab12cd_vs-nginx_udp destination 10.1.10.100:7 ip-protocol udp pool ol_ab12cd_pool_vs-nginx source-address-translation { type automap }',
@@ -112,8 +112,8 @@ test('floating self IPs: named per VLAN (a second on one VLAN numbered), in traf
 test('CIS static ARP (cisStaticArp): pod IP -> its node\'s VTEP MAC, once a pod, only when asked', (t) => {
   const arp = (topo: Topology) => unit(renderConfig(topo, P), 'bigip1').configure.commands.filter((l) => l.startsWith('create net arp'));
   t.deepEqual(arp(topologyOf({ cisStaticArp: true })), [
-    'create net arp ol_ab12cd_arp_10.217.0.22 ip-address 10.217.0.22 mac-address 02:0f:0a:a9:48:7f',
-    'create net arp ol_ab12cd_arp_10.217.1.30 ip-address 10.217.1.30 mac-address 02:0f:0a:a9:48:80',
+    'create net arp ol_ab12cd_arp_10.217.0.22 ip-address 10.217.0.22 mac-address 0e:0f:0a:a9:48:7f',
+    'create net arp ol_ab12cd_arp_10.217.1.30 ip-address 10.217.1.30 mac-address 0e:0f:0a:a9:48:80',
   ]);
   t.deepEqual(arp(topologyOf()), []);
   t.true(unit(renderConfig(topologyOf({ cisStaticArp: true }), P), 'bigip1').teardown.commands.includes('delete net arp ol_ab12cd_arp_10.217.1.30'));

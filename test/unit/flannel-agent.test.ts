@@ -112,11 +112,11 @@ test('failover: the plan\'s write-files steps hold every node\'s and unit\'s lea
   t.is(writeSteps(dir, emulatedAgent.planSteps(topo)), 4);
   const leases = await emulatedAgent.listNodes({ runDir: dir });
   t.deepEqual(leases, [
-    { subnet: '10.217.0.0/24', publicIp: '10.169.72.127', backendType: 'vxlan', vni: 0, vtepMac: '02:0f:0a:a9:48:7f' },
-    { subnet: '10.217.1.0/24', publicIp: '10.169.72.128', backendType: 'vxlan', vni: 0, vtepMac: '02:0f:0a:a9:48:80' },
+    { subnet: '10.217.0.0/24', publicIp: '10.169.72.127', backendType: 'vxlan', vni: 0, vtepMac: '0e:0f:0a:a9:48:7f' },
+    { subnet: '10.217.1.0/24', publicIp: '10.169.72.128', backendType: 'vxlan', vni: 0, vtepMac: '0e:0f:0a:a9:48:80' },
     // The units as flannel nodes: PublicIP their underlay self IP, VtepMAC their tunnel MAC.
-    { subnet: '10.217.31.0/24', publicIp: '10.169.72.36', backendType: 'vxlan', vni: 0, vtepMac: '02:0f:0a:a9:48:24' },
-    { subnet: '10.217.33.0/24', publicIp: '10.169.72.38', backendType: 'vxlan', vni: 0, vtepMac: '02:0f:0a:a9:48:26' },
+    { subnet: '10.217.31.0/24', publicIp: '10.169.72.36', backendType: 'vxlan', vni: 0, vtepMac: '0e:0f:0a:a9:48:24' },
+    { subnet: '10.217.33.0/24', publicIp: '10.169.72.38', backendType: 'vxlan', vni: 0, vtepMac: '0e:0f:0a:a9:48:26' },
   ]);
 });
 
@@ -127,7 +127,7 @@ test('the registry files are flannel\'s keys and values, and nodes are registere
   t.deepEqual(writes[1]?.dependsOn, ['flannel-registry']);
   const files = writes.flatMap((s) => (s.action.type === 'write-files' ? s.action.files : []));
   t.deepEqual(files.map((f) => f.path), ['flannel/subnets/10.217.0.0-24', 'flannel/subnets/10.217.1.0-24', 'flannel/subnets/10.217.31.0-24', 'flannel/subnets/10.217.33.0-24']);
-  t.is(files[0]?.content, '{"PublicIP":"10.169.72.127","BackendType":"vxlan","BackendData":{"VNI":0,"VtepMAC":"02:0f:0a:a9:48:7f"}}\n');
+  t.is(files[0]?.content, '{"PublicIP":"10.169.72.127","BackendType":"vxlan","BackendData":{"VNI":0,"VtepMAC":"0e:0f:0a:a9:48:7f"}}\n');
   // Every node is programmed only after the whole registry is written.
   for (const s of steps.filter((x) => x.id.startsWith('flannel:') || x.id.startsWith('flannel-fdb:'))) {
     t.true(s.dependsOn.includes('flannel-registry') && s.dependsOn.includes('flannel-units'), s.id);
@@ -170,14 +170,14 @@ test('master in failover: a route, a permanent neighbour and an FDB entry for wo
       { dst: '10.217.33.0/24', via: '10.217.33.0', dev: 'flannel.0', onlink: true },
     ],
     neighbours: [
-      { dst: '10.217.1.0', lladdr: '02:0f:0a:a9:48:80', dev: 'flannel.0' },
-      { dst: '10.217.31.0', lladdr: '02:0f:0a:a9:48:24', dev: 'flannel.0' },
-      { dst: '10.217.33.0', lladdr: '02:0f:0a:a9:48:26', dev: 'flannel.0' },
+      { dst: '10.217.1.0', lladdr: '0e:0f:0a:a9:48:80', dev: 'flannel.0' },
+      { dst: '10.217.31.0', lladdr: '0e:0f:0a:a9:48:24', dev: 'flannel.0' },
+      { dst: '10.217.33.0', lladdr: '0e:0f:0a:a9:48:26', dev: 'flannel.0' },
     ],
     fdb: [
-      { mac: '02:0f:0a:a9:48:80', dev: 'flannel.0', dst: '10.169.72.128' },
-      { mac: '02:0f:0a:a9:48:24', dev: 'flannel.0', dst: '10.169.72.36' },
-      { mac: '02:0f:0a:a9:48:26', dev: 'flannel.0', dst: '10.169.72.38' },
+      { mac: '0e:0f:0a:a9:48:80', dev: 'flannel.0', dst: '10.169.72.128' },
+      { mac: '0e:0f:0a:a9:48:24', dev: 'flannel.0', dst: '10.169.72.36' },
+      { mac: '0e:0f:0a:a9:48:26', dev: 'flannel.0', dst: '10.169.72.38' },
     ],
   });
   const all = [...expected.routes.map((r) => r.dst), ...expected.neighbours.map((n) => n.dst), ...expected.fdb.map((f) => f.dst)];

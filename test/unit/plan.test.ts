@@ -111,21 +111,21 @@ test('every interface name in every ip and bridge line fits IFNAMSIZ (15)', (t) 
   t.true(has(linesOf(step(planScenario(variant({ vni: 9999999 })), 'node:master')), 'link set dev flannel.9999999 up'));
 });
 
-test('deterministic MACs: CNI 0a:58:<ip>, VTEP 02:0f:<underlay ip>, underlay NIC 02:01:<underlay ip>', (t) => {
+test('deterministic MACs: CNI 0a:58:<ip>, VTEP 0e:0f:<underlay ip>, underlay NIC 0e:01:<underlay ip>', (t) => {
   const plan = planScenario(baseline());
   const master = plan.topology.nodes[0]!;
   t.is(master.name, 'master');
-  t.is(master.underlayMac, '02:01:ac:10:01:64');
-  t.is(master.vtepMac, '02:0f:ac:10:01:64');
+  t.is(master.underlayMac, '0e:01:ac:10:01:64');
+  t.is(master.vtepMac, '0e:0f:ac:10:01:64');
   t.is(master.gatewayMac, '0a:58:0a:f4:00:01');
   t.deepEqual(master.pods.map((p) => [p.name, p.ip, p.mac]), [
     ['pod0', '10.244.0.2', '0a:58:0a:f4:00:02'],
     ['pod1', '10.244.0.3', '0a:58:0a:f4:00:03'],
   ]);
-  t.is(plan.topology.nodes[2]?.vtepMac, '02:0f:ac:10:01:66');
+  t.is(plan.topology.nodes[2]?.vtepMac, '0e:0f:ac:10:01:66');
   // The VXLAN device and cni0 are created with those MACs.
   const nodeLines = linesOf(step(plan, 'node:master'));
-  t.true(nodeLines.some((l) => l.join(' ').startsWith('link add name flannel.1 address 02:0f:ac:10:01:64 ')));
+  t.true(nodeLines.some((l) => l.join(' ').startsWith('link add name flannel.1 address 0e:0f:ac:10:01:64 ')));
   t.true(has(nodeLines, 'link add name cni0 address 0a:58:0a:f4:00:01 mtu 1450 type bridge mcast_snooping 0'));
 });
 
@@ -151,12 +151,12 @@ test('flannel control plane on master: a route, a permanent neighbour and an FDB
     'route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink',
   ]);
   t.deepEqual(ipLines.filter((l) => l.startsWith('neigh')).sort(), [
-    'neigh replace 10.244.1.0 lladdr 02:0f:ac:10:01:65 dev flannel.1 nud permanent',
-    'neigh replace 10.244.2.0 lladdr 02:0f:ac:10:01:66 dev flannel.1 nud permanent',
+    'neigh replace 10.244.1.0 lladdr 0e:0f:ac:10:01:65 dev flannel.1 nud permanent',
+    'neigh replace 10.244.2.0 lladdr 0e:0f:ac:10:01:66 dev flannel.1 nud permanent',
   ]);
   t.deepEqual(linesOf(step(plan, 'flannel-fdb:master')).map((l) => l.join(' ')).sort(), [
-    'fdb replace 02:0f:ac:10:01:65 dev flannel.1 dst 172.16.1.101 self permanent',
-    'fdb replace 02:0f:ac:10:01:66 dev flannel.1 dst 172.16.1.102 self permanent',
+    'fdb replace 0e:0f:ac:10:01:65 dev flannel.1 dst 172.16.1.101 self permanent',
+    'fdb replace 0e:0f:ac:10:01:66 dev flannel.1 dst 172.16.1.102 self permanent',
   ]);
   // The rendered plan runs them inside master's namespace.
   t.true(render(plan).includes('    ip -n ol-RUN.master route replace 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink\n'));
@@ -166,7 +166,7 @@ test('flannel control plane on master: a route, a permanent neighbour and an FDB
 
 test('the baseline VTEP is flannel.1: VNI 1, port 8472, nolearning, local = node IP, dev eth0, MTU 1450, not in cni0', (t) => {
   const lines = linesOf(step(planScenario(baseline()), 'node:worker01'));
-  t.true(has(lines, 'link add name flannel.1 address 02:0f:ac:10:01:65 mtu 1450 type vxlan id 1 dstport 8472 local 172.16.1.101 dev eth0 nolearning'));
+  t.true(has(lines, 'link add name flannel.1 address 0e:0f:ac:10:01:65 mtu 1450 type vxlan id 1 dstport 8472 local 172.16.1.101 dev eth0 nolearning'));
   t.false(lines.some((l) => l.join(' ').includes('master cni0') && l.includes('flannel.1')));
 });
 

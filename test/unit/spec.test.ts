@@ -7,6 +7,7 @@ import { loadScenarioFile, parseScenario, validateSpec } from '../../harness/spe
 import { schemaText, SCHEMA_FILE } from '../../harness/spec/write-schema.js';
 import { SpecError, type SpecProblem } from '../../harness/core/errors.js';
 import { SCENARIOS_DIR } from '../../harness/core/paths.js';
+import { rangeOf } from '../../harness/spec/describe.js';
 
 const FILE = 'scenarios/under-test.yaml';
 
@@ -66,6 +67,28 @@ test('a bad type says what was found and what is expected', (t) => {
   t.is(p.line, 6);
   t.regex(p.message, /"one" is not allowed: expected/);
   t.regex(p.message, /VXLAN network identifier/);
+});
+
+test('an out-of-range number says the range: vni 0..16777215, mtu 576..9000, port 1..65535', (t) => {
+  const vni = onlyProblem(t, scenario('  - name: master\n', { flannel: '  network: 10.244.0.0/16\n  vni: 16777216\n  learning: false\n  bridged: false\n  mtu: 1450' }));
+  t.is(vni.field, 'flannel.vni');
+  t.is(vni.line, 6);
+  t.regex(vni.message, /^16777216 is out of range: expected 0\.\.16777215 \(VXLAN network identifier/);
+  const negative = onlyProblem(t, scenario('  - name: master\n', { flannel: '  network: 10.244.0.0/16\n  vni: -1\n  learning: false\n  bridged: false\n  mtu: 1450' }));
+  t.regex(negative.message, /^-1 is out of range: expected 0\.\.16777215/);
+  const mtu = onlyProblem(t, scenario('  - name: master\n', { flannel: '  network: 10.244.0.0/16\n  vni: 1\n  learning: false\n  bridged: false\n  mtu: 20' }));
+  t.is(mtu.field, 'flannel.mtu');
+  t.regex(mtu.message, /^20 is out of range: expected 576\.\.9000/);
+  // In range but of the wrong type: still said with the range, as what is allowed.
+  const word = onlyProblem(t, scenario('  - name: master\n', { flannel: '  network: 10.244.0.0/16\n  vni: one\n  learning: false\n  bridged: false\n  mtu: 1450' }));
+  t.regex(word.message, /"one" is not allowed: expected .*\(0\.\.16777215\)$/);
+});
+
+test('rangeOf: both bounds, one bound, none', (t) => {
+  t.is(rangeOf({ minimum: 0, maximum: 16777215 }), '0..16777215');
+  t.is(rangeOf({ minimum: 68 }), '>= 68');
+  t.is(rangeOf({ maximum: 9000 }), '<= 9000');
+  t.is(rangeOf({}), '');
 });
 
 test('a boolean given as a string is a bad type', (t) => {

@@ -7,7 +7,7 @@ import { trafficGroupAddresses, trafficGroupRuleset, tunnelFollowsTrafficGroup }
 import { announceTrafficGroup, releaseTrafficGroup, takeTrafficGroup, type TrafficGroupPlan } from './traffic-group.js';
 
 /** traffic-group-1 on one unit, from the scenario's BIG-IP spec. */
-function simTrafficGroup(b: BigipTopology, unit: UnitTopology): TrafficGroupPlan {
+export function simTrafficGroup(b: BigipTopology, unit: UnitTopology): TrafficGroupPlan {
   return {
     addresses: trafficGroupAddresses(b),
     tunnels: tunnelFollowsTrafficGroup(b) ? [b.tunnel.name] : [],

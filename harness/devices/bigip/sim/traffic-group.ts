@@ -20,24 +20,42 @@ export interface TrafficGroupPlan {
 
 const batch = (lines: string[][]) => lines.map((l) => l.join(' ')).join('\n') + '\n';
 
+/**
+ * What releasing the group runs on the unit, as data (the run carries it out here; `overlab plan
+ * --script` prints it): the table deleted first, then the addresses and tunnels as one ip batch
+ * beside one conntrack flush a virtual address. Each may find nothing to remove.
+ */
+export function releaseCommands(tg: TrafficGroupPlan): { first: string[]; batch: string[][]; flushes: string[][] } {
+  return {
+    first: ['nft', 'delete', 'table', 'ip', TG_TABLE],
+    batch: [...tg.addresses.map((a) => ['addr', 'del', a.cidr, 'dev', a.dev]), ...tg.tunnels.map((t) => ['link', 'set', 'dev', t, 'down'])],
+    flushes: tg.virtualAddresses.map((vip) => ['conntrack', '-D', '--orig-dst', vip]),
+  };
+}
+
+/** What taking the group runs besides loading its ruleset: its addresses and tunnels, one ip batch. */
+export const takeBatch = (tg: TrafficGroupPlan): string[][] => [...tg.addresses.map((a) => ['addr', 'replace', a.cidr, 'dev', a.dev]), ...tg.tunnels.map((t) => ['link', 'set', 'dev', t, 'up'])];
+
+/** One gratuitous ARP a traffic-group address, on the VLAN it lives on. */
+export const announceCommands = (tg: TrafficGroupPlan): string[][] => tg.addresses.map((a) => ['arping', '-q', '-U', '-c', '1', '-I', a.dev, a.ip]);
+
 /** Drops the translation first: with the DNAT gone and conntrack flushed, nothing old keeps flowing. */
 export async function releaseTrafficGroup(node: NodeHandle, tg: TrafficGroupPlan): Promise<void> {
-  await node.exec(['nft', 'delete', 'table', 'ip', TG_TABLE], { allowFailure: true });
-  const lines = [...tg.addresses.map((a) => ['addr', 'del', a.cidr, 'dev', a.dev]), ...tg.tunnels.map((t) => ['link', 'set', 'dev', t, 'down'])];
+  const c = releaseCommands(tg);
+  await node.exec(c.first, { allowFailure: true });
   await Promise.all([
-    node.exec(['ip', '-force', '-batch', '-'], { stdin: batch(lines), allowFailure: true }),
-    ...tg.virtualAddresses.map((vip) => node.exec(['conntrack', '-D', '--orig-dst', vip], { allowFailure: true })),
+    node.exec(['ip', '-force', '-batch', '-'], { stdin: batch(c.batch), allowFailure: true }),
+    ...c.flushes.map((argv) => node.exec(argv, { allowFailure: true })),
   ]);
 }
 
 /** Addresses and tunnels up, and the group's ruleset loaded (by `nft`, the caller's way of loading one). */
 export async function takeTrafficGroup(node: NodeHandle, tg: TrafficGroupPlan, nft: (ruleset: string) => Promise<void>): Promise<void> {
-  const lines = [...tg.addresses.map((a) => ['addr', 'replace', a.cidr, 'dev', a.dev]), ...tg.tunnels.map((t) => ['link', 'set', 'dev', t, 'up'])];
-  await Promise.all([node.exec(['ip', '-batch', '-'], { stdin: batch(lines) }), nft(tg.ruleset)]);
+  await Promise.all([node.exec(['ip', '-batch', '-'], { stdin: batch(takeBatch(tg)) }), nft(tg.ruleset)]);
 }
 
 /** Gratuitous ARP for every traffic-group address, on the VLAN it lives on, all at once. */
 export function announceTrafficGroup(tg: TrafficGroupPlan, spawnDetached: (argv: readonly string[]) => void): void {
   // arping -c 1 returns about a second after sending: start them all, do not wait for them.
-  for (const a of tg.addresses) spawnDetached(['arping', '-q', '-U', '-c', '1', '-I', a.dev, a.ip]);
+  for (const argv of announceCommands(tg)) spawnDetached(argv);
 }

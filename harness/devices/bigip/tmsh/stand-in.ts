@@ -60,7 +60,7 @@ export function standInSteps(topology: Topology): PlanStep[] {
       phase: 'boot',
       title: `${one.name} - ${two.name}: management/HA link (10.3.72.x)`,
       dependsOn: ['hosts'],
-      action: { type: 'wire', links: [{ a: { host: one.name, ifname: MGMT_IF, mac: '02:0c:0a:03:48:' + hex(one), mtu: 1500 }, b: { host: two.name, ifname: MGMT_IF, mac: '02:0c:0a:03:48:' + hex(two), mtu: 1500 } }] },
+      action: { type: 'wire', links: [{ a: { host: one.name, ifname: MGMT_IF, mac: '0e:0c:0a:03:48:' + hex(one), mtu: 1500 }, b: { host: two.name, ifname: MGMT_IF, mac: '0e:0c:0a:03:48:' + hex(two), mtu: 1500 } }] },
     });
   }
   steps.push({
