@@ -120,7 +120,7 @@ test.serial('list and plan --output json: one JSON document on stdout, valid aga
   const p = JSON.parse(plan.stdout) as { counts: { nodes: number }; nodes: { name: string; vtepMac: string }[]; steps: { argv: string[][] }[] };
   t.true(ajv.validate(PlanOutputSchema, p), ajv.errorsText());
   t.is(p.counts.nodes, 2);
-  t.deepEqual(p.nodes.map((n) => [n.name, n.vtepMac]), [['master', '02:0f:0a:a9:48:7f'], ['worker', '02:0f:0a:a9:48:80']]);
+  t.deepEqual(p.nodes.map((n) => [n.name, n.vtepMac]), [['master', '0e:0f:0a:a9:48:7f'], ['worker', '0e:0f:0a:a9:48:80']]);
   t.true(p.steps.some((s) => s.argv.some((a) => a.join(' ').includes('type vxlan id 0'))), 'the argv of the steps, as plan prints them');
   // The schema is not a formality: a document without its counts is refused.
   t.false(ajv.validate(PlanOutputSchema, { ...p, counts: undefined }));
@@ -269,7 +269,7 @@ rootTest('exec takes every word after the host as the command, with or without -
     t.regex(plain.stdout, /^eth0@\S+ +UP +172\.16\.1\.100\/24/m);
     const dashed = await cli(['exec', id!, 'master', '--', 'ip', '-j', 'link', 'show', 'dev', 'eth0'], { env: state.env });
     t.is(dashed.code, 0, dashed.stderr);
-    t.is((JSON.parse(dashed.stdout) as { ifname: string; address: string }[])[0]!.address, '02:01:ac:10:01:64');
+    t.is((JSON.parse(dashed.stdout) as { ifname: string; address: string }[])[0]!.address, '0e:01:ac:10:01:64');
     const code = await cli(['exec', id!, 'master', 'sh', '-c', 'exit 3'], { env: state.env });
     t.is(code.code, 3);
   } finally {
