@@ -169,6 +169,11 @@ export interface Transport {
   spawn(hostId: string, argv: readonly string[], options?: SpawnOptions): ManagedProcess;
   /** For `overlab exec`: the argv that runs `argv` interactively in a host, given its location. */
   execArgv(location: string, argv: readonly string[]): string[];
+  /**
+   * Optional: the argv that runs `argv` in a host as a plain process of this machine entering the
+   * host's namespaces (netns): cheap enough to hand many to one shell (reachability matrices).
+   */
+  localArgv?(hostId: string, argv: readonly string[]): string[];
   /** Present when hosts do not share the harness's filesystem (containers): see HostFiles. */
   readonly files?: HostFiles;
 }

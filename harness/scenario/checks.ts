@@ -71,7 +71,7 @@ export async function runChecks(ids: readonly AssertionId[], c: CheckContext): P
     switch (id) {
       case 'reachability': {
         const { pairs, sample } = podPairs(pods.map((p) => ({ ...p, node: p.node.name, pod: p.pod.name, ip: p.pod.ip })), topo);
-        const matrix = await pingPairs(pairs.map(({ a, b }) => ({ from: a.host, to: b.ip })), (h) => provider.node(h), (task) => queue.add(task));
+        const matrix = await pingPairs(pairs.map(({ a, b }) => ({ from: a.host, to: b.ip })), (h) => provider.node(h), (task) => queue.add(task), provider.localArgv && ((h, argv) => provider.localArgv!(h, argv)));
         const ev = store.write('reachability', 'reachability-pods', matrix);
         results.push(assertReachability('reachability', `pod-to-pod reachability, across and within nodes${sample ? ` (${sample})` : ''}`, matrix, [ev.path]));
         break;

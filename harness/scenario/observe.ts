@@ -51,7 +51,7 @@ export async function observe(label: string, plan: Plan, provider: Transport, st
   const units = unitObs.map((o) => o!.state);
 
   const pods = topo.nodes.flatMap((n) => n.pods.map((p) => ({ host: podHostId(n.name, p.name), ip: p.ip, node: n.name, pod: p.name })));
-  const pingAll = (list: { from: string; to: string }[]) => pingPairs(list, (h) => provider.node(h), (task) => queue.add(task));
+  const pingAll = (list: { from: string; to: string }[]) => pingPairs(list, (h) => provider.node(h), (task) => queue.add(task), provider.localArgv && ((h, argv) => provider.localArgv!(h, argv)));
   const t0 = performance.now();
   const matrices: Record<string, Promise<PingResult[]>> = {
     'pod-to-pod': pingAll(podPairs(pods, topo).pairs.map(({ a, b }) => ({ from: a.host, to: b.ip }))),

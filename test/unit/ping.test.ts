@@ -64,3 +64,35 @@ test('pingPairs: fping failing (not the network) is an error, not a matrix of fa
   const broken: NodeHandle = { id: 'a', location: 'a', exec: async (argv) => ({ argv, exitCode: 4, stdout: '', stderr: 'fping: socket: Operation not permitted', durationMs: 1 }) };
   await t.throwsAsync(pingPairs([{ from: 'a', to: '10.0.0.2' }], () => broken, (task) => task()), { message: /fping on a exited 4: fping: socket: Operation not permitted/ });
 });
+
+/**
+ * A stand-in for `nsenter ... fping ...` in a shell (a real sh runs it): prints fping's summary
+ * for each target on stderr, silent for .9 (exit 1), and exits 4 for the source named "broken".
+ */
+const FAKE_FPING = `src=$1; shift; [ "$src" = broken ] && { echo "fping: socket: Operation not permitted" >&2; exit 4; }
+rc=0; while [ "$#" -gt 0 ]; do case $1 in -c|-i|-t) shift 2;; -q) shift;; *.9) echo "$1 : xmt/rcv/%loss = 1/0/100%" >&2; rc=1; shift;; *) echo "$1 : xmt/rcv/%loss = 1/1/0%, min/avg/max = 0.1/0.2/0.3" >&2; shift;; esac; done; exit $rc`;
+const fakeLocalArgv = (host: string, argv: readonly string[]) => ['sh', '-c', FAKE_FPING, 'fake-fping', host, ...argv.slice(1)];
+
+test('pingPairs: above 64 sources with a local argv, batched shells give every source its own results', async (t) => {
+  const sources = Array.from({ length: 70 }, (_, i) => `pod${i}`);
+  const pairs = sources.flatMap((from) => [{ from, to: '10.0.0.2' }, { from, to: '10.0.0.9' }]);
+  const execs: string[][] = [];
+  const results = await pingPairs(pairs, (h) => fakeHost(h, execs), (task) => task(), fakeLocalArgv);
+  t.is(execs.length, 0, 'no per-source exec: the shells ran them');
+  t.is(results.length, 140);
+  t.deepEqual(results.slice(0, 4).map((r) => [r.from, r.to, r.ok]), [['pod0', '10.0.0.2', true], ['pod0', '10.0.0.9', false], ['pod1', '10.0.0.2', true], ['pod1', '10.0.0.9', false]]);
+  t.true(results.every((r, i) => r.from === pairs[i]!.from && r.to === pairs[i]!.to && r.ok === !r.to.endsWith('.9')));
+  t.is(results[138]?.rttMs, 0.2);
+});
+
+test('pingPairs: a batched source whose fping fails is named, not read as a matrix of failures', async (t) => {
+  const sources = [...Array.from({ length: 69 }, (_, i) => `pod${i}`), 'broken'];
+  const pairs = sources.map((from) => ({ from, to: '10.0.0.2' }));
+  await t.throwsAsync(pingPairs(pairs, (h) => fakeHost(h, []), (task) => task(), fakeLocalArgv), { message: /fping on broken exited 4: fping: socket: Operation not permitted/ });
+});
+
+test('pingPairs: 64 sources or fewer keep one fping each, even with a local argv', async (t) => {
+  const execs: string[][] = [];
+  await pingPairs(Array.from({ length: 64 }, (_, i) => ({ from: `pod${i}`, to: '10.0.0.2' })), (h) => fakeHost(h, execs), (task) => task(), fakeLocalArgv);
+  t.is(execs.length, 64);
+});

@@ -156,6 +156,10 @@ export class NetnsProvider implements Provider {
     return ['nsenter', `--net=/run/netns/${location}`, '--', ...argv];
   }
 
+  localArgv(hostId: string, argv: readonly string[]): string[] {
+    return this.execArgv(this.locationOf(hostId), argv);
+  }
+
   render(action: HostAction): string[][] {
     switch (action.type) {
       case 'create-hosts':
