@@ -117,8 +117,9 @@ prereqTest('a long-running process: its pid, its lines, a signal that only hits 
     const lines: string[] = [];
     const p = await pool.spawn('node1', ['sh', '-c', 'trap "echo got-term; exit 3" TERM; echo started; while :; do sleep 0.05; done'], (l) => lines.push(l), () => undefined);
     t.true(existsSync(`/proc/${p.pid}`));
-    t.regex(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8'), /^sh\0-c\0trap/);
+    // The pid line comes before the wrapper's exec: read the command line once the command spoke.
     while (!lines.includes('started')) await new Promise((r) => setTimeout(r, 20));
+    t.regex(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8'), /^sh\0-c\0trap/);
     // A wrong start time: the pid is not ours any more, and it is left alone.
     await pool.exec('node1', killIfSame(p.pid, '1', 'TERM'));
     await new Promise((r) => setTimeout(r, 150));
