@@ -156,6 +156,12 @@ prereqTest('vagrant validate passes on the generated Vagrantfile for docker, lib
       t.is(r.code, 0, `${provider}: ${r.out}`);
       t.regex(r.out, /Vagrantfile validated successfully/, provider);
     }
+    // A run on libvirt: its block's own settings (run-named networks, direct kernel boot, the console log).
+    const libvirtGolden = readFileSync(join(process.cwd(), 'test/fixtures/golden/vagrant/baseline-libvirt.Vagrantfile'), 'utf8');
+    writeFileSync(join(dir, 'Vagrantfile'), libvirtGolden.replaceAll('/RUNDIR/vagrant', dir));
+    const onLibvirt = validate('libvirt');
+    t.is(onLibvirt.code, 0, `libvirt run: ${onLibvirt.out}`);
+    t.regex(onLibvirt.out, /Vagrantfile validated successfully/);
     writeFileSync(join(dir, 'Vagrantfile'), readFileSync(join(dir, 'Vagrantfile'), 'utf8').replace('lv.cpus = 1', 'lv.cpus = 1\n      lv.no_such_setting = 1'));
     const bad = validate('libvirt');
     t.not(bad.code, 0);
