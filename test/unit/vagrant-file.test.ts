@@ -123,7 +123,7 @@ function baselineLibvirtInput() {
     box: 'overlab/debian-bookworm-HASH',
     binds: () => [],
   });
-  return { ...input, libvirt: { prefix: 'ol-RUN-', managementNetwork: 'ol-RUN-mgmt', managementCidr: '192.168.200.0/24', kernel: '/CACHE/vmlinuz', initrd: '/CACHE/initrd.img', cmdLine: 'root=/dev/vda rw console=ttyS0', consoleDir: '/RUNDIR/vagrant' } };
+  return { ...input, libvirt: { prefix: 'ol-RUN-', managementNetwork: 'ol-RUN-mgmt', managementCidr: '192.168.200.0/24', kernel: '/CACHE/vmlinuz', initrd: '/CACHE/initrd.img', cmdLine: 'root=/dev/vda rw console=ttyS0', consoleDir: '/RUNDIR/vagrant', driver: 'kvm' as const } };
 }
 
 test('golden: the baseline plan\'s Vagrantfile for a run on libvirt (run-named domains and networks, direct kernel boot, console log)', (t) => {

@@ -172,12 +172,20 @@ export async function removeBoxes(): Promise<{ removed: string[]; errors: string
   try {
     names = (await boxList()).filter((n) => n.startsWith(BOX_PREFIX));
   } catch {
-    return { removed, errors };
+    // No vagrant here: no box of ours either; the volumes and cache below still go.
   }
   for (const name of names) {
     const r = await runProcess(vagrantArgv('/', ['box', 'remove', '--force', '--all', name]), { timeoutMs: 120_000, allowFailure: true });
     if (r.exitCode === 0) removed.push(name);
     else errors.push(`vagrant box remove ${name}: exit ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}`);
+  }
+  // vagrant-libvirt uploads a box into the default pool on first use; box remove leaves it there.
+  const volumes = await runProcess(['virsh', '-c', 'qemu:///system', 'vol-list', 'default'], { timeoutMs: 60_000, allowFailure: true }).catch(() => undefined);
+  const ours = (volumes?.stdout ?? '').split('\n').slice(2).map((l) => l.trim().split(/\s+/)[0] ?? '').filter((v) => v.startsWith(BOX_PREFIX.replace('/', '-VAGRANTSLASH-')));
+  for (const v of ours) {
+    const r = await runProcess(['virsh', '-c', 'qemu:///system', 'vol-delete', '--pool', 'default', v], { timeoutMs: 60_000, allowFailure: true });
+    if (r.exitCode === 0) removed.push(`libvirt volume ${v}`);
+    else errors.push(`virsh vol-delete ${v}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
   }
   rmSync(CACHE, { recursive: true, force: true });
   return { removed, errors };

@@ -12,7 +12,7 @@ export function vagrant(dir: string, args: readonly string[], options: { timeout
 }
 
 /** Milestones of a machine's `up` worth a line of progress. */
-const MILESTONE = /Creating the container|Container created|Starting container|Machine booted and ready|Running provisioner|error|failed/i;
+const MILESTONE = /Creating the container|Container created|Starting container|Creating domain with|Starting domain|Waiting for domain to get an IP|Waiting for machine to boot|Machine booted and ready|Configuring and enabling network|Running provisioner|error|failed/i;
 
 export interface UpTimes {
   /** Machine → ms from the start of `vagrant up` until Vagrant said it was booted and ready. */

@@ -35,11 +35,22 @@ export async function managementCidr(runId: string): Promise<string> {
   throw new Error('no free 192.168.128-247.0/24 for the run\'s management network');
 }
 
+/**
+ * libvirt's domain type for the machines: kvm, or qemu (TCG, emulated) with
+ * OVERLAB_VAGRANT_LIBVIRT_DRIVER=qemu, for a machine whose /dev/kvm answers but runs guests
+ * slower than emulation (nested KVM without VMX exposed, as on this project's CI VM).
+ */
+export function libvirtDriver(): 'kvm' | 'qemu' {
+  const d = process.env.OVERLAB_VAGRANT_LIBVIRT_DRIVER ?? 'kvm';
+  if (d !== 'kvm' && d !== 'qemu') throw new Error(`OVERLAB_VAGRANT_LIBVIRT_DRIVER=${d}: use kvm or qemu`);
+  return d;
+}
+
 /** Where the run's libvirt machines can be made: KVM, libvirtd answering, its default pool. */
 export async function libvirtPrerequisites(): Promise<Prerequisite[]> {
   const out: Prerequisite[] = [];
   const setup = 'bash scripts/setup.sh --libvirt';
-  out.push(existsSync('/dev/kvm') ? { what: '/dev/kvm', ok: true, detail: 'KVM for the libvirt machines', fix: '' } : { what: '/dev/kvm', ok: false, detail: 'no /dev/kvm: libvirt machines would be emulated', fix: 'run on a machine with KVM (nested virtualisation on a VM), or OVERLAB_VAGRANT_PROVIDER=docker' });
+  if (libvirtDriver() === 'kvm') out.push(existsSync('/dev/kvm') ? { what: '/dev/kvm', ok: true, detail: 'KVM for the libvirt machines', fix: '' } : { what: '/dev/kvm', ok: false, detail: 'no /dev/kvm: libvirt machines would be emulated', fix: 'run on a machine with KVM (nested virtualisation on a VM), or OVERLAB_VAGRANT_PROVIDER=docker' });
   for (const tool of ['virsh', 'qemu-img', 'mke2fs']) {
     const found = findTool(tool);
     out.push({ what: tool, ok: Boolean(found), detail: found ?? `${tool} not found`, fix: found ? '' : setup });

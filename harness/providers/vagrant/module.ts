@@ -7,6 +7,7 @@ import type { ProviderModule } from '../types.js';
 import { HarnessError } from '../../core/errors.js';
 import { VAGRANT_BACKENDS, VagrantProvider, type VagrantBackend } from './provider.js';
 import { destroyRun } from './teardown.js';
+import { removeBoxes } from './box.js';
 import { VAGRANT_LEDGER_KINDS } from './ledger.js';
 import { vagrantDoctor } from './doctor.js';
 
@@ -23,6 +24,12 @@ export const vagrantModule: ProviderModule = {
     const dirs = run.entries.filter((e) => e.kind === 'vagrant-dir').length;
     const errors = await destroyRun(run.runId, run.runDir, run.entries);
     return { runId: run.runId, removed: dirs, what: 'Vagrant directory(ies) with their machines', errors };
+  },
+  // `overlab clean --images`: the libvirt boxes built here (the only thing that removes them).
+  async sweep(options) {
+    if (!options.images) return [];
+    const { removed, errors } = await removeBoxes();
+    return removed.length > 0 || errors.length > 0 ? [{ runId: 'vagrant boxes', removed: removed.length, what: 'box(es) and box volume(s)', errors }] : [];
   },
 };
 

@@ -22,7 +22,7 @@ import { dockerClient, engineInfo } from '../docker/engine.js';
 import { LABEL_SCENARIO, runLabels, scenarioOf } from '../docker/names.js';
 import { ensureSshImages } from './images.js';
 import { ensureBox } from './box.js';
-import { libvirtNetworkName, libvirtPrefix, libvirtPrerequisites, managementCidr, managementNetwork } from './libvirt.js';
+import { libvirtDriver, libvirtNetworkName, libvirtPrefix, libvirtPrerequisites, managementCidr, managementNetwork } from './libvirt.js';
 import { dirFiles, makeKey, upAndDescribe, writeVagrantfile, type VagrantDirFiles } from './machines.js';
 import { createNetworks } from './networks.js';
 import { destroyRun } from './teardown.js';
@@ -179,7 +179,7 @@ export class VagrantProvider implements Provider {
     this.times.boxBuilt = box.built;
     const runId = this.ctx.runId;
     const scenario = scenarioOf(this.ctx);
-    const libvirt = { prefix: libvirtPrefix(runId), managementNetwork: managementNetwork(runId), managementCidr: await managementCidr(runId), kernel: box.kernel, initrd: box.initrd, cmdLine: box.cmdLine, consoleDir: this.dir.dir };
+    const libvirt = { prefix: libvirtPrefix(runId), managementNetwork: managementNetwork(runId), managementCidr: await managementCidr(runId), kernel: box.kernel, initrd: box.initrd, cmdLine: box.cmdLine, consoleDir: this.dir.dir, driver: libvirtDriver() };
     const input = {
       ...vagrantfileInput(this.hosts, links, { runId, scenario, images: { node: '', 'bigip-sim': '', client: '' }, privateKey: this.dir.privateKey, authorizedKeys: this.dir.authorizedKeys, labels: runLabels(runId, { [LABEL_SCENARIO]: scenario }), box: this.options.box ?? box.name, binds: () => [] }),
       libvirt,

@@ -58,6 +58,8 @@ export interface LibvirtRun {
   cmdLine: string;
   /** Each machine's serial console is logged to `<consoleDir>/<machine>.console.log`. */
   consoleDir: string;
+  /** libvirt's domain type: kvm, or qemu (emulated) where KVM is there but unusable (see README). */
+  driver: 'kvm' | 'qemu';
 }
 
 /** 24 → 255.255.255.0 */
@@ -149,6 +151,7 @@ ${renameScript(m.attachments).split('\n').map((l) => `${i}${l}`).join('\n')}
 /** A libvirt run's settings: the run's names, direct kernel boot from the cached kernel, the console log. */
 function libvirtRunLines(m: VagrantMachine, lv: LibvirtRun, i: string): string {
   return [
+    `lv.driver = ${rubyString(lv.driver)}`,
     `lv.default_prefix = ${rubyString(lv.prefix)}`,
     `lv.management_network_name = ${rubyString(lv.managementNetwork)}`,
     `lv.management_network_address = ${rubyString(lv.managementCidr)}`,
@@ -161,6 +164,8 @@ function libvirtRunLines(m: VagrantMachine, lv: LibvirtRun, i: string): string {
     `lv.serial :type => "file", :source => { :path => ${rubyString(`${lv.consoleDir}/${m.name}.console.log`)} }`,
     // The box's user logs in with Vagrant's key once, then Vagrant puts a key of the machine's own in.
     'override.ssh.username = "vagrant"',
+    // An emulated machine on a busy host takes minutes to its first login.
+    `override.vm.boot_timeout = ${lv.driver === 'qemu' ? 900 : 300}`,
   ].map((l) => `${i}${l}\n`).join('');
 }
 
