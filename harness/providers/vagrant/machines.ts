@@ -54,9 +54,11 @@ export async function upAndDescribe(
   files: VagrantDirFiles,
   input: VagrantfileInput,
   progress: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<UpResult> {
   const backend = input.libvirt ? 'libvirt' : 'docker';
-  const times = await vagrantUp(files.dir, backend, progress);
+  // Emulated VMs on a busy machine take many minutes; Vagrant's own boot_timeout says when to give up.
+  const times = await vagrantUp(files.dir, backend, progress, input.libvirt ? 30 * 60_000 : 10 * 60_000, signal);
   const t0 = performance.now();
   const configs = parseSshConfig((await vagrant(files.dir, ['ssh-config'])).stdout);
   const machines = input.machines.map((m) => {

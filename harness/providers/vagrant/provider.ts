@@ -157,7 +157,7 @@ export class VagrantProvider implements Provider {
       labels,
     );
     this.times.networksMs = performance.now() - t1;
-    const up = await upAndDescribe(this.dir, input, (l) => this.progress(l));
+    const up = await upAndDescribe(this.dir, input, (l) => this.progress(l), this.ctx.signal);
     this.times.vagrantUpMs = up.totalMs;
     this.times.readyMs = up.ready;
     this.times.sshConfigMs = up.sshConfigMs;
@@ -190,7 +190,7 @@ export class VagrantProvider implements Provider {
     this.ctx.ledger.record(...names.map((name): LedgerEntry => ({ kind: 'vagrant-libvirt-network', name }) satisfies VagrantLibvirtNetworkEntry));
     await makeKey(this.dir, runId);
     writeVagrantfile(this.dir, input);
-    const up = await upAndDescribe(this.dir, input, (l) => this.progress(l));
+    const up = await upAndDescribe(this.dir, input, (l) => this.progress(l), this.ctx.signal);
     this.times.vagrantUpMs = up.totalMs;
     this.times.readyMs = up.ready;
     this.times.sshConfigMs = up.sshConfigMs;
