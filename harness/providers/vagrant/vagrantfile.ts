@@ -88,6 +88,10 @@ export function renameScript(attachments: readonly VagrantAttachment[]): string 
   return [
     'set -eu',
     `PLAN="${pairs}"`,
+    // A VM's DHCP client would renew, and flush, by the name it started with (eth0, the underlay's
+    // name from now on): stopped without its script, the management address stays as it is.
+    // Only on a machine made from the box (/etc/overlab-box), never where the script is tested.
+    '[ ! -e /etc/overlab-box ] || for p in $(pgrep -x dhclient); do kill -9 "$p"; done',
     'names=""; i=0',
     'for p in $PLAN; do',
     '  addr=${p%%=*}; want=${p#*=}; names="$names $want"',
