@@ -23,7 +23,9 @@ export async function destroyRun(runId: string, runDir: string, entries: readonl
     // Only a directory of this run's own (the ledger could name anything).
     if (d.dir !== join(runDir, 'vagrant') || !existsSync(d.dir)) continue;
     if (existsSync(join(d.dir, 'Vagrantfile'))) {
-      const r = await vagrant(d.dir, ['destroy', '-f', '--parallel'], { timeoutMs: 300_000, allowFailure: true });
+      // vagrant-libvirt's machines share the run's management network, and in parallel each tries to
+      // undefine it (one fails: "Network not found"): one machine after another there.
+      const r = await vagrant(d.dir, ['destroy', '-f', ...(d.provider === 'libvirt' ? [] : ['--parallel'])], { timeoutMs: 300_000, allowFailure: true });
       if (r.exitCode !== 0) failures.push(`vagrant destroy -f in ${d.dir}: exit ${r.exitCode}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
       copyFileSync(join(d.dir, 'Vagrantfile'), join(runDir, 'Vagrantfile'));
     }
