@@ -42,5 +42,7 @@ if [ "$(stat -f -c %T /run/netns)" != tmpfs ]; then
   fi
 fi
 # --docker: also what the docker provider needs, and a running dockerd.
-if [ "${1:-}" = "--docker" ]; then bash scripts/setup-docker.sh; fi
+if [ "${1:-}" = "--docker" ] || [ "${1:-}" = "--libvirt" ]; then bash scripts/setup-docker.sh; fi
+# --libvirt: also libvirtd, QEMU/KVM and qemu-img for the vagrant provider's libvirt machines.
+if [ "${1:-}" = "--libvirt" ]; then bash scripts/setup-libvirt.sh; fi
 echo "setup: done"

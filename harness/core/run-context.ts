@@ -41,7 +41,7 @@ export function openRun(plan: Plan, options: { provider: string; providerOptions
     throw new HarnessError(`cannot make the run directory ${runDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): the reports directory ${reports} must be a directory this user can write; set OVERLAB_REPORTS_DIR (or --report-dir) to one`);
   }
   const ledger = new ResourceLedger(runDir);
-  const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario, options: options.providerOptions, topology: plan.topology });
+  const provider = createProvider(options.provider, { runId, ledger, scenario: plan.scenario, options: options.providerOptions, topology: plan.topology, signal: options.signal });
   const record: RunRecord = {
     runId,
     scenario: plan.scenario,

@@ -77,6 +77,8 @@ export interface ProviderContext {
    * roles and order (kind numbers its nodes per role). Absent for clean and doctor.
    */
   topology?: Topology;
+  /** Aborted by Ctrl-C/SIGTERM: a provider's long step (vagrant up of VMs) stops instead of running on. */
+  signal?: AbortSignal;
 }
 
 /** Options of the providers that reach machines that already exist (ssh). */

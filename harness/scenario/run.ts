@@ -73,9 +73,10 @@ function agentPreflight(spec: ScenarioSpec, providerKind: string): void {
   const problem = kind === 'flanneld' ? subnetProblem(resolveTopology(spec)) : undefined;
   if (problem) throw new SpecError([{ file: spec.name, field: 'nodes[].podCidr', message: problem }]);
   // flanneld runs where its binary can be mounted (or copied) and its etcd member made: netns,
-  // docker, and existing machines over SSH (one of them the inventory's etcd host).
-  if (kind === 'flanneld' && !['netns', 'docker', 'ssh'].includes(providerKind)) {
-    throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (flanneld runs on netns, docker and ssh)`, fix: 'use --provider netns, docker or ssh, or flannel.agent: emulated' }]);
+  // docker, existing machines over SSH (one of them the inventory's etcd host), and Vagrant's
+  // machines (the etcd member one of them; the binary bound in, or copied over SFTP).
+  if (kind === 'flanneld' && !['netns', 'docker', 'ssh', 'vagrant'].includes(providerKind)) {
+    throw new PreflightError([{ what: `flannel.agent flanneld on the ${providerKind} provider (flanneld runs on netns, docker, ssh and vagrant)`, fix: 'use --provider netns, docker, ssh or vagrant, or flannel.agent: emulated' }]);
   }
   // A kind cluster's flannel is the kube-flannel DaemonSet, and only a cluster has one.
   if ((kind === 'kube-flannel') !== (providerKind === 'kind')) {

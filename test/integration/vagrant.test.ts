@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { cli, collect, isolateState, missingPrerequisites, poll, prereqTest, spawnCli, toolsMissing } from './_env.js';
+import { cli, collect, flannelMissing, isolateState, missingPrerequisites, poll, prereqTest, spawnCli, toolsMissing } from './_env.js';
 
 const state = isolateState('vagrant');
 const runs: string[] = [];
@@ -45,9 +45,9 @@ const left = (runId: string) => ({
   named: docker('network', 'ls', '--format', '{{.Name}}').split('\n').filter((n) => n.startsWith(`ol-${runId}.`)),
 });
 
-type Report = { provider: string; status: string; runDir: string; assertions: { name: string; status: string }[] };
+type Report = { provider: string; status: string; runDir: string; assertions: { id: string; status: string }[] };
 const reportOf = (stdout: string): Report => JSON.parse(readFileSync(/report: (\S+)/.exec(stdout)![1]!, 'utf8')) as Report;
-const summary = (r: Report) => r.assertions.map((a) => `${a.name} ${a.status}`).sort();
+const summary = (r: Report) => r.assertions.map((a) => `${a.id} ${a.status}`).sort();
 
 prereqTest('failover on the vagrant provider (docker): the assertions of netns, then nothing of the run is left', lacking, async (t) => {
   const v = await cli(['scenario', 'failover', '--agent', 'emulated', '--provider', 'vagrant'], { env: state.env, timeoutMs: 300_000 });
@@ -68,6 +68,28 @@ prereqTest('failover on the vagrant provider (docker): the assertions of netns, 
   const times = JSON.parse(readFileSync(join(onVagrant.runDir, 'vagrant-times.json'), 'utf8')) as { vagrantUpMs: number; destroyMs: number };
   t.true(times.vagrantUpMs > 0 && times.destroyMs > 0);
   t.log(`vagrant up ${Math.round(times.vagrantUpMs)} ms, destroy ${Math.round(times.destroyMs)} ms`);
+}, { serial: true });
+
+// Real flanneld and etcd inside the machines: etcd on a machine of its own (the agent's `etcd`
+// host), flanneld on each node taking its reserved podCIDR and programming the peers. The
+// assertions that read flanneld's state (flannel-control-plane, fdb-learning) are the netns run's.
+prereqTest('failover on the vagrant provider with real flanneld and etcd in the machines', [...lacking, ...(lacking.length ? [] : flannelMissing())], async (t) => {
+  const v = await cli(['scenario', 'failover', '--agent', 'flanneld', '--provider', 'vagrant'], { env: state.env, timeoutMs: 300_000 });
+  t.is(v.code, 0, v.stdout + v.stderr);
+  const report = reportOf(v.stdout) as Report & { agent: { kind: string; flanneld?: string } };
+  t.is(report.provider, 'vagrant');
+  t.is(report.agent.kind, 'flanneld');
+  t.regex(report.agent.flanneld ?? '', /^v\d+\.\d+\.\d+$/);
+  t.true(report.assertions.some((a) => a.id.startsWith('flannel-control-plane[') && a.status === 'passed'));
+  t.is(report.assertions.filter((a) => a.status !== 'passed').length, 0);
+  // The machine ran etcd, and flanneld on master took the lease etcd held for it: from their logs,
+  // fetched from the machines over SFTP.
+  t.regex(readFileSync(join(report.runDir, 'flannel', 'master', 'flanneld.log'), 'utf8'), /etcdEndpoints:http:\/\/[0-9.]+:2379/);
+  t.regex(readFileSync(join(report.runDir, 'Vagrantfile'), 'utf8'), /config\.vm\.define "etcd"/);
+  const runId = report.runDir.split('/').pop()!;
+  runs.push(runId);
+  t.deepEqual(left(runId), { containers: [], networks: [], named: [] });
+  t.false(existsSync(join(report.runDir, 'vagrant')), 'the Vagrant directory is gone');
 }, { serial: true });
 
 prereqTest('kill -9 in the middle of vagrant up, then overlab clean: no container, network or Vagrant directory of the run is left', lacking, async (t) => {
@@ -134,6 +156,12 @@ prereqTest('vagrant validate passes on the generated Vagrantfile for docker, lib
       t.is(r.code, 0, `${provider}: ${r.out}`);
       t.regex(r.out, /Vagrantfile validated successfully/, provider);
     }
+    // A run on libvirt: its block's own settings (run-named networks, direct kernel boot, the console log).
+    const libvirtGolden = readFileSync(join(process.cwd(), 'test/fixtures/golden/vagrant/baseline-libvirt.Vagrantfile'), 'utf8');
+    writeFileSync(join(dir, 'Vagrantfile'), libvirtGolden.replaceAll('/RUNDIR/vagrant', dir));
+    const onLibvirt = validate('libvirt');
+    t.is(onLibvirt.code, 0, `libvirt run: ${onLibvirt.out}`);
+    t.regex(onLibvirt.out, /Vagrantfile validated successfully/);
     writeFileSync(join(dir, 'Vagrantfile'), readFileSync(join(dir, 'Vagrantfile'), 'utf8').replace('lv.cpus = 1', 'lv.cpus = 1\n      lv.no_such_setting = 1'));
     const bad = validate('libvirt');
     t.not(bad.code, 0);

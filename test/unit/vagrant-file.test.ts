@@ -10,7 +10,8 @@ import { loadScenario } from '../../harness/scenario/resolve.js';
 import { planScenario } from '../../harness/plan/plan.js';
 import type { LinkDecl } from '../../harness/plan/types.js';
 import { vagrantfileInput } from '../../harness/providers/vagrant/input.js';
-import { renameScript, renderVagrantfile, rubyString } from '../../harness/providers/vagrant/vagrantfile.js';
+import { dottedMask, renameScript, renderVagrantfile, rubyString } from '../../harness/providers/vagrant/vagrantfile.js';
+import { consoleHostKey } from '../../harness/providers/vagrant/machines.js';
 import { parseSshConfig } from '../../harness/providers/vagrant/ssh-config.js';
 
 const GOLDEN = join(process.cwd(), 'test/fixtures/golden/vagrant/failover.Vagrantfile');
@@ -105,4 +106,57 @@ Host worker
     { host: 'master', hostName: '127.0.0.1', port: 2200, user: 'root', identityFile: '/tmp/run dir/vagrant/id_ed25519' },
     { host: 'worker', hostName: '127.0.0.1', port: 2201, user: 'root', identityFile: '/r/vagrant/id_ed25519' },
   ]);
+});
+
+const BASELINE_GOLDEN = join(process.cwd(), 'test/fixtures/golden/vagrant/baseline-libvirt.Vagrantfile');
+
+function baselineLibvirtInput() {
+  const plan = planScenario(loadScenario('baseline'));
+  const wire = plan.steps.find((s) => s.action.type === 'wire')!.action as { links: LinkDecl[] };
+  const input = vagrantfileInput(plan.hosts, wire.links, {
+    runId: 'RUN',
+    scenario: 'baseline',
+    images: { node: 'overlab/node-ssh:N', 'bigip-sim': 'overlab/bigip-sim-ssh:B', client: 'overlab/client-ssh:C' },
+    privateKey: '/RUNDIR/vagrant/id_ed25519',
+    authorizedKeys: '/RUNDIR/vagrant/authorized_keys',
+    labels: { overlab: '1', 'overlab.run': 'RUN' },
+    box: 'overlab/debian-bookworm-HASH',
+    binds: () => [],
+  });
+  return { ...input, libvirt: { prefix: 'ol-RUN-', managementNetwork: 'ol-RUN-mgmt', managementCidr: '192.168.200.0/24', kernel: '/CACHE/vmlinuz', initrd: '/CACHE/initrd.img', cmdLine: 'root=/dev/vda rw console=ttyS0', consoleDir: '/RUNDIR/vagrant', driver: 'kvm' as const } };
+}
+
+test('golden: the baseline plan\'s Vagrantfile for a run on libvirt (run-named domains and networks, direct kernel boot, console log)', (t) => {
+  const text = renderVagrantfile(baselineLibvirtInput());
+  if (process.env.OVERLAB_UPDATE_GOLDEN === '1') writeFileSync(BASELINE_GOLDEN, text);
+  t.is(text, readFileSync(BASELINE_GOLDEN, 'utf8'));
+  // Every name libvirt will hold carries the run id.
+  t.regex(text, /lv\.default_prefix = "ol-RUN-"/);
+  t.regex(text, /lv\.management_network_name = "ol-RUN-mgmt"/);
+  t.regex(text, /libvirt__network_name: "ol-RUN-underlay"/);
+  t.regex(text, /lv\.serial :type => "file", :source => \{ :path => "\/RUNDIR\/vagrant\/worker02\.console\.log" \}/);
+  // libvirt refuses a prefix length as a netmask; docker takes one.
+  t.regex(text, /ip: "172\.16\.1\.100", netmask: "255\.255\.255\.0", libvirt__network_name/);
+  t.regex(text, /ip: "172\.16\.1\.100", netmask: "24", name: "ol-RUN\.underlay"/);
+  // A docker run's Vagrantfile has none of it.
+  t.notRegex(renderVagrantfile(failoverInput()), /default_prefix|lv\.kernel|lv\.serial/);
+});
+
+test('netmasks: a prefix length as a dotted mask', (t) => {
+  t.deepEqual([0, 8, 16, 20, 24, 30, 32].map(dottedMask), ['0.0.0.0', '255.0.0.0', '255.255.0.0', '255.255.240.0', '255.255.255.0', '255.255.255.252', '255.255.255.255']);
+});
+
+test('a libvirt machine\'s host key, from its serial console log: the last one announced, CRs and boot noise around it', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'overlab-console-'));
+  try {
+    writeFileSync(join(dir, 'master.console.log'), '[    0.000000] Linux version 6.1\r\nssh-ed25519 AAAAnotannounced\r\noverlab-hostkey ssh-ed25519 AAAAold\r\n[  OK  ] Started ssh.service\r\noverlab-hostkey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK\r\n');
+    t.is(consoleHostKey(dir, 'master'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK');
+    writeFileSync(join(dir, 'worker.console.log'), '[    0.000000] Linux version 6.1\r\noverlab-hostkey ssh-rsa AAAAB3\r\n');
+    t.throws(() => consoleHostKey(dir, 'worker'), { message: /no ed25519 host key/ });
+    writeFileSync(join(dir, 'quiet.console.log'), 'login:\r\n');
+    t.throws(() => consoleHostKey(dir, 'quiet'), { message: /announced no host key: the box's overlab-hostkeys unit did not run/ });
+    t.throws(() => consoleHostKey(dir, 'absent'), { message: /no serial console log/ });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,7 +12,7 @@ export function vagrant(dir: string, args: readonly string[], options: { timeout
 }
 
 /** Milestones of a machine's `up` worth a line of progress. */
-const MILESTONE = /Creating the container|Container created|Starting container|Machine booted and ready|Running provisioner|error|failed/i;
+const MILESTONE = /Creating the container|Container created|Starting container|Creating domain with|Starting domain|Waiting for domain to get an IP|Waiting for machine to boot|Machine booted and ready|Configuring and enabling network|Running provisioner|error|failed/i;
 
 export interface UpTimes {
   /** Machine → ms from the start of `vagrant up` until Vagrant said it was booted and ready. */
@@ -20,7 +20,7 @@ export interface UpTimes {
   totalMs: number;
 }
 
-export async function vagrantUp(dir: string, provider: string, progress: (line: string) => void, timeoutMs = 10 * 60_000): Promise<UpTimes> {
+export async function vagrantUp(dir: string, provider: string, progress: (line: string) => void, timeoutMs = 10 * 60_000, signal?: AbortSignal): Promise<UpTimes> {
   const t0 = performance.now();
   const argv = vagrantArgv(dir, ['up', '--provider', provider, '--parallel', '--no-color']);
   const p = startProcess(argv, { stdout: 'lines', stderr: 'lines', timeoutMs });
@@ -38,7 +38,13 @@ export async function vagrantUp(dir: string, provider: string, progress: (line: 
   };
   p.onLine(seen);
   p.onStderrLine(seen);
+  // Ctrl-C/SIGTERM: VMs take minutes to boot; stop Vagrant now, teardown destroys what it made.
+  const abort = () => void p.stop('SIGTERM', 5000);
+  signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) abort();
   const exit = await p.closed;
+  signal?.removeEventListener('abort', abort);
+  if (signal?.aborted) throw new HarnessError(`vagrant up --provider ${provider} in ${dir} stopped: interrupted`, { argv });
   if (exit.code !== 0) {
     throw new HarnessError(`vagrant up --provider ${provider} in ${dir} failed: ${exitError(argv, exit, '', { timeoutMs }).message}\n${tail.join('\n')}`, { argv, exitCode: exit.code ?? undefined });
   }

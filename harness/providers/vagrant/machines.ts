@@ -54,8 +54,11 @@ export async function upAndDescribe(
   files: VagrantDirFiles,
   input: VagrantfileInput,
   progress: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<UpResult> {
-  const times = await vagrantUp(files.dir, 'docker', progress);
+  const backend = input.libvirt ? 'libvirt' : 'docker';
+  // Emulated VMs on a busy machine take many minutes; Vagrant's own boot_timeout says when to give up.
+  const times = await vagrantUp(files.dir, backend, progress, input.libvirt ? 30 * 60_000 : 10 * 60_000, signal);
   const t0 = performance.now();
   const configs = parseSshConfig((await vagrant(files.dir, ['ssh-config'])).stdout);
   const machines = input.machines.map((m) => {
@@ -63,17 +66,12 @@ export async function upAndDescribe(
     if (!c) throw new HarnessError(`vagrant ssh-config in ${files.dir} names no machine ${m.name}`);
     return { m, c };
   });
-  // Each machine's own key, from inside its container, all at once.
-  const keys = await Promise.all(
-    machines.map(async ({ m }) => {
-      const container = `ol-${input.runId}.${m.name}`;
-      const key = (await runProcess(['docker', 'exec', container, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub'], { node: m.name })).stdout.trim().split(/\s+/);
-      if (key[0] !== 'ssh-ed25519' || !key[1]) throw new HarnessError(`[${m.name}] ${container} has no ed25519 host key (/etc/ssh/ssh_host_ed25519_key.pub)`);
-      return `${key[0]} ${key[1]}`;
-    }),
-  );
+  // Each machine's own key, all at once: from inside its container, or from its serial console.
+  const keys = await Promise.all(machines.map(({ m }) => (input.libvirt ? consoleHostKey(input.libvirt.consoleDir, m.name) : containerHostKey(`ol-${input.runId}.${m.name}`, m.name))));
   const known = machines.map(({ c }, i) => `${knownHostName(c.hostName, c.port)} ${keys[i]}`);
-  const hosts = machines.flatMap(({ m, c }) => [`  ${m.name}:`, `    address: ${c.hostName}`, `    port: ${c.port}`, ...m.attachments.map((a) => `    ${a.segment}: { interface: ${a.ifname}, address: ${a.ip} }`)]);
+  // A box's machines: its user (Vagrant put a key of each machine's own in) through sudo.
+  const access = (c: (typeof machines)[number]['c']) => (input.libvirt ? [`    user: ${c.user}`, `    key: ${JSON.stringify(c.identityFile ?? '')}`, '    sudo: true'] : []);
+  const hosts = machines.flatMap(({ m, c }) => [`  ${m.name}:`, `    address: ${c.hostName}`, `    port: ${c.port}`, ...access(c), ...m.attachments.map((a) => `    ${a.segment}: { interface: ${a.ifname}, address: ${a.ip} }`)]);
   writeFileSync(files.knownHosts, known.join('\n') + '\n');
   const yaml = [
     `# The run's machines as the ssh provider reads them, from \`vagrant ssh-config\` and the plan.`,
@@ -84,4 +82,33 @@ export async function upAndDescribe(
   ];
   writeFileSync(files.inventory, yaml.join('\n') + '\n');
   return { ...times, sshConfigMs: performance.now() - t0 };
+}
+
+const hostKeyOf = (words: string[], where: string, node: string): string => {
+  if (words[0] !== 'ssh-ed25519' || !words[1]) throw new HarnessError(`[${node}] ${where} gives no ed25519 host key`);
+  return `${words[0]} ${words[1]}`;
+};
+
+async function containerHostKey(container: string, node: string): Promise<string> {
+  const r = await runProcess(['docker', 'exec', container, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub'], { node });
+  return hostKeyOf(r.stdout.trim().split(/\s+/), `${container}'s /etc/ssh/ssh_host_ed25519_key.pub`, node);
+}
+
+/**
+ * The key a libvirt machine wrote to its serial console at first boot (images/box/overlab-hostkeys),
+ * from the log libvirt keeps on this machine: a channel the network cannot forge. By the time
+ * Vagrant has provisioned the machine, sshd (started after the key) has long answered.
+ */
+export function consoleHostKey(consoleDir: string, node: string): string {
+  const file = join(consoleDir, `${node}.console.log`);
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new HarnessError(`[${node}] no serial console log ${file} (the libvirt block's lv.serial)`);
+  }
+  const lines = [...text.matchAll(/^overlab-hostkey (\S+) (\S+)\s*$/gm)];
+  if (lines.length === 0) throw new HarnessError(`[${node}] its console (${file}) announced no host key: the box's overlab-hostkeys unit did not run`);
+  const last = lines[lines.length - 1]!;
+  return hostKeyOf([last[1]!, last[2]!], file, node);
 }

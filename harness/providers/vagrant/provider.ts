@@ -21,14 +21,21 @@ import { SshProvider } from '../ssh/provider.js';
 import { dockerClient, engineInfo } from '../docker/engine.js';
 import { LABEL_SCENARIO, runLabels, scenarioOf } from '../docker/names.js';
 import { ensureSshImages } from './images.js';
+import { ensureBox } from './box.js';
+import { libvirtDriver, libvirtNetworkName, libvirtPrefix, libvirtPrerequisites, managementCidr, managementNetwork } from './libvirt.js';
 import { dirFiles, makeKey, upAndDescribe, writeVagrantfile, type VagrantDirFiles } from './machines.js';
 import { createNetworks } from './networks.js';
 import { destroyRun } from './teardown.js';
 import { segmentsOf, vagrantfileInput } from './input.js';
-import type { VagrantDirEntry, VagrantNetworkEntry } from './ledger.js';
+import type { VagrantDirEntry, VagrantLibvirtNetworkEntry, VagrantNetworkEntry } from './ledger.js';
+
+export type VagrantBackend = 'docker' | 'libvirt';
+export const VAGRANT_BACKENDS: readonly VagrantBackend[] = ['docker', 'libvirt'];
 
 export interface VagrantProviderOptions {
-  /** The libvirt and VirtualBox machines' box (the docker provider's machines use images). */
+  /** Vagrant's provider the machines are made with (default docker). */
+  backend?: VagrantBackend;
+  /** The libvirt and VirtualBox machines' box (the docker provider's machines use images; libvirt's default is the box built here). */
   box?: string;
   docker?: Docker;
   progress?: (line: string) => void;
@@ -54,13 +61,15 @@ export class VagrantProvider implements Provider {
   private up$?: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void };
   private readonly dir: VagrantDirFiles;
   private readonly docker: Docker;
-  private readonly times: Record<string, number | Record<string, number>> = {};
+  private readonly times: Record<string, number | boolean | Record<string, number>> = {};
+  private readonly backend: VagrantBackend;
 
   constructor(
     private readonly ctx: ProviderContext,
     private readonly options: VagrantProviderOptions = {},
   ) {
     this.docker = options.docker ?? dockerClient();
+    this.backend = options.backend ?? 'docker';
     this.dir = dirFiles(join(dirname(ctx.ledger.file), 'vagrant'));
     // A run known only from its ledger (down, exec): its machines as the ssh provider recorded them.
     if (ctx.ledger.entries().some((e) => e.kind === 'ssh-inventory')) this.inner = new SshProvider(this.sshCtx());
@@ -87,6 +96,8 @@ export class VagrantProvider implements Provider {
     } catch (e) {
       out.push({ what: 'docker engine', ok: false, detail: `cannot reach the Docker daemon: ${(e as Error).message}`, fix: 'apt-get install -y docker.io, then start dockerd (bash scripts/setup.sh --docker)' });
     }
+    // libvirt: the box is built with docker (the node image), the machines run under libvirtd.
+    if (this.backend === 'libvirt') out.push(...(await libvirtPrerequisites()));
     return out;
   }
 
@@ -95,6 +106,7 @@ export class VagrantProvider implements Provider {
   }
 
   async createHosts(hosts: readonly HostDecl[]): Promise<void> {
+    if (this.backend === 'libvirt') refuseOnLibvirt(hosts);
     this.hosts = [...hosts];
     let resolve!: () => void, reject!: (e: unknown) => void;
     const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
@@ -122,6 +134,7 @@ export class VagrantProvider implements Provider {
   }
 
   private async up(links: readonly LinkDecl[]): Promise<void> {
+    if (this.backend === 'libvirt') return this.upLibvirt(links);
     const t0 = performance.now();
     const { tags } = await ensureSshImages(this.docker, (l) => this.progress(`images: ${l}`));
     this.times.imagesMs = performance.now() - t0;
@@ -144,11 +157,44 @@ export class VagrantProvider implements Provider {
       labels,
     );
     this.times.networksMs = performance.now() - t1;
-    const up = await upAndDescribe(this.dir, input, (l) => this.progress(l));
+    const up = await upAndDescribe(this.dir, input, (l) => this.progress(l), this.ctx.signal);
     this.times.vagrantUpMs = up.totalMs;
     this.times.readyMs = up.ready;
     this.times.sshConfigMs = up.sshConfigMs;
     this.progress(`vagrant: ${machines.length} machines up in ${(up.totalMs / 1000).toFixed(1)} s`);
+    this.writeTimes();
+    this.inner = new SshProvider(this.sshCtx(), { inventory: this.dir.inventory });
+  }
+
+  /**
+   * The machines as libvirt VMs from the box built here (box.ts): vagrant-libvirt makes the run's
+   * networks (each segment's, isolated, and a management network of the run's own for DHCP and
+   * SSH) and its domains, all named by the run id; the machines' host keys come from their
+   * serial consoles' logs.
+   */
+  private async upLibvirt(links: readonly LinkDecl[]): Promise<void> {
+    const t0 = performance.now();
+    const box = await ensureBox(this.docker, (l) => this.progress(`box: ${l}`));
+    this.times.boxMs = performance.now() - t0;
+    this.times.boxBuilt = box.built;
+    const runId = this.ctx.runId;
+    const scenario = scenarioOf(this.ctx);
+    const libvirt = { prefix: libvirtPrefix(runId), managementNetwork: managementNetwork(runId), managementCidr: await managementCidr(runId), kernel: box.kernel, initrd: box.initrd, cmdLine: box.cmdLine, consoleDir: this.dir.dir, driver: libvirtDriver() };
+    const input = {
+      ...vagrantfileInput(this.hosts, links, { runId, scenario, images: { node: '', 'bigip-sim': '', client: '' }, privateKey: this.dir.privateKey, authorizedKeys: this.dir.authorizedKeys, labels: runLabels(runId, { [LABEL_SCENARIO]: scenario }), box: this.options.box ?? box.name, binds: () => [] }),
+      libvirt,
+    };
+    // Recorded before anything is made: clean destroys from the directory, then by the names.
+    this.ctx.ledger.record({ kind: 'vagrant-dir', dir: this.dir.dir, provider: 'libvirt' } satisfies VagrantDirEntry);
+    const names = [libvirt.managementNetwork, ...Object.values(input.networks).map(libvirtNetworkName)];
+    this.ctx.ledger.record(...names.map((name): LedgerEntry => ({ kind: 'vagrant-libvirt-network', name }) satisfies VagrantLibvirtNetworkEntry));
+    await makeKey(this.dir, runId);
+    writeVagrantfile(this.dir, input);
+    const up = await upAndDescribe(this.dir, input, (l) => this.progress(l), this.ctx.signal);
+    this.times.vagrantUpMs = up.totalMs;
+    this.times.readyMs = up.ready;
+    this.times.sshConfigMs = up.sshConfigMs;
+    this.progress(`vagrant: ${input.machines.length} libvirt machines up in ${(up.totalMs / 1000).toFixed(1)} s`);
     this.writeTimes();
     this.inner = new SshProvider(this.sshCtx(), { inventory: this.dir.inventory });
   }
@@ -197,7 +243,7 @@ export class VagrantProvider implements Provider {
 
   render(action: HostAction): string[][] {
     // The machines are made at wire, where the plan's addresses are known (see the class).
-    if (action.type === 'wire') return [['vagrant', 'up', '--provider', 'docker', '--parallel'], ['vagrant', 'ssh-config'], ...SshProvider.prototype.render.call(undefined, action)];
+    if (action.type === 'wire') return [['vagrant', 'up', '--provider', this.backend, '--parallel'], ['vagrant', 'ssh-config'], ...SshProvider.prototype.render.call(undefined, action)];
     // Past create-hosts the commands are the ssh provider's; its render reads no state of an
     // instance (and one cannot be made before the machines exist: it needs their inventory).
     return SshProvider.prototype.render.call(undefined, action);
@@ -211,6 +257,18 @@ export class VagrantProvider implements Provider {
     this.times.destroyMs = performance.now() - t0;
     if (this.times.vagrantUpMs !== undefined) this.writeTimes();
     return failures;
+  }
+}
+
+/**
+ * The box is a flannel node's root (the node image): it has no stand-in BIG-IP and cannot run
+ * this machine's node for the client; flanneld would be copied in as the box's user, who cannot
+ * write its path. Refused before anything is made.
+ */
+function refuseOnLibvirt(hosts: readonly HostDecl[]): void {
+  const bad = hosts.filter((h) => h.kind !== 'node' && h.kind !== 'pod' && h.kind !== 'switch');
+  if (bad.length > 0) {
+    throw new HarnessError(`the vagrant provider's libvirt machines play nodes only (the box is the node image); this scenario has ${bad.map((h) => `${h.id} (${h.kind})`).join(', ')}: use a scenario without BIG-IP units, client or flanneld's etcd (baseline), or OVERLAB_VAGRANT_PROVIDER=docker`);
   }
 }
 

@@ -41,7 +41,32 @@ export interface VagrantfileInput {
   labels: Record<string, string>;
   /** The box of the libvirt and VirtualBox machines. */
   box: string;
+  /** A run on libvirt (box.ts, libvirt.ts): what its machines' block needs beyond the box. */
+  libvirt?: LibvirtRun;
 }
+
+/** What a run's libvirt machines get beyond the box: names carrying the run id, the boot, the console. */
+export interface LibvirtRun {
+  /** Domains and volumes are `<prefix><machine>`. */
+  prefix: string;
+  /** Vagrant's management network (DHCP, where SSH reaches the machines): the run's own. */
+  managementNetwork: string;
+  managementCidr: string;
+  /** The box's kernel and initrd as this machine caches them (readable by libvirt's QEMU user). */
+  kernel: string;
+  initrd: string;
+  cmdLine: string;
+  /** Each machine's serial console is logged to `<consoleDir>/<machine>.console.log`. */
+  consoleDir: string;
+  /** libvirt's domain type: kvm, or qemu (emulated) where KVM is there but unusable (see README). */
+  driver: 'kvm' | 'qemu';
+}
+
+/** 24 → 255.255.255.0 */
+export const dottedMask = (prefixLength: number): string => {
+  const bits = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
+  return [24, 16, 8, 0].map((s) => (bits >>> s) & 255).join('.');
+};
 
 /** A Ruby double-quoted string literal: JSON's escapes are Ruby's, and `#{` must not interpolate. */
 export const rubyString = (s: string): string => JSON.stringify(s).replace(/#(?=[{$@])/g, '\\#');
@@ -63,6 +88,10 @@ export function renameScript(attachments: readonly VagrantAttachment[]): string 
   return [
     'set -eu',
     `PLAN="${pairs}"`,
+    // A VM's DHCP client would renew, and flush, by the name it started with (eth0, the underlay's
+    // name from now on): stopped without its script, the management address stays as it is.
+    // Only on a machine made from the box (/etc/overlab-box), never where the script is tested.
+    '[ ! -e /etc/overlab-box ] || for p in $(pgrep -x dhclient); do kill -9 "$p"; done',
     'names=""; i=0',
     'for p in $PLAN; do',
     '  addr=${p%%=*}; want=${p#*=}; names="$names $want"',
@@ -81,7 +110,8 @@ export function renameScript(attachments: readonly VagrantAttachment[]): string 
 }
 
 function machineBlock(m: VagrantMachine, input: VagrantfileInput): string {
-  const net = (a: VagrantAttachment, extra: string) => `override.vm.network :private_network, ip: ${rubyString(a.ip)}, netmask: ${rubyString(String(a.prefixLength))}, ${extra}`;
+  // Docker takes the prefix length; vagrant-libvirt and VirtualBox a dotted netmask (libvirt refuses "24").
+  const net = (a: VagrantAttachment, extra: string, dotted = false) => `override.vm.network :private_network, ip: ${rubyString(a.ip)}, netmask: ${rubyString(dotted ? dottedMask(a.prefixLength) : String(a.prefixLength))}, ${extra}`;
   const labels = Object.entries({ ...input.labels, 'overlab.host': m.name }).map(([k, v]) => `--label=${k}=${v}`);
   const i = '      ';
   return `  config.vm.define ${rubyString(m.name)} do |m|
@@ -107,19 +137,40 @@ ${m.attachments.map((a) => `${i}${net(a, `name: ${rubyString(input.networks[a.se
       override.vm.box = ${rubyString(input.box)}
       lv.memory = 512
       lv.cpus = 1
-${m.attachments.map((a) => `${i}${net(a, `libvirt__network_name: ${rubyString(input.networks[a.segment]!.replace(/\./g, '-'))}, libvirt__dhcp_enabled: false, libvirt__forward_mode: "none"`)}`).join('\n')}
+${input.libvirt ? libvirtRunLines(m, input.libvirt, i) : ''}${m.attachments.map((a) => `${i}${net(a, `libvirt__network_name: ${rubyString(input.networks[a.segment]!.replace(/\./g, '-'))}, libvirt__dhcp_enabled: false, libvirt__forward_mode: "none"`, true)}`).join('\n')}
     end
     m.vm.provider :virtualbox do |vb, override|
       override.vm.box = ${rubyString(input.box)}
       vb.memory = 512
       vb.cpus = 1
       vb.name = ${rubyString(`ol-${input.runId}.${m.name}`)}
-${m.attachments.map((a) => `${i}${net(a, `virtualbox__intnet: ${rubyString(input.networks[a.segment]!)}`)}`).join('\n')}
+${m.attachments.map((a) => `${i}${net(a, `virtualbox__intnet: ${rubyString(input.networks[a.segment]!)}`, true)}`).join('\n')}
     end
     m.vm.provision "overlab-interfaces", type: "shell", privileged: true, inline: <<~'SH'
 ${renameScript(m.attachments).split('\n').map((l) => `${i}${l}`).join('\n')}
     SH
   end`;
+}
+
+/** A libvirt run's settings: the run's names, direct kernel boot from the cached kernel, the console log. */
+function libvirtRunLines(m: VagrantMachine, lv: LibvirtRun, i: string): string {
+  return [
+    `lv.driver = ${rubyString(lv.driver)}`,
+    `lv.default_prefix = ${rubyString(lv.prefix)}`,
+    `lv.management_network_name = ${rubyString(lv.managementNetwork)}`,
+    `lv.management_network_address = ${rubyString(lv.managementCidr)}`,
+    `lv.kernel = ${rubyString(lv.kernel)}`,
+    `lv.initrd = ${rubyString(lv.initrd)}`,
+    `lv.cmd_line = ${rubyString(lv.cmdLine)}`,
+    'lv.graphics_type = "none"',
+    'lv.video_type = "none"',
+    // The machine announces its host key here (images/box/overlab-hostkeys): read from the file, not the network.
+    `lv.serial :type => "file", :source => { :path => ${rubyString(`${lv.consoleDir}/${m.name}.console.log`)} }`,
+    // The box's user logs in with Vagrant's key once, then Vagrant puts a key of the machine's own in.
+    'override.ssh.username = "vagrant"',
+    // An emulated machine on a busy host takes minutes to its first login.
+    `override.vm.boot_timeout = ${lv.driver === 'qemu' ? 900 : 300}`,
+  ].map((l) => `${i}${l}\n`).join('');
 }
 
 export function renderVagrantfile(input: VagrantfileInput): string {
