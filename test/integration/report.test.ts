@@ -11,6 +11,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { dirTree } from '../helpers/report.js';
 import { prereqTest } from './_env.js';
+import { CHROMIUM, openReport } from './_page-load.js';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,6 @@ import type { RunReport } from '../../harness/report/types.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'harness', 'cli', 'main.js');
-const CHROMIUM = '/usr/bin/chromium';
 const inCi = process.env.CI === 'true';
 
 function onPath(tool: string): boolean {
@@ -174,40 +174,10 @@ prereqTest('junit.xml of real runs validates against junit.xsd and counts what t
 }, { serial: true });
 
 prereqTest('report.html opens in headless Chromium: no console errors, nothing fetched, chart, FDB tables and matrices there', [...runsMissing, ...(hasChromium ? [] : ['chromium (apt-get install chromium)'])], async (t) => {
-  const { chromium } = await import('playwright-core');
   for (const name of ['failover', 'strict'] as const) {
     const run = state.runs[name]!;
-    const profile = mkdtempSync(join(tmpdir(), 'overlab-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1400, height: 1000 },
-      offline: true,
-    });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      const fetched: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url === `file://${run.dir}/report.html`) return route.continue();
-        fetched.push(url);
-        return route.abort();
-      });
-      const started = performance.now();
-      await page.goto(`file://${run.dir}/report.html`, { waitUntil: 'load' });
-      await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
-      const loadMs = performance.now() - started;
-      const bytes = statSync(join(run.dir, 'report.html')).size;
-      t.log(`${name}: report.html ${(bytes / 1024).toFixed(0)} KiB, loaded in Chromium in ${loadMs.toFixed(0)} ms`);
-      t.true(bytes < 5 * 1024 * 1024 && loadMs < 3000, `${name}: ${bytes} bytes, ${loadMs} ms (issue 17: under 5 MB and 3 s)`);
-      t.deepEqual(problems, [], `${name}: console`);
-      t.deepEqual(fetched, [], `${name}: the page fetched nothing`);
+    // Console errors, page errors and any fetch are the load's problems (none allowed).
+    const load = await openReport(join(run.dir, 'report.html'), async (page) => {
       t.is(await page.title(), `${run.report.status === 'passed' ? 'PASSED' : 'FAILED'} · ${run.report.scenario} · run ${run.report.runId} · overlab`);
       // Topology with the active unit; the timeline chart with its marks.
       t.true(await page.locator('svg#topology').isVisible());
@@ -239,10 +209,10 @@ prereqTest('report.html opens in headless Chromium: no console errors, nothing f
       await page.screenshot({ path: shot, fullPage: true });
       t.true(statSync(shot).size > 50_000, 'a screenshot of the whole page');
       t.deepEqual([...readFileSync(shot).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
-    } finally {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+    });
+    t.log(`${name}: report.html ${(load.bytes / 1024).toFixed(0)} KiB, loaded in Chromium in ${load.loadMs.toFixed(0)} ms`);
+    t.true(load.bytes < 5 * 1024 * 1024 && load.loadMs < 3000, `${name}: ${load.bytes} bytes, ${load.loadMs} ms (issue 17: under 5 MB and 3 s)`);
+    t.deepEqual(load.problems, [], `${name}: console errors, or something fetched`);
   }
 }, { serial: true });
 

@@ -22,6 +22,11 @@ async function exitCodeOf(exec: Docker.Exec): Promise<{ code: number; pid: numbe
   }
 }
 
+/** How long spawnIn waits for the Engine to report an exec's pid. */
+const PID_WAIT_MS = 3000;
+/** How long stop() waits for the exit after SIGKILL before it gives up on it. */
+const STOP_GRACE_MS = 5000;
+
 function killPid(pid: number, signal: NodeJS.Signals): boolean {
   if (!(pid > 0)) return false;
   try {
@@ -95,6 +100,7 @@ export function spawnIn(docker: Docker, container: string, host: string, argv: r
   const listeners: ((line: string) => void)[] = [];
   const errListeners: ((line: string) => void)[] = [];
   let pid = -1;
+  let inspectExec: (() => Promise<{ Pid: number; Running: boolean }>) | undefined;
   let resolveExited!: (code: number | string) => void;
   const exited = new Promise<number | string>((r) => (resolveExited = r));
   let done = false;
@@ -122,12 +128,16 @@ export function spawnIn(docker: Docker, container: string, host: string, argv: r
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
-    // The pid, for stop() and for the ledger (the container is already recorded: removing it ends this too).
-    for (let i = 0; i < 50 && pid <= 0; i++) {
+    // The pid, for stop() and for the ledger (the container is already recorded: removing it ends
+    // this too). Bounded by time, not by a count of inspections: on a loaded machine the Engine
+    // can take longer than 50 quick inspections to report it, and stop() asks again anyway.
+    inspectExec = () => exec.inspect();
+    const deadline = performance.now() + PID_WAIT_MS;
+    while (pid <= 0 && performance.now() < deadline) {
       const info = await exec.inspect();
       pid = info.Pid;
       if (!info.Running) break;
-      if (pid <= 0) await new Promise((r) => setTimeout(r, 2));
+      if (pid <= 0) await new Promise((r) => setTimeout(r, 5));
     }
     ledger.record({ kind: 'process', host, pid, argv: [...argv] });
     // A detached process (overlab up) outlives this connection: the Engine does not end an exec
@@ -155,9 +165,17 @@ export function spawnIn(docker: Docker, container: string, host: string, argv: r
     onStderrLine: (l) => errListeners.push(l),
     async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 2000) {
       await started.catch(() => undefined);
-      if (done || !killPid(pid, signal)) return exited;
+      if (done) return exited;
+      // A pid the Engine had not reported at start: ask again, since a process we cannot signal
+      // would leave this waiting for an exit that never comes.
+      if (pid <= 0 && inspectExec) pid = (await inspectExec().catch(() => ({ Pid: -1 }))).Pid;
+      if (!killPid(pid, signal)) {
+        // Gone already (its exit is on the way), or still no pid: wait for the exit, but not forever.
+        return Promise.race([exited, new Promise<string>((r) => setTimeout(r, timeoutMs, 'unknown pid'))]);
+      }
       const timer = setTimeout(() => killPid(pid, 'SIGKILL'), timeoutMs);
-      const code = await exited;
+      // SIGKILL cannot be refused; the stream's end can still be late (a stuck Engine): bounded too.
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(r, timeoutMs + STOP_GRACE_MS, 'SIGKILL'))]);
       clearTimeout(timer);
       return code;
     },
