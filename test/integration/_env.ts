@@ -228,6 +228,17 @@ export function hostLinks(): string[] {
   return links.filter((l) => !docker(l.ifname)).map((l) => `${l.ifindex}:${l.ifname}`).sort();
 }
 
+/**
+ * The host links added since `before`, leaving out what the tests running beside make and remove:
+ * libvirt's bridges and tap devices (the VM tests) and other runs' docker segment bridges
+ * (`ol-<run>-<n>`, docker/names.ts bridgeName). A link that carries `runId` always counts.
+ */
+export function hostLinksAddedSince(before: readonly string[], runId: string): string[] {
+  const beside = (name: string) =>
+    /^(virbr\d+|virbr\d+-nic|vnet\d+)$/.test(name) || (/^ol-[0-9a-z]{1,6}-\d+$/.test(name) && !name.startsWith(`ol-${runId}-`));
+  return hostLinks().filter((l) => !before.includes(l) && !beside(l.slice(l.indexOf(':') + 1)));
+}
+
 /** `ip -n <ns> -j <args>` parsed. */
 export function ipJson<T>(ns: string, ...args: string[]): T {
   return JSON.parse(execFileSync('ip', ['-n', ns, '-j', ...args], { encoding: 'utf8' })) as T;

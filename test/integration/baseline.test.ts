@@ -5,7 +5,7 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bridgeJson, cli, hostLinks, inNetns, ipJson, ipNetnsList, isolateState, rootTest, runNamespaces, trackRuns } from './_env.js';
+import { bridgeJson, cli, hostLinks, hostLinksAddedSince, inNetns, ipJson, ipNetnsList, isolateState, rootTest, runNamespaces, trackRuns } from './_env.js';
 
 const state = isolateState('baseline');
 // Imported after isolateState: these read OVERLAB_REPORTS_DIR / OVERLAB_STATE_DIR when loaded.
@@ -139,7 +139,7 @@ rootTest(
     t.deepEqual(runNamespaces(report.runId), []);
     t.deepEqual(ipNetnsList().filter((n) => n === `ol-${report.runId}` || n.startsWith(`ol-${report.runId}.`)), []);
     t.is(findRun(report.runId), undefined);
-    t.deepEqual(hostLinks(), linksBefore, 'the host namespace has no new links');
+    t.deepEqual(hostLinksAddedSince(linksBefore, report.runId), [], 'the host namespace has no new links');
   },
   { serial: true },
 );

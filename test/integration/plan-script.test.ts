@@ -8,7 +8,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
-import { cli, collect, hostLinks, namespaceInodes, processesIn, rootTest, runNamespaces, removeRunNamespaces, toolsMissing, prereqTest } from './_env.js';
+import { cli, collect, hostLinks, hostLinksAddedSince, namespaceInodes, processesIn, rootTest, runNamespaces, removeRunNamespaces, toolsMissing, prereqTest } from './_env.js';
 import { json } from './_kernel-state.js';
 import { toolEnv } from '../../harness/core/command.js';
 import { NetnsProvider } from '../../harness/providers/netns/provider.js';
@@ -43,9 +43,8 @@ function nothingLeft(t: ExecutionContext, runId: string, inodes: Set<number>, li
   t.deepEqual(runNamespaces(runId), [], 'namespaces left');
   t.deepEqual(processesIn(inodes), [], 'processes left in its namespaces');
   t.deepEqual(scratchLeft(runId), [], 'run directory left');
-  // New links of the host namespace, but libvirt's, which the VM tests beside make and remove.
-  const added = hostLinks().filter((l) => !linksBefore.includes(l) && !/:(virbr\d+|vnet\d+)(-nic)?$/.test(l));
-  t.deepEqual(added, [], 'links added to the host namespace');
+  // New links of the host namespace, but what the tests beside make and remove.
+  t.deepEqual(hostLinksAddedSince(linksBefore, runId), [], 'links added to the host namespace');
 }
 
 interface Link { ifname: string; mtu: number; address: string; linkinfo?: { info_kind: string; info_data?: { id: number; learning: boolean; port: number } } }
