@@ -18,6 +18,8 @@ export interface StepTiming {
   phase: PlanStep['phase'];
   startMs: number;
   durationMs: number;
+  /** Set when the provider's machines do this step themselves (Provider.doneBy): who, and not run. */
+  doneBy?: string;
 }
 
 export interface ExecuteOptions {
@@ -135,6 +137,11 @@ export async function executePlan(plan: Plan, provider: Provider, options: Execu
       if (firstError !== undefined) throw firstError; // stop starting steps once one failed
       const start = performance.now();
       const action = step.action;
+      const doneBy = provider.doneBy?.(action);
+      if (doneBy !== undefined) {
+        timings.push({ id: step.id, phase: step.phase, startMs: start - origin, durationMs: 0, doneBy });
+        return;
+      }
       if (batcher && action.type === 'host-config') {
         // One after another: a host's order holds across tools (an FDB entry after its device).
         for (const bulk of rendered.of(action)) await batcher.submit(bulk);

@@ -3,7 +3,7 @@
 import type { CommandResult, RunOptions } from '../core/command.js';
 import type { IpLine } from '../devices/linux/commands.js';
 import type { LedgerEntry, ResourceLedger } from '../core/ledger.js';
-import type { HostAction, HostDecl, LinkDecl, Plan } from '../plan/types.js';
+import type { HostAction, HostDecl, LinkDecl, Plan, StepAction } from '../plan/types.js';
 import type { Topology } from '../spec/topology.js';
 import type { ScenarioSpec } from '../spec/schema.js';
 
@@ -212,6 +212,18 @@ export interface Provider extends HostFactory, Transport, LinuxConfigurator {
   preflight(): Promise<Prerequisite[]>;
   /** Optional: what `overlab plan` prints before the steps, for providers that make more than the steps say (kind's cluster). */
   planLines?(plan: Plan): string[];
+  /**
+   * Optional: who carries out this step instead of the harness, when the provider's machines do
+   * it themselves (kind: kube-flannel and the CNI configure nodes and pods, a Deployment runs a
+   * pod's servers). The executor skips the step and records the reason; undefined runs it.
+   */
+  doneBy?(action: StepAction): string | undefined;
+  /**
+   * Optional: the plan as the provider's machines turned out, once the boot phase made them
+   * (kind: the addresses and MACs Docker, flanneld and the CNI chose). The run's later steps,
+   * checks and devices use it; from then on the provider is given the fitted values only.
+   */
+  fitPlan?(plan: Plan): Plan;
 }
 
 /**

@@ -99,7 +99,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   }
   // What the provider's machines impose on the addresses (kind's network), before the plan.
   const fitted = (await providerModule(providerKind).fitSpec?.(spec, (l) => process.stderr.write(`overlab: ${l}\n`))) ?? spec;
-  const plan = planScenario(fitted, { realUnits });
+  let plan = planScenario(fitted, { realUnits });
   const warnings = specWarnings(spec);
   printWarnings(spec.name, warnings);
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
@@ -120,7 +120,7 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   // A device that reaches the testbed's own units over SSH (tmsh's stand-ins) gets them so.
   const access = unitsOverSsh(ctx.provider, device?.sshTargets?.(plan.topology, ctx.runId, (unit, argv) => ctx.provider.execArgv(ctx.provider.locationOf(unit), argv)) ?? []);
   ctx.provider = access.provider;
-  const units = device?.open(plan.topology, bigipTransport(ctx.provider, ctx.runId));
+  let units = device?.open(plan.topology, bigipTransport(ctx.provider, ctx.runId));
   let error: Error | undefined;
   let tornDown = false;
   let kept = false;
@@ -174,6 +174,11 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
         continue;
       }
       await phase(name, () => runStep(step, stepContext));
+      if (name === 'boot' && ctx.provider.fitPlan) {
+        // The machines are made: what follows speaks of the addresses and MACs they really have.
+        plan = ctx.provider.fitPlan(plan);
+        units = device?.open(plan.topology, bigipTransport(ctx.provider, ctx.runId));
+      }
     }
   } catch (e) {
     error = ctx.signal.aborted ? new InterruptedError(String((ctx.signal.reason as Error)?.message ?? ctx.signal.reason)) : (e as Error);

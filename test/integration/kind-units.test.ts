@@ -149,3 +149,54 @@ prereqTest('units and the client join a network shaped like kind\'s with the pla
   t.deepEqual(docker('network', 'ls', '-q', '--filter', `label=overlab.run=${runId}`), '', 'no network of the run left (its external VLAN)');
   t.is(docker('network', 'inspect', KIND_LIKE, '--format', '{{len .Containers}}'), '0', 'the kind-like network is still there, with nothing of the run on it');
 });
+
+// How a kind run reaches its pods: containerd keeps each pod sandbox's network namespace as a file
+// in the node container's /run/netns, and the probes are this machine's tools run there
+// (providers/kind/pod-netns.ts). Here a container of the node image (NET_ADMIN, SYS_ADMIN, as kind's privileged nodes have) holds two such
+// files (`ip netns add`, the same bind mount containerd makes), each with a "pod" address: the
+// one holding an address is found from this machine through /proc/<pid>/root, commands run in
+// it see that address and not the other's, and an address no namespace holds is named.
+prereqTest('pod namespaces in a node container: found by the address they hold, entered from this machine', missing, async (t) => {
+  t.timeout(3 * 60_000);
+  const { dockerClient } = await import('../../harness/providers/docker/engine.js');
+  const { ensureImages } = await import('../../harness/providers/docker/images.js');
+  const { nodePids } = await import('../../harness/providers/kind/node-capture.js');
+  const { inPodNetns, netnsCandidates, netnsOfAddress } = await import('../../harness/providers/kind/pod-netns.js');
+  const image = (await ensureImages(dockerClient())).tags.node;
+  const name = `ol-${runId}.podnode`;
+  docker('run', '-d', '--cap-add', 'NET_ADMIN', '--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined', '--name', name, '--label', `overlab.run=${runId}`, '--network', 'none', '--entrypoint', 'sleep', image, 'infinity');
+  try {
+    const pods = [
+      { ns: 'cni-0b7e2a', ip: '10.217.0.2' },
+      { ns: 'cni-5c19d4', ip: '10.217.0.3' },
+    ];
+    for (const p of pods) {
+      docker('exec', name, 'ip', 'netns', 'add', p.ns);
+      // As the CNI's bridge plugin does: a veth, its pod end eth0 in the sandbox's namespace.
+      docker('exec', name, 'ip', 'link', 'add', `veth-${p.ns.slice(4)}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', p.ns);
+      docker('exec', name, 'ip', '-n', p.ns, 'addr', 'add', `${p.ip}/24`, 'dev', 'eth0');
+      docker('exec', name, 'ip', '-n', p.ns, 'link', 'set', 'eth0', 'up');
+      docker('exec', name, 'ip', '-n', p.ns, 'link', 'set', 'lo', 'up'); // the CNI's loopback plugin
+    }
+    const pid = (await nodePids(dockerClient(), [name])).get(name)!;
+    const candidates = await netnsCandidates(pid);
+    t.deepEqual(candidates.map((c) => c.path.split('/').pop()).sort(), pods.map((p) => p.ns).sort(), 'the node\'s namespace files, and only those');
+    for (const p of pods) {
+      const found = netnsOfAddress(candidates, p.ip);
+      if (!('path' in found)) return t.fail(found.problem);
+      t.true(found.path.endsWith(`/${p.ns}`), found.path);
+      const show = inPodNetns(found.path, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
+      const seen = JSON.parse(execFileSync(show[0]!, show.slice(1), { encoding: 'utf8' })) as { addr_info: { local: string }[] }[];
+      t.deepEqual(seen[0]!.addr_info.map((a) => a.local), [p.ip], `${p.ns} holds ${p.ip} only`);
+      const argv = inPodNetns(found.path, ['ping', '-c', '1', '-W', '1', p.ip]);
+      t.notThrows(() => execFileSync(argv[0]!, argv.slice(1), { stdio: 'ignore' }), `this machine's ping in ${p.ns} reaches ${p.ip}`);
+    }
+    const first = netnsOfAddress(candidates, pods[0]!.ip);
+    const other = inPodNetns('path' in first ? first.path : '(none)', ['ping', '-c', '1', '-W', '1', pods[1]!.ip]);
+    t.throws(() => execFileSync(other[0]!, other.slice(1), { stdio: 'ignore' }), undefined, 'a pod namespace is not the other\'s: no route to its address');
+    t.deepEqual(netnsOfAddress(candidates, '10.217.0.9'), { problem: 'no network namespace of its node holds 10.217.0.9 (2 looked at)' });
+  } finally {
+    execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+  }
+  t.is(docker('ps', '-aq', '--filter', `name=${name}`), '', 'the container is gone');
+});

@@ -4,30 +4,11 @@
 // VtepMACs those flanneld published on the Node objects (test/fixtures/kind/nodes.list.json).
 // Every planned value in bigip1's ip and bridge lines is swapped for the cluster's, in one pass.
 import test from 'ava';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROJECT_ROOT, SCENARIOS_DIR } from '../../harness/core/paths.js';
-import { loadScenarioFile } from '../../harness/spec/load.js';
-import { planScenario } from '../../harness/plan/plan.js';
 import { hostActions } from '../../harness/plan/host-actions.js';
-import { fitUnderlayToKind, kindNetworkOf, type NetworkInspect } from '../../harness/providers/kind/network.js';
 import { nodeFacts, translateLines } from '../../harness/providers/kind/node-facts.js';
-import { leaseOfNode, type NodeLike } from '../../harness/overlay/flannel/kube-flannel/lease.js';
+import { kindFailover } from './_kind-cluster.js';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/fixtures/kind', name), 'utf8'));
-
-function setup() {
-  const net = kindNetworkOf({ ...(fixture('network-inspect.kind.json') as NetworkInspect), Containers: {} });
-  const declared = loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml'));
-  const plan = planScenario(fitUnderlayToKind({ ...declared, flannel: { ...declared.flannel, agent: 'kube-flannel' } }, net).spec);
-  const leases = (fixture('nodes.list.json') as { items: NodeLike[] }).items.flatMap((n) => leaseOfNode(n) ?? []);
-  // The plan guessed master .2 and worker .3; Docker gave them the other way round (as the NodeList says).
-  const attached = [
-    { node: 'master', ip: '172.18.0.3', mac: '02:42:AC:12:00:03' },
-    { node: 'worker', ip: '172.18.0.2', mac: '02:42:ac:12:00:02' },
-  ];
-  return { plan, leases, attached };
-}
+const setup = kindFailover;
 
 test('planned node address, MAC and VtepMAC -> the cluster\'s, for each node', (t) => {
   const { plan, leases, attached } = setup();

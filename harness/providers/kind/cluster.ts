@@ -25,9 +25,9 @@ import { createCluster, deleteCluster, findBridgePlugin, findKind, KIND_NODE_IMA
 import { loadManifest, manifestSource } from './manifest.js';
 import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
 import { kindNetworkName } from './network.js';
-import { nodeFacts, type NodeAttachment, type NodeFacts } from './node-facts.js';
+import { nodeFacts, podFacts, type NodeAttachment, type NodeFacts } from './node-facts.js';
 import { leaseOfNode } from '../../overlay/flannel/kube-flannel/lease.js';
-import { placedPods, podDeployments, podNamespace, type PodImage } from './workloads.js';
+import { placedPods, podDeployments, podNamespace, type PlacedPod, type PodImage } from './workloads.js';
 
 /** The provider's own ledger entries. */
 export const KIND_LEDGER_KINDS = ['kind-cluster'] as const;
@@ -43,6 +43,8 @@ export class KindCluster {
   private kube?: Kube;
   /** Planned → the cluster's node addresses, MACs and VtepMACs, once the cluster is up. */
   facts: NodeFacts = new Map();
+  /** The scenario's pods as the API placed them, once they run. */
+  placed: PlacedPod[] = [];
 
   constructor(
     private readonly runId: string,
@@ -168,6 +170,9 @@ export class KindCluster {
     const { placed, problems } = placedPods(this.topology, this.runId, list.items);
     writeFileSync(join(kindDir, 'pods.json'), JSON.stringify(placed, null, 2) + '\n');
     if (problems.length) throw new HarnessError(`the pods are not where the scenario puts them: ${problems.join('; ')}`);
+    this.placed = placed;
+    // The pool members, the readiness pings and the checks name the pods by the addresses they got.
+    this.facts = new Map([...this.facts, ...podFacts(placed)]);
     const moved = placed.filter((p) => p.planned && p.podIP !== p.planned);
     if (moved.length) this.progress(`the CNI's IPAM gave ${moved.map((p) => `${p.node}/${p.pod} ${p.podIP} (planned ${p.planned})`).join(', ')}`);
   }

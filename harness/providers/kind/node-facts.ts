@@ -41,8 +41,29 @@ export function nodeFacts(nodes: readonly Pick<NodeTopology, 'name' | 'underlayI
   return { facts, unknown };
 }
 
-/** Pure: each whole token that is a planned value replaced by the cluster's, in one pass (values may swap). */
+/** An IPv4 address or a MAC, not part of a longer run of digits and dots (or hex digits and colons). */
+const VALUE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)|(?<![0-9a-fA-F:])[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}(?![0-9a-fA-F:])/g;
+
+/**
+ * Pure: every address and MAC in `text` that is a planned value becomes the cluster's, in one pass
+ * (values may swap: a pod given another pod's planned address). Found inside any text, so an
+ * `10.217.0.22/24`, a `10.217.0.22:80` or an nft set holds the cluster's value too; a longer
+ * address that merely starts the same (10.217.0.2 in 10.217.0.22) is another value, left alone.
+ */
+export function translateText(text: string, facts: NodeFacts): string {
+  if (facts.size === 0) return text;
+  return text.replace(VALUE, (v) => facts.get(v.toLowerCase()) ?? v);
+}
+
+/** Pure: each word of each line translated (translateText). */
 export function translateLines(lines: readonly IpLine[], facts: NodeFacts): IpLine[] {
   if (facts.size === 0) return [...lines];
-  return lines.map((l) => l.map((tok) => facts.get(tok) ?? tok));
+  return lines.map((l) => l.map((tok) => translateText(tok, facts)));
+}
+
+/** Pure: where the CNI's IPAM put each scenario pod, as planned address → the pod's. */
+export function podFacts(placed: readonly { planned?: string; podIP: string | null }[]): Map<string, string> {
+  const facts = new Map<string, string>();
+  for (const p of placed) if (p.planned && p.podIP && p.planned !== p.podIP) facts.set(p.planned, p.podIP);
+  return facts;
 }

@@ -9,19 +9,24 @@
 // exec, spawn and capture of theirs is the docker provider's. flanneld's etcd member (a service
 // host) is not needed: kube-flannel's registry is the API.
 //
-// What this provider does not do yet, and says so rather than pretending: the plan's per-host
-// configuration of nodes and pods (the netns VTEP, cni0 and veths) is not run, since on kind that
-// is kube-flannel's and the CNI's work, and the checks, which judge a node or pod against the
-// plan's addresses and MACs, are not fitted to what the cluster chose (pod IPs from the CNI's
-// IPAM, VtepMACs flanneld made): a run gets its cluster, units and client made, then stops at its
-// first per-node step with that reason (exit 2), and teardown removes all of it. See README
-// "kind provider".
+// The plan's configuration of nodes and pods (the netns VTEP, cni0, veths, the pods' servers) is
+// not run: on kind it is kube-flannel's, the CNI's and the Deployments' work (doneBy says so for
+// each step). The plan was made before the cluster chose its addresses and MACs (Docker, flanneld,
+// the CNI's IPAM): during the boot the units' lines are translated to the cluster's values, and
+// once it is booted fitPlan hands the run the plan with the cluster's values everywhere, so the
+// later steps, the checks and the devices' runtime actions speak of what the cluster has. Probes
+// in a pod are this machine's tools in the pod's network namespace (pod-netns.ts). See README
+// "kind provider" for what has and has not run on a real cluster.
 import type { LedgerEntry } from '../../core/ledger.js';
 import { entriesOf } from '../../core/ledger.js';
 import { HarnessError } from '../../core/errors.js';
 import type { IpLine } from '../../devices/linux/commands.js';
-import type { HostAction, HostDecl, LinkDecl, Plan } from '../../plan/types.js';
-import { CLIENT_HOST, UNDERLAY_SEGMENT } from '../../plan/plan.js';
+import type { HostAction, HostDecl, LinkDecl, Plan, StepAction } from '../../plan/types.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalRunner } from '../../core/command.js';
+import { spawnManaged } from '../netns/spawn.js';
+import { CLIENT_HOST, UNDERLAY_SEGMENT, podHostId } from '../../plan/plan.js';
 import { dockerClient } from '../docker/engine.js';
 import { DockerProvider } from '../docker/provider.js';
 import { execArgv as dockerExecArgv } from '../docker/transport.js';
@@ -31,10 +36,12 @@ import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, Pro
 import { KindCluster, type KindClusterEntry } from './cluster.js';
 import { kindPrerequisites } from './doctor.js';
 import { deleteCluster, findBridgePlugin, findKind, kubeconfigFile } from './kind-cli.js';
-import { clusterName, kindNodeNames, runOfCluster } from './names.js';
+import { clusterName, deploymentName, kindNodeNames, runOfCluster } from './names.js';
 import { kindNetworkName } from './network.js';
 import { FROM_THIS_MACHINE, nodePids, spawnInNodeNetns } from './node-capture.js';
-import { translateLines } from './node-facts.js';
+import { translateLines, translateText, type NodeFacts } from './node-facts.js';
+import { fitPlan } from './fit-plan.js';
+import { inPodNetns, netnsCandidates, netnsOfAddress } from './pod-netns.js';
 import { kindPlanLines, renderKindAction } from './render.js';
 
 /** Host kinds this provider makes; the others are refused by createHosts with what is missing. */
@@ -59,6 +66,10 @@ export class KindProvider implements Provider {
 
   /** Each kind node container's init pid, once the cluster is up (captures enter its network namespace). */
   private pids = new Map<string, number>();
+  /** Each scenario pod's network namespace file, reached from this machine (pod-netns.ts). */
+  private podNetns = new Map<string, string>();
+  /** Set once the run has the fitted plan: its values are the cluster's, nothing more to translate. */
+  private fitted = false;
   /** Processes run from this machine in a node's namespace: stopped before the cluster goes. */
   private readonly local = new Set<ManagedProcess>();
 
@@ -112,7 +123,58 @@ export class KindProvider implements Provider {
     // The cluster first: kind makes its network when there is none, and the units join it.
     await this.cluster.boot();
     this.pids = await nodePids(dockerClient(), [...this.nodeNames().values()]);
+    await this.findPodNamespaces();
     await this.createDockerHosts(hosts);
+  }
+
+  /** Each pod's namespace: the one file of its node's that holds the address the API gave it. */
+  private async findPodNamespaces(): Promise<void> {
+    const problems: string[] = [];
+    const runner = new LocalRunner();
+    for (const p of this.cluster!.placed) {
+      const pid = this.pids.get(this.nodeNames().get(p.node) ?? '');
+      if (pid === undefined || !p.podIP) {
+        problems.push(`${p.node}/${p.pod}: ${p.podIP ? 'its node has no known init pid' : 'the API gave it no address'}`);
+        continue;
+      }
+      const found = netnsOfAddress(await netnsCandidates(pid, runner), p.podIP);
+      if ('path' in found) this.podNetns.set(podHostId(p.node, p.pod), found.path);
+      else problems.push(`${p.node}/${p.pod}: ${found.problem}`);
+    }
+    writeFileSync(join(runDirOf(this.ctx), 'kind', 'pod-netns.json'), JSON.stringify(Object.fromEntries(this.podNetns), null, 2) + '\n');
+    if (problems.length) throw new HarnessError(`cannot reach the pods' network namespaces from this machine (probes run there): ${problems.join('; ')}`);
+  }
+
+  private isKindNode(host: string): boolean {
+    return this.nodeNames().has(host);
+  }
+
+  private isKindPod(host: string): boolean {
+    return !!this.ctx.topology?.nodes.some((n) => n.pods.some((p) => podHostId(n.name, p.name) === host));
+  }
+
+  /**
+   * The plan's configuration of a kind node or pod is the cluster's own work: kube-flannel makes
+   * the VTEP and its FDB, the CNI cni0, the veths and the addresses, a pod's Deployment runs its
+   * servers. The readiness waits and the rest still run (they ask the cluster, they change nothing).
+   */
+  doneBy(action: StepAction): string | undefined {
+    if (!('host' in action) || this.isDockers(action.host)) return undefined;
+    if (action.type === 'spawn' && this.isKindPod(action.host)) {
+      const [node, pod] = [action.host.slice(0, action.host.indexOf('.')), action.host.slice(action.host.indexOf('.') + 1)];
+      return `kind: the pod's Deployment ${deploymentName(node, pod)} runs it`;
+    }
+    const configures = ['host-config', 'ip', 'bridge', 'sysctl', 'nft'].includes(action.type);
+    if (configures && (this.isKindNode(action.host) || this.isKindPod(action.host))) return 'kind: kube-flannel and the CNI';
+    return undefined;
+  }
+
+  /** The plan with the cluster's addresses and MACs (fit-plan.ts); kept in RUNDIR/kind/facts.json. */
+  fitPlan(plan: Plan): Plan {
+    const facts: NodeFacts = this.cluster?.facts ?? new Map();
+    if (this.cluster) writeFileSync(join(runDirOf(this.ctx), 'kind', 'facts.json'), JSON.stringify(Object.fromEntries(facts), null, 2) + '\n');
+    this.fitted = true;
+    return fitPlan(plan, facts);
   }
 
   /** The units, the client and the switch (its segments) as the docker provider makes them; none, none made. */
@@ -135,7 +197,12 @@ export class KindProvider implements Provider {
 
   /** A unit's lines name the nodes as the plan guessed; the cluster's values go in their place (node-facts.ts). */
   private asCluster(lines: readonly IpLine[]): IpLine[] {
-    return translateLines(lines, this.cluster?.facts ?? new Map());
+    return this.fitted ? [...lines] : translateLines(lines, this.cluster?.facts ?? new Map());
+  }
+
+  /** The same for any text (an nft ruleset names pool members by address). */
+  private textAsCluster(text: string): string {
+    return this.fitted ? text : translateText(text, this.cluster?.facts ?? new Map());
   }
 
   ip(host: string, lines: readonly IpLine[]): Promise<void> {
@@ -154,13 +221,18 @@ export class KindProvider implements Provider {
   }
 
   nft(host: string, ruleset: string): Promise<void> {
-    if (this.isDockers(host)) return this.docker.nft(host, ruleset);
+    if (this.isDockers(host)) return this.docker.nft(host, this.textAsCluster(ruleset));
     this.notRun(host, 'nft');
   }
 
   /** Commands reach a node by `docker exec` into kind's container (the docker provider's exec). */
   node(hostId: string): NodeHandle {
     if (this.isDockers(hostId)) return this.docker.node(hostId);
+    const netns = this.podNetns.get(hostId);
+    if (netns) {
+      const runner = new LocalRunner();
+      return { id: hostId, location: this.locationOf(hostId), exec: (argv, options) => runner.run(inPodNetns(netns, argv), { node: hostId, ...options }) };
+    }
     const container = this.nodeNames().get(hostId);
     return {
       id: hostId,
@@ -173,18 +245,24 @@ export class KindProvider implements Provider {
   }
 
   spawn(hostId: string, argv: readonly string[], options: SpawnOptions = {}): ManagedProcess {
-    if (this.isDockers(hostId)) return this.docker.spawn(hostId, argv, options);
+    if (this.isDockers(hostId)) return this.docker.spawn(hostId, argv.map((w) => this.textAsCluster(w)), options);
+    const netns = this.podNetns.get(hostId);
+    if (netns) return this.keepLocal(spawnManaged(hostId, inPodNetns(netns, argv), this.ctx.ledger, options));
     const container = this.nodeNames().get(hostId);
     if (!container) this.notRun(hostId, 'a long-running process');
     if (FROM_THIS_MACHINE.has(argv[0] ?? '')) {
       const pid = this.pids.get(container);
       if (pid === undefined) throw new HarnessError(`[${hostId}] ${argv[0]}: kind node ${container} has no known init pid (the cluster is not up in this process)`, { node: hostId });
-      const p = spawnInNodeNetns(hostId, pid, argv, this.ctx.ledger, options);
-      this.local.add(p);
-      void p.exited.then(() => this.local.delete(p));
-      return p;
+      return this.keepLocal(spawnInNodeNetns(hostId, pid, argv, this.ctx.ledger, options));
     }
     return spawnIn(dockerClient(), container, hostId, argv, this.ctx.ledger, options);
+  }
+
+  /** A process this machine runs in a node's or pod's namespace: stopped before the cluster goes. */
+  private keepLocal(p: ManagedProcess): ManagedProcess {
+    this.local.add(p);
+    void p.exited.then(() => this.local.delete(p));
+    return p;
   }
 
   execArgv(location: string, argv: readonly string[]): string[] {

@@ -12,11 +12,14 @@ import { dummyNodes } from './dummy-nodes.js';
 import { isFlannelConfigMap, parseManifest, patchFlannelManifest, scenarioNetConf } from './flannel-patch.js';
 import { createClusterArgv, deleteClusterArgv, KIND_NODE_IMAGE, kubeconfigFile } from './kind-cli.js';
 import { describeSource, manifestSource, readLocalManifest } from './manifest.js';
-import { clusterName, kindNodeNames, POD_NAMESPACE } from './names.js';
+import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
 import { kindNetworkName } from './network.js';
 import { podDeployments } from './workloads.js';
 
 const RUN = 'RUN';
+
+/** A pod host's id, `<node>.<pod>` (plan.ts podHostId), as its node and pod. */
+const splitPodHost = (host: string): [string, string] => [host.slice(0, host.indexOf('.')), host.slice(host.indexOf('.') + 1)];
 const indent = (text: string): string[] => text.trimEnd().split('\n').map((l) => `    ${l}`);
 
 /** `bridgePlugin`: this machine's CNI bridge plugin (BRIDGE-PLUGIN when it has none: doctor says how to get one). */
@@ -87,11 +90,23 @@ export function renderKindAction(action: HostAction, nodeNames: ReadonlyMap<stri
     case 'nft':
       return [notRun(action.host, ['nft', '-f', '-'])];
     case 'spawn':
-    case 'wait-command':
+      if (kinds.get(action.host) === 'pod') return [[':', 'Deployment', deploymentName(...splitPodHost(action.host)), 'runs', 'this', 'in', 'its', 'pod:', ...action.argv]];
       return [notRun(action.host, action.argv)];
+    // What asks the cluster runs: in a node's container, or this machine's tool in a pod's namespace.
+    case 'wait-command':
+      return [askIn(action.host, action.argv) ?? notRun(action.host, action.argv)];
     case 'exec':
-      return action.commands.map((c) => notRun(action.host, c));
-    case 'wait-ping':
-      return [notRun(action.from, ['ping', '-c', '1', action.to])];
+      return action.commands.map((c) => askIn(action.host, c) ?? notRun(action.host, c));
+    case 'wait-ping': {
+      const argv = ['ping', '-c', '1', '-W', '1', '-n', '-q', action.to];
+      return [askIn(action.from, argv) ?? notRun(action.from, argv)];
+    }
+  }
+
+  function askIn(host: string, argv: readonly string[]): string[] | undefined {
+    if (kinds.get(host) === 'node') return ['docker', 'exec', nodeNames.get(host) ?? '?', ...argv];
+    // The pod's namespace file is found when its pod runs (pod-netns.ts), its address the CNI's.
+    if (kinds.get(host) === 'pod') return ['nsenter', `--net=/proc/NODE-PID/root/run/netns/cni-POD-${host}`, '--', ...argv];
+    return undefined;
   }
 }

@@ -6,7 +6,7 @@ import { round, type StepContext } from './context.js';
 
 /** Each plan step's start and duration (ms from the phase's start), to see where a boot went. */
 const stepEvidence = (c: StepContext, phase: string, timings: StepTiming[]) =>
-  c.store.write('steps', `steps-${phase}`, timings.map((t) => ({ id: t.id, startMs: round(t.startMs), durationMs: round(t.durationMs) })).sort((a, b) => a.startMs - b.startMs));
+  c.store.write('steps', `steps-${phase}`, timings.map((t) => ({ id: t.id, startMs: round(t.startMs), durationMs: round(t.durationMs), ...(t.doneBy ? { doneBy: t.doneBy } : {}) })).sort((a, b) => a.startMs - b.startMs));
 
 export async function boot(c: StepContext): Promise<void> {
   const timings = await executePlan(c.plan, c.ctx.provider, { signal: c.ctx.signal, phases: ['boot'], runDir: c.ctx.runDir, runId: c.ctx.runId, ledger: c.ctx.ledger });
