@@ -49,12 +49,14 @@ export function attachRun(what: string, options: { signal?: AbortSignal } = {}):
   const record = upRun(what);
   const saved = readRunSpec(record.runDir, record.runId);
   const realUnits = saved.bigipInventory ? realUnitsOf(saved.spec, saved.bigipInventory, saved.providerOptions?.acceptNewHostKeys) : {};
-  const plan = planScenario(saved.spec, { realUnits });
+  const planned = planScenario(saved.spec, { realUnits });
   const ledger = new ResourceLedger(record.runDir);
-  let provider = createProvider(record.provider, { runId: record.runId, ledger, scenario: plan.scenario, options: saved.providerOptions, topology: plan.topology });
+  let provider = createProvider(record.provider, { runId: record.runId, ledger, scenario: planned.scenario, options: saved.providerOptions, topology: planned.topology });
   // The plan made again must name the hosts the run made: otherwise this overlab plans differently.
-  const moved = plan.hosts.filter((h) => record.hosts[h.id] !== undefined && record.hosts[h.id] !== provider.locationOf(h.id));
+  const moved = planned.hosts.filter((h) => record.hosts[h.id] !== undefined && record.hosts[h.id] !== provider.locationOf(h.id));
   if (moved.length) throw new HarnessError(`run ${record.runId}: this overlab plans ${moved.map((h) => `${h.id} at ${provider.locationOf(h.id)}`).join(', ')}, but the run made ${moved.map((h) => record.hosts[h.id]).join(', ')}; drive it with the overlab that started it, or \`overlab down ${record.runId}\``);
+  // The plan as the machines turned out, as the run carried on after its boot (kind: the cluster's values).
+  const plan = provider.fitPlan?.(planned) ?? planned;
   const device = plan.topology.bigip ? bigipDevice(plan.topology.bigip.device) : undefined;
   const access = unitsOverSsh(provider, device?.sshTargets?.(plan.topology, record.runId, (unit, argv) => provider.execArgv(provider.locationOf(unit), argv)) ?? []);
   provider = access.provider;

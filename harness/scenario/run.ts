@@ -103,8 +103,9 @@ export async function runScenario(declared: ScenarioSpec, options: RunOptions = 
   const warnings = specWarnings(spec);
   printWarnings(spec.name, warnings);
   const ctx: RunContext = openRun(plan, { provider: providerKind, providerOptions: options.providerOptions, kept: options.keep, signal: options.signal });
-  // What a later process needs to drive this run (overlab failover, check, ...): the same plan.
-  writeRunSpec(ctx.runDir, { spec, provider: providerKind, providerOptions: options.providerOptions, bigipInventory: options.bigipInventory });
+  // What a later process needs to drive this run (overlab failover, check, ...): the same plan,
+  // so the scenario as the provider fitted it (kind's network), not as declared.
+  writeRunSpec(ctx.runDir, { spec: fitted, provider: providerKind, providerOptions: options.providerOptions, bigipInventory: options.bigipInventory });
   const started = performance.now();
   // The kernel's neighbour table is this machine's, shared by every namespace and container.
   const neighbours = neighbourEntries(plan.topology);

@@ -6,6 +6,9 @@
 // topology the checks read name the pods as they are, and values that only look alike stay.
 // And which of the plan's steps a kind run leaves to the cluster (KindProvider.doneBy).
 import test from 'ava';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ResourceLedger } from '../../harness/core/ledger.js';
 import { nodeFacts, podFacts, translateText } from '../../harness/providers/kind/node-facts.js';
 import { fitPlan } from '../../harness/providers/kind/fit-plan.js';
@@ -100,5 +103,27 @@ test('doneBy: a kind run leaves the nodes\' and pods\' configuration and the pod
   for (const s of plan.steps) {
     const host = 'host' in s.action ? s.action.host : undefined;
     t.is(byStep[s.id] !== 'run', !!host && nodeOrPod(host), `${s.id} (${s.action.type} on ${host ?? 'no host'})`);
+  }
+});
+
+test('a later process (overlab check of a kept kind run) fits the plan from what the booting one wrote in RUNDIR/kind', (t) => {
+  const { plan, facts, placed } = setup();
+  const runDir = mkdtempSync(join(tmpdir(), 'overlab-kind-fit-'));
+  try {
+    mkdirSync(join(runDir, 'kind'));
+    writeFileSync(join(runDir, 'kind', 'facts.json'), JSON.stringify(Object.fromEntries(facts)));
+    writeFileSync(join(runDir, 'kind', 'pod-netns.json'), JSON.stringify({ 'master.nginx': '/proc/7/root/run/netns/cni-a' }));
+    const provider = new KindProvider({ runId: 'abc123', ledger: new ResourceLedger(runDir), topology: plan.topology });
+    const fitted = provider.fitPlan(plan);
+    t.deepEqual(fitted, fitPlan(plan, facts), 'the same plan the booting process carried on with');
+    t.is(fitted.topology.nodes[1]!.pods[0]!.ip, placed[1]!.podIP);
+    // Nothing written: no cluster in this process, so the run directory's files are only read.
+    t.deepEqual(JSON.parse(readFileSync(join(runDir, 'kind', 'facts.json'), 'utf8')), Object.fromEntries(facts));
+    // Without the files (a run that never got its cluster): the plan as it was.
+    const bare = mkdtempSync(join(tmpdir(), 'overlab-kind-fit-'));
+    t.deepEqual(new KindProvider({ runId: 'abc123', ledger: new ResourceLedger(bare), topology: plan.topology }).fitPlan(plan), plan);
+    rmSync(bare, { recursive: true, force: true });
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
   }
 });

@@ -22,7 +22,7 @@ import { entriesOf } from '../../core/ledger.js';
 import { HarnessError } from '../../core/errors.js';
 import type { IpLine } from '../../devices/linux/commands.js';
 import type { HostAction, HostDecl, LinkDecl, Plan, StepAction } from '../../plan/types.js';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalRunner } from '../../core/command.js';
 import { spawnManaged } from '../netns/spawn.js';
@@ -171,8 +171,11 @@ export class KindProvider implements Provider {
 
   /** The plan with the cluster's addresses and MACs (fit-plan.ts); kept in RUNDIR/kind/facts.json. */
   fitPlan(plan: Plan): Plan {
-    const facts: NodeFacts = this.cluster?.facts ?? new Map();
-    if (this.cluster) writeFileSync(join(runDirOf(this.ctx), 'kind', 'facts.json'), JSON.stringify(Object.fromEntries(facts), null, 2) + '\n');
+    const kindDir = join(runDirOf(this.ctx), 'kind');
+    if (this.cluster) writeFileSync(join(kindDir, 'facts.json'), JSON.stringify(Object.fromEntries(this.cluster.facts), null, 2) + '\n');
+    // A later process (overlab check, failover, exec of a kept run) reads what the booting one learnt.
+    else this.podNetns = new Map(Object.entries(readJson<Record<string, string>>(join(kindDir, 'pod-netns.json')) ?? {}));
+    const facts: NodeFacts = this.cluster?.facts ?? new Map(Object.entries(readJson<Record<string, string>>(join(kindDir, 'facts.json')) ?? {}));
     this.fitted = true;
     return fitPlan(plan, facts);
   }
@@ -313,6 +316,12 @@ export class KindProvider implements Provider {
     const docker = await this.docker.teardown(entries);
     return [...docker, ...(await deleteClusters(entriesOf<KindClusterEntry>(entries, 'kind-cluster', 'name').map((e) => e.name)))];
   }
+}
+
+/** A JSON file the booting process wrote, or undefined when there is none (a run that made no cluster). */
+function readJson<T>(file: string): T | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
 /** `kind delete cluster` for each; every failure returned, none thrown. */
