@@ -24,6 +24,15 @@ export const CLIENT_IF = 'eth0';
 export const EXTERNAL_BRIDGE = 'external0';
 export const externalPort = (index: number): string => `ext${index}`;
 export const podHostId = (node: string, pod: string): string => `${node}.${pod}`;
+
+/**
+ * A node's kernel settings, before its flannel runs: forwarding, and addr_gen_mode 1 (none) for
+ * devices made later, by flanneld among others: no link-local multicast from a VTEP it makes,
+ * which would pre-populate FDBs (design.md §1).
+ */
+export function nodeSysctls(f: Pick<Topology['flannel'], 'ipv6'>): Record<string, string> {
+  return { 'net.ipv4.ip_forward': '1', ...(f.ipv6 ? {} : { 'net.ipv6.conf.default.addr_gen_mode': '1' }) };
+}
 export const switchPort = (index: number): string => `swp${index}`;
 export const hostVeth = (index: number): string => `veth${index}`;
 
@@ -189,9 +198,7 @@ export function planScenario(spec: ScenarioSpec, options: PlanOptions = {}): Pla
       phase: 'boot',
       title: `${node.name}: forwarding on`,
       dependsOn: ['hosts'],
-      // addr_gen_mode 1 (none) for devices made later, by flanneld among others: no link-local
-      // multicast from a VTEP it makes, which would pre-populate FDBs (design.md §1).
-      action: { type: 'host-config', host: node.name, intent: [{ kind: 'sysctl', settings: { 'net.ipv4.ip_forward': '1', ...(f.ipv6 ? {} : { 'net.ipv6.conf.default.addr_gen_mode': '1' }) } }] },
+      action: { type: 'host-config', host: node.name, intent: [{ kind: 'sysctl', settings: nodeSysctls(f) }] },
     });
     steps.push({
       id: `node:${node.name}`,

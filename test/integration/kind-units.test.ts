@@ -185,6 +185,8 @@ prereqTest('pod namespaces in a node container: found by the address they hold, 
       const found = netnsOfAddress(candidates, p.ip);
       if (!('path' in found)) return t.fail(found.problem);
       t.true(found.path.endsWith(`/${p.ns}`), found.path);
+      const link = JSON.parse(docker('exec', name, 'ip', '-j', '-n', p.ns, 'link', 'show', 'dev', 'eth0')) as { address: string }[];
+      t.is(found.mac, link[0]!.address, `${p.ns}'s eth0 MAC, as the kernel has it`);
       const show = inPodNetns(found.path, ['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
       const seen = JSON.parse(execFileSync(show[0]!, show.slice(1), { encoding: 'utf8' })) as { addr_info: { local: string }[] }[];
       t.deepEqual(seen[0]!.addr_info.map((a) => a.local), [p.ip], `${p.ns} holds ${p.ip} only`);

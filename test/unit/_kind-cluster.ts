@@ -12,10 +12,15 @@ import { leaseOfNode, type NodeLike } from '../../harness/overlay/flannel/kube-f
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/fixtures/kind', name), 'utf8'));
 
-export function kindFailover() {
+/** A shipped scenario's plan on kind: its underlay fitted to the fixture's kind network. */
+export function kindPlan(scenario: string) {
   const net = kindNetworkOf({ ...(fixture('network-inspect.kind.json') as NetworkInspect), Containers: {} });
-  const declared = loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml'));
-  const plan = planScenario(fitUnderlayToKind({ ...declared, flannel: { ...declared.flannel, agent: 'kube-flannel' } }, net).spec);
+  const declared = loadScenarioFile(join(SCENARIOS_DIR, `${scenario}.yaml`));
+  return planScenario(fitUnderlayToKind({ ...declared, flannel: { ...declared.flannel, agent: 'kube-flannel' } }, net).spec);
+}
+
+export function kindFailover() {
+  const plan = kindPlan('failover');
   const leases = (fixture('nodes.list.json') as { items: NodeLike[] }).items.flatMap((n) => leaseOfNode(n) ?? []);
   // The plan guessed master .2 and worker .3; Docker gave them the other way round (as the NodeList says).
   const attached = [

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { ResourceLedger } from '../../harness/core/ledger.js';
 import { nodeFacts, podFacts, translateText } from '../../harness/providers/kind/node-facts.js';
 import { fitPlan } from '../../harness/providers/kind/fit-plan.js';
-import { addressesOf, inPodNetns, netnsOfAddress } from '../../harness/providers/kind/pod-netns.js';
+import { addressesOf, inPodNetns, macsOf, netnsOfAddress } from '../../harness/providers/kind/pod-netns.js';
 import { KindProvider } from '../../harness/providers/kind/provider.js';
-import { kindFailover } from './_kind-cluster.js';
+import { kindFailover, kindPlan } from './_kind-cluster.js';
 
 function setup() {
   const { plan, leases, attached } = kindFailover();
@@ -95,9 +95,9 @@ test('doneBy: a kind run leaves the nodes\' and pods\' configuration and the pod
   const byStep = Object.fromEntries(plan.steps.map((s) => [s.id, provider.doneBy(s.action) ?? 'run']));
   t.is(byStep['node:master'], 'kind: kube-flannel and the CNI');
   t.is(byStep['pod:worker.nginx'], 'kind: kube-flannel and the CNI');
-  t.is(byStep['sysctl:worker'], 'kind: kube-flannel and the CNI');
+  t.is(byStep['sysctl:worker'], 'kind: set in the node containers before kube-flannel was applied');
   t.is(byStep['serve:master.nginx:0'], 'kind: the pod\'s Deployment master-nginx runs it');
-  for (const id of ['hosts', 'wire', 'unit:bigip1', 'unit-fdb:bigip2', 'ha-active:bigip1', 'client', 'ready']) t.is(byStep[id], 'run', id);
+  for (const id of ['hosts', 'wire', 'underlay', 'underlay-fdb', 'unit:bigip1', 'unit-fdb:bigip2', 'ha-active:bigip1', 'client', 'ready']) t.is(byStep[id], 'run', id);
   // Every step of a node or pod is the cluster's, every other one runs.
   const nodeOrPod = (host: string) => plan.hosts.some((h) => h.id === host && (h.kind === 'node' || h.kind === 'pod'));
   for (const s of plan.steps) {
@@ -126,4 +126,26 @@ test('a later process (overlab check of a kept kind run) fits the plan from what
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }
+});
+
+test('doneBy without units: the switch is no host of the run, its steps are kind\'s network', (t) => {
+  const plan = kindPlan('baseline');
+  t.falsy(plan.topology.bigip);
+  const provider = new KindProvider({ runId: 'abc123', ledger: new ResourceLedger('/nonexistent'), topology: plan.topology });
+  const byStep = Object.fromEntries(plan.steps.map((s) => [s.id, provider.doneBy(s.action) ?? 'run']));
+  t.is(byStep['underlay'], 'kind: the underlay is kind\'s Docker network');
+  t.is(byStep['underlay-fdb'], 'kind: the underlay is kind\'s Docker network');
+  t.is(byStep['node:master'], 'kind: kube-flannel and the CNI');
+  t.is(byStep['ready'], 'run');
+});
+
+test('the pod\'s MAC: read with its address from the namespace that holds it', (t) => {
+  const json = JSON.stringify([
+    { ifname: 'lo', address: '00:00:00:00:00:00', addr_info: [{ family: 'inet', local: '127.0.0.1' }] },
+    { ifname: 'eth0', address: '6A:1F:0C:22:9B:01', addr_info: [{ family: 'inet', local: '10.217.0.2' }] },
+  ]);
+  t.deepEqual(macsOf(json), { '10.217.0.2': '6a:1f:0c:22:9b:01' });
+  const c = { path: '/proc/7/root/run/netns/cni-a', addrs: addressesOf(json), macs: macsOf(json) };
+  t.deepEqual(netnsOfAddress([c], '10.217.0.2'), { path: c.path, mac: '6a:1f:0c:22:9b:01' });
+  t.deepEqual(netnsOfAddress([c], '127.0.0.1'), { path: c.path }, 'no MAC for loopback');
 });

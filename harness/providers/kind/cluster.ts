@@ -28,6 +28,7 @@ import { kindNetworkName } from './network.js';
 import { nodeFacts, podFacts, type NodeAttachment, type NodeFacts } from './node-facts.js';
 import { leaseOfNode } from '../../overlay/flannel/kube-flannel/lease.js';
 import { placedPods, podDeployments, podNamespace, type PlacedPod, type PodImage } from './workloads.js';
+import { nodeSysctls } from '../../plan/plan.js';
 
 /** The provider's own ledger entries. */
 export const KIND_LEDGER_KINDS = ['kind-cluster'] as const;
@@ -97,6 +98,9 @@ export class KindCluster {
     // to import, and every overlab command loads the provider registry.
     const { applyAll, kubeClient, waitRollout } = await import('./kube.js');
     this.kube = kubeClient(await kubeconfigOf(kind, this.name));
+    // The plan's node settings (forwarding; no link-local addresses on devices made later, the
+    // VTEP among them) before kube-flannel makes anything: on netns and docker its own step.
+    await time('node sysctls', () => this.nodeSysctls());
     await time('images loaded into the nodes', () => this.loadImages(kind, manifest, podImage));
     await time('kube-flannel applied', () => applyAll(this.kube!, manifest));
     await time('dummy Nodes applied', () => applyAll(this.kube!, dummyNodes(this.topology.bigip, this.runId)));
@@ -190,6 +194,12 @@ export class KindCluster {
       return got === n.podCidr ? [] : [`${n.name} (${names.get(n.name)}) has podCIDR ${got ?? 'none'}, the scenario says ${n.podCidr}`];
     });
     if (wrong.length) throw new HarnessError(`kube-controller-manager gave the nodes other podCIDRs than the scenario's: ${wrong.join('; ')}`);
+  }
+
+  /** plan.ts nodeSysctls in every node container (kind's nodes are privileged: /proc/sys is theirs). */
+  private async nodeSysctls(): Promise<void> {
+    const settings = Object.entries(nodeSysctls(this.topology.flannel)).map(([k, v]) => `${k}=${v}`);
+    await Promise.all(this.topology.nodes.map((n) => execIn(this.docker, this.containerOf(n.name)!, ['sysctl', '-q', '-w', ...settings], { node: n.name })));
   }
 
   /** The field report's step 3 on every node: flannel.<VNI> into cni0 (flannel does not do it). */

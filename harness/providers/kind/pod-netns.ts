@@ -13,6 +13,8 @@ import { LocalRunner, type CommandRunner } from '../../core/command.js';
 export interface NetnsCandidate {
   path: string;
   addrs: string[];
+  /** The MAC of the interface holding each address (the pod's eth0 MAC is the CNI's choice). */
+  macs?: Record<string, string>;
 }
 
 /**
@@ -31,10 +33,24 @@ export function netnsDirs(nodePid: number): string[] {
   return dirs;
 }
 
-/** Pure: the addresses `ip -j -4 addr show` lists. */
+interface AddrShow {
+  address?: string;
+  addr_info?: { family?: string; local?: string }[];
+}
+
+/** Pure: the IPv4 addresses `ip -j addr show` lists (`-4` would drop the links' MACs). */
 export function addressesOf(ipJson: string): string[] {
-  const links = JSON.parse(ipJson) as { addr_info?: { family?: string; local?: string }[] }[];
-  return links.flatMap((l) => (l.addr_info ?? []).flatMap((a) => (a.local && a.family !== 'inet6' ? [a.local] : [])));
+  return (JSON.parse(ipJson) as AddrShow[]).flatMap((l) => (l.addr_info ?? []).flatMap((a) => (a.local && a.family === 'inet' ? [a.local] : [])));
+}
+
+/** Pure: each IPv4 address `ip -j addr show` lists, with its interface's MAC (loopback has none worth keeping). */
+export function macsOf(ipJson: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of JSON.parse(ipJson) as AddrShow[]) {
+    if (!l.address || l.address === '00:00:00:00:00:00') continue;
+    for (const a of l.addr_info ?? []) if (a.local && a.family === 'inet') out[a.local] = l.address.toLowerCase();
+  }
+  return out;
 }
 
 /** Every namespace file of a node with its addresses (a file that cannot be entered is left out). */
@@ -48,16 +64,17 @@ export async function netnsCandidates(nodePid: number, runner: CommandRunner = n
   });
   const out: NetnsCandidate[] = [];
   for (const path of files) {
-    const r = await runner.run(['nsenter', `--net=${path}`, '--', 'ip', '-j', '-4', 'addr', 'show'], { allowFailure: true });
-    if (r.exitCode === 0) out.push({ path, addrs: addressesOf(r.stdout) });
+    const r = await runner.run(['nsenter', `--net=${path}`, '--', 'ip', '-j', 'addr', 'show'], { allowFailure: true });
+    if (r.exitCode === 0) out.push({ path, addrs: addressesOf(r.stdout), macs: macsOf(r.stdout) });
   }
   return out;
 }
 
 /** Pure: the one namespace that holds `ip`, or why there is none to use. */
-export function netnsOfAddress(candidates: readonly NetnsCandidate[], ip: string): { path: string } | { problem: string } {
+export function netnsOfAddress(candidates: readonly NetnsCandidate[], ip: string): { path: string; mac?: string } | { problem: string } {
   const holding = candidates.filter((c) => c.addrs.includes(ip));
-  if (holding.length === 1) return { path: holding[0]!.path };
+  const mac = holding[0]?.macs?.[ip];
+  if (holding.length === 1) return { path: holding[0]!.path, ...(mac ? { mac } : {}) };
   if (holding.length === 0) return { problem: `no network namespace of its node holds ${ip} (${candidates.length} looked at)` };
   return { problem: `${holding.length} network namespaces of its node hold ${ip}: ${holding.map((c) => c.path).join(', ')}` };
 }

@@ -26,7 +26,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalRunner } from '../../core/command.js';
 import { spawnManaged } from '../netns/spawn.js';
-import { CLIENT_HOST, UNDERLAY_SEGMENT, podHostId } from '../../plan/plan.js';
+import { CLIENT_HOST, UNDERLAY_HOST, UNDERLAY_SEGMENT, podHostId } from '../../plan/plan.js';
 import { dockerClient } from '../docker/engine.js';
 import { DockerProvider } from '../docker/provider.js';
 import { execArgv as dockerExecArgv } from '../docker/transport.js';
@@ -86,7 +86,8 @@ export class KindProvider implements Provider {
   private isDockers(host: string): boolean {
     if (this.dockerHosts.has(host)) return true;
     const t = this.ctx.topology;
-    return !!t?.bigip && (host === CLIENT_HOST || t.bigip.units.some((u) => u.name === host));
+    // The switch too: with units or a client, its external VLAN is the run's own Docker network.
+    return !!t?.bigip && (host === CLIENT_HOST || host === UNDERLAY_HOST || t.bigip.units.some((u) => u.name === host));
   }
 
   preflight(): Promise<Prerequisite[]> {
@@ -130,6 +131,7 @@ export class KindProvider implements Provider {
   /** Each pod's namespace: the one file of its node's that holds the address the API gave it. */
   private async findPodNamespaces(): Promise<void> {
     const problems: string[] = [];
+    const macs = new Map<string, string>();
     const runner = new LocalRunner();
     for (const p of this.cluster!.placed) {
       const pid = this.pids.get(this.nodeNames().get(p.node) ?? '');
@@ -138,9 +140,17 @@ export class KindProvider implements Provider {
         continue;
       }
       const found = netnsOfAddress(await netnsCandidates(pid, runner), p.podIP);
-      if ('path' in found) this.podNetns.set(podHostId(p.node, p.pod), found.path);
-      else problems.push(`${p.node}/${p.pod}: ${found.problem}`);
+      if (!('path' in found)) {
+        problems.push(`${p.node}/${p.pod}: ${found.problem}`);
+        continue;
+      }
+      this.podNetns.set(podHostId(p.node, p.pod), found.path);
+      // The pod's MAC is the CNI's too: the units learn it, the FDB-learning check looks for it.
+      const planned = this.ctx.topology?.nodes.find((n) => n.name === p.node)?.pods.find((x) => x.name === p.pod)?.mac;
+      if (planned && found.mac && found.mac !== planned) macs.set(planned, found.mac);
+      else if (planned && !found.mac) problems.push(`${p.node}/${p.pod}: the interface holding ${p.podIP} shows no MAC`);
     }
+    this.cluster!.facts = new Map([...this.cluster!.facts, ...macs]);
     writeFileSync(join(runDirOf(this.ctx), 'kind', 'pod-netns.json'), JSON.stringify(Object.fromEntries(this.podNetns), null, 2) + '\n');
     if (problems.length) throw new HarnessError(`cannot reach the pods' network namespaces from this machine (probes run there): ${problems.join('; ')}`);
   }
@@ -160,6 +170,9 @@ export class KindProvider implements Provider {
    */
   doneBy(action: StepAction): string | undefined {
     if (!('host' in action) || this.isDockers(action.host)) return undefined;
+    // No unit or client: the switch has no segment of the run's own, the underlay is kind's network.
+    if (action.host === UNDERLAY_HOST) return 'kind: the underlay is kind\'s Docker network';
+    if (action.type === 'host-config' && this.isKindNode(action.host) && action.intent.every((i) => i.kind === 'sysctl')) return 'kind: set in the node containers before kube-flannel was applied';
     if (action.type === 'spawn' && this.isKindPod(action.host)) {
       const [node, pod] = [action.host.slice(0, action.host.indexOf('.')), action.host.slice(action.host.indexOf('.') + 1)];
       return `kind: the pod's Deployment ${deploymentName(node, pod)} runs it`;

@@ -69,8 +69,12 @@ export function kindPlanLines(topology: Topology, options: KindOptions = {}, bri
  * the client's and etcd's hosts are not made on kind yet. `kinds` is learnt from create-hosts.
  */
 export function renderKindAction(action: HostAction, nodeNames: ReadonlyMap<string, string>, kinds: Map<string, string>): string[][] {
-  const notRun = (host: string, argv: readonly string[]): string[] =>
-    ['node', 'pod', 'switch'].includes(kinds.get(host) ?? '') ? [':', 'on', 'kind', 'kube-flannel', 'and', 'the', 'CNI', 'do', 'this', 'instead:', ...argv] : [':', 'not', 'run,', host, 'is', 'not', 'made', 'on', 'kind', 'yet:', ...argv];
+  const notRun = (host: string, argv: readonly string[]): string[] => {
+    const kind = kinds.get(host) ?? '';
+    if (kind === 'switch') return [':', 'kind\'s', 'Docker', 'network', 'is', 'the', 'underlay,', 'not', 'run:', ...argv];
+    if (kind === 'node' || kind === 'pod') return [':', 'on', 'kind', 'kube-flannel', 'and', 'the', 'CNI', 'do', 'this', 'instead:', ...argv];
+    return [':', 'not', 'run,', host, 'is', 'not', 'made', 'on', 'kind', 'yet:', ...argv];
+  };
   switch (action.type) {
     case 'create-hosts':
       for (const h of action.hosts) kinds.set(h.id, h.kind);
@@ -85,8 +89,12 @@ export function renderKindAction(action: HostAction, nodeNames: ReadonlyMap<stri
     case 'ip':
     case 'bridge':
       return action.lines.map((l) => notRun(action.host, [action.type, ...l]));
-    case 'sysctl':
-      return [notRun(action.host, ['sysctl', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)])];
+    case 'sysctl': {
+      const argv = ['sysctl', '-w', ...Object.entries(action.settings).map(([k, v]) => `${k}=${v}`)];
+      // A node's are set once its container runs, before kube-flannel is applied (cluster.ts).
+      if (kinds.get(action.host) === 'node') return [[':', 'before', 'kube-flannel', 'is', 'applied:', 'docker', 'exec', nodeNames.get(action.host) ?? '?', ...argv]];
+      return [notRun(action.host, argv)];
+    }
     case 'nft':
       return [notRun(action.host, ['nft', '-f', '-'])];
     case 'spawn':
