@@ -1,4 +1,4 @@
-// The failover outage from the per-probe record: the last answered probe before the gap that
+// The failover outage from the per-probe record: the last answered probe before the longest gap that
 // follows the failover moment, and the first answered one after it.
 import type { ProbeRecord } from './vip-probe.js';
 
@@ -26,13 +26,26 @@ export function computeOutage(records: readonly ProbeRecord[], failoverAt: numbe
     const before = [...udp].reverse().find((r) => r.sentAt < failoverAt && r.rttMs !== null);
     return { ...base, lastGoodBefore: before?.sentAt, firstGoodAfter: after?.sentAt, outageMs: after ? 0 : undefined, lostInGap: 0, recovered: after !== undefined };
   }
-  // The gap runs from the last answered probe before it to the first answered one after it, and
-  // lostInGap counts every probe in between: the same span outageMs measures, even when the
-  // losses began a little before the failover moment.
+  // The outage is the longest run of lost probes that starts after (one interval before) the
+  // failover moment: an early loss or two while the old unit still answers (a slow host takes a
+  // while to release) is not the outage, and an answered probe right after it is no recovery.
+  // The gap runs from the last answered probe before that run to the first answered one after
+  // it, and lostInGap counts every probe in between: the same span outageMs measures.
+  let start = firstLostIndex;
+  let runStart = -1;
+  let longest = 0;
+  for (let i = firstLostIndex; i <= udp.length; i++) {
+    const lostHere = i < udp.length && udp[i]!.rttMs === null;
+    if (lostHere && runStart < 0) runStart = i;
+    if (!lostHere && runStart >= 0) {
+      if (i - runStart > longest) [longest, start] = [i - runStart, runStart];
+      runStart = -1;
+    }
+  }
   let beforeIndex = -1;
-  for (let i = firstLostIndex - 1; i >= 0; i--) if (udp[i]!.rttMs !== null) { beforeIndex = i; break; }
+  for (let i = start - 1; i >= 0; i--) if (udp[i]!.rttMs !== null) { beforeIndex = i; break; }
   let afterIndex = -1;
-  for (let i = firstLostIndex; i < udp.length; i++) if (udp[i]!.rttMs !== null) { afterIndex = i; break; }
+  for (let i = start; i < udp.length; i++) if (udp[i]!.rttMs !== null) { afterIndex = i; break; }
   const before = beforeIndex >= 0 ? udp[beforeIndex] : undefined;
   const after = afterIndex >= 0 ? udp[afterIndex] : undefined;
   const lostInGap = (afterIndex >= 0 ? afterIndex : udp.length) - beforeIndex - 1;

@@ -1,5 +1,6 @@
 // computeOutage on probe records as the VIP probe writes them: the gap that follows the failover
-// moment, from the last answered UDP probe before it to the first answered one after it.
+// moment (the longest run of losses after it), from the last answered UDP probe before it to the
+// first answered one after it.
 import test from 'ava';
 import { computeOutage } from '../../harness/probes/outage.js';
 import type { ProbeRecord } from '../../harness/probes/vip-probe.js';
@@ -79,4 +80,23 @@ test('lostInGap counts every probe lost in the gap that outageMs measures', (t) 
   t.is(o.firstGoodAfter, at(9));
   t.is(o.outageMs, 80);
   t.is(o.lostInGap, 7);
+});
+
+test('an early loss while the old unit still answers is not the outage: the longest run after the failover is, and here it never ends', (t) => {
+  // Seen on docker under load: one probe lost as the failover began, the next answered by the
+  // unit that had not released yet, then nothing (floating-selfip): never recovered, not 20 ms.
+  //                 012345678901234567890
+  const records = udp('..........x.xxxxxxxxx');
+  const o = computeOutage(records, at(10) - 3, INTERVAL);
+  t.false(o.recovered);
+  t.is(o.outageMs, undefined);
+  t.is(o.lastGoodBefore, at(11));
+  t.is(o.lostInGap, 9);
+});
+
+test('an early loss, then the real outage, then recovery: the outage is the longer gap', (t) => {
+  //                 01234567890123456789
+  const records = udp('..........x..xxxxx..');
+  const o = computeOutage(records, at(10) - 3, INTERVAL);
+  t.deepEqual(o, { probesSent: 20, probesLost: 6, lastGoodBefore: at(12), firstGoodAfter: at(18), outageMs: 60, lostInGap: 5, recovered: true });
 });
