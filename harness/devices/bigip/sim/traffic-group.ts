@@ -3,6 +3,7 @@
 // addresses with gratuitous ARP on every VLAN they live on, at once. Shared by sim's commanded
 // failover (failover.ts) and the tmsh face's `run sys failover standby` and heartbeat daemon.
 import type { NodeHandle } from '../../../providers/types.js';
+import { HarnessError } from '../../../core/errors.js';
 import { TG_TABLE } from './rulesets.js';
 import type { TrafficGroupAddress } from './config.js';
 
@@ -42,7 +43,12 @@ export const announceCommands = (tg: TrafficGroupPlan): string[][] => tg.address
 /** Drops the translation first: with the DNAT gone and conntrack flushed, nothing old keeps flowing. */
 export async function releaseTrafficGroup(node: NodeHandle, tg: TrafficGroupPlan): Promise<void> {
   const c = releaseCommands(tg);
-  await node.exec(c.first, { allowFailure: true });
+  // A table already gone is released; any other failure would leave the unit translating (and
+  // answering) for a group it gave away, which no check should mistake for a failover.
+  const dropped = await node.exec(c.first, { allowFailure: true });
+  if (dropped.exitCode !== 0 && !/No such file or directory/.test(dropped.stderr)) {
+    throw new HarnessError(`${node.id}: releasing traffic-group-1 failed, its translation stays: ${c.first.join(' ')}: exit ${dropped.exitCode}: ${dropped.stderr.trim() || '(no stderr)'}`, { node: node.id, argv: c.first });
+  }
   await Promise.all([
     node.exec(['ip', '-force', '-batch', '-'], { stdin: batch(c.batch), allowFailure: true }),
     ...c.flushes.map((argv) => node.exec(argv, { allowFailure: true })),
