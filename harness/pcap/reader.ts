@@ -475,14 +475,26 @@ function setTimestamp(rec: PcapPacket, hi: number, lo: number, iface: NgInterfac
   rec.tsNsec = Number(((units - sec * perSec) * 1_000_000_000n) / perSec);
 }
 
-/** Reads a file chunk by chunk through a Parser. */
+/**
+ * Room kept before each chunk's data for the bytes the parser left over from the chunk before (a
+ * record cut by the chunk's end): up to this much, the next chunk needs no second copy.
+ */
+const LEFTOVER_ROOM = 256 * 1024 + 64;
+
+/**
+ * Reads a file chunk by chunk through a Parser. The next chunk is read while this one is parsed
+ * (the read runs on libuv's threadpool, another core here), so the reader waits for the disk or
+ * the page cache only when parsing is faster than reading. Each chunk is a fresh buffer, so views
+ * handed out earlier stay valid.
+ */
 class FileDriver {
   private buf: Buffer = EMPTY;
-  private dv = new DataView(new ArrayBuffer(0));
   private base = 0; // file offset of buf[0]
   private pos = 0;
   private end = 0;
   private eof = false;
+  /** The read of the chunk after this one: its buffer (data from LEFTOVER_ROOM on) and the bytes it got. */
+  private ahead?: { buf: Buffer; at: number; bytes: Promise<number> };
   readonly warnings: string[] = [];
   readonly parser: Parser;
   private readonly chunkSize: number;
@@ -497,33 +509,68 @@ class FileDriver {
     this.chunkSize = Math.max(options.chunkSize ?? 4 * 1024 * 1024, 64);
   }
 
+  /** Fills `buf` from `offset` with up to `length` bytes of the file at `at`; fewer only at its end. */
+  private async readFull(buf: Buffer, offset: number, length: number, at: number): Promise<number> {
+    let got = 0;
+    while (got < length) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await this.fh.read(buf, offset + got, length - got, at + got));
+      } catch (cause) {
+        throw new HarnessError(`cannot read capture ${this.parser.name} at byte ${at + got}: ${(cause as Error).message}`, { file: this.parser.name }, { cause });
+      }
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got;
+  }
+
+  private readAhead(at: number): void {
+    const buf = Buffer.allocUnsafeSlow(LEFTOVER_ROOM + this.chunkSize);
+    const bytes = this.readFull(buf, LEFTOVER_ROOM, this.chunkSize, at);
+    // Awaited by the next step; a reader abandoned before it (an abort) must not leave it unhandled.
+    bytes.catch(() => undefined);
+    this.ahead = { buf, at, bytes };
+  }
+
   /** Reads and parses one chunk. Returns false once the file is done. */
   async step(): Promise<boolean> {
     if (this.eof) return false;
     this.options.signal?.throwIfAborted();
-    // Refill into a fresh buffer each time, so views handed out earlier stay valid.
+    if (!this.ahead) this.readAhead(this.base + this.end);
+    const { buf: read, at, bytes } = this.ahead!;
+    this.ahead = undefined;
+    const got = await bytes;
+    // The parser's leftover goes just before the new data: buf[start] is file offset at - keep.
     const keep = this.end - this.pos;
-    const next = Buffer.allocUnsafeSlow(Math.max(this.chunkSize, this.parser.need + 4096));
-    if (keep > 0) this.buf.copy(next, 0, this.pos, this.end);
-    this.base += this.pos;
-    this.buf = next;
-    this.dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
-    this.pos = 0;
-    this.end = keep;
-    while (this.end < next.length) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await this.fh.read(next, this.end, next.length - this.end, this.base + this.end));
-      } catch (cause) {
-        throw new HarnessError(`cannot read capture ${this.parser.name} at byte ${this.base + this.end}: ${(cause as Error).message}`, { file: this.parser.name }, { cause });
-      }
-      if (bytesRead === 0) {
-        this.eof = true;
-        break;
-      }
-      this.end += bytesRead;
+    let next = read;
+    let start = LEFTOVER_ROOM - keep;
+    let end = LEFTOVER_ROOM + got;
+    if (keep > LEFTOVER_ROOM) {
+      next = Buffer.allocUnsafeSlow(keep + got);
+      read.copy(next, keep, LEFTOVER_ROOM, LEFTOVER_ROOM + got);
+      start = 0;
+      end = keep + got;
     }
-    this.pos = this.parser.parse(next, this.dv, this.base, this.pos, this.end);
+    if (keep > 0) this.buf.copy(next, start, this.pos, this.end);
+    this.eof = got < this.chunkSize;
+    // A record longer than what is here (a pcapng block beyond the chunk size): read the rest of it now.
+    if (!this.eof && end - start < this.parser.need) {
+      const whole = Buffer.allocUnsafeSlow(this.parser.need + 4096);
+      next.copy(whole, 0, start, end);
+      const more = await this.readFull(whole, end - start, whole.length - (end - start), at + got);
+      this.eof = more < whole.length - (end - start);
+      next = whole;
+      end = end - start + more;
+      start = 0;
+    }
+    this.buf = next;
+    this.base = at - keep - start;
+    this.pos = start;
+    this.end = end;
+    if (!this.eof) this.readAhead(this.base + this.end);
+    const dv = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    this.pos = this.parser.parse(next, dv, this.base, this.pos, this.end);
     if (this.eof) this.pos = this.parser.finish(this.base, this.pos, this.end, this.options.allowTruncatedTail ?? false, this.warnings);
     return !this.eof;
   }
