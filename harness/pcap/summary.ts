@@ -342,7 +342,11 @@ export function summarizePcapBuffer(data: Uint8Array, options: Omit<SummaryOptio
 // ---------------------------------------------------------------------------------------------
 // Text
 
-const n = (x: number): string => x.toLocaleString('en-US');
+/**
+ * A count with thousands separators, as toLocaleString('en-US') writes it, without Intl: its
+ * first call loads ICU's locale data, ~20 ms of a command timed against tcpdump as a process.
+ */
+const n = (x: number): string => (Number.isSafeInteger(x) ? String(x).replace(/\B(?=(\d{3})+$)/g, ',') : x.toLocaleString('en-US'));
 
 /** A table nested under its heading, counts right-aligned. */
 function table(headers: string[], rows: string[][], rightAlign: boolean[]): string[] {
