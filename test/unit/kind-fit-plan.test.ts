@@ -14,7 +14,14 @@ import { nodeFacts, podFacts, translateText } from '../../harness/providers/kind
 import { fitPlan } from '../../harness/providers/kind/fit-plan.js';
 import { addressesOf, inPodNetns, macsOf, netnsOfAddress } from '../../harness/providers/kind/pod-netns.js';
 import { KindProvider } from '../../harness/providers/kind/provider.js';
+import type { Plan } from '../../harness/plan/types.js';
 import { kindFailover, kindPlan } from './_kind-cluster.js';
+
+/** Each step of the plan: who does it on kind (KindProvider.doneBy), or 'run'. */
+function doneByStep(plan: Plan): Record<string, string> {
+  const provider = new KindProvider({ runId: 'abc123', ledger: new ResourceLedger('/nonexistent'), topology: plan.topology });
+  return Object.fromEntries(plan.steps.map((s) => [s.id, provider.doneBy(s.action) ?? 'run']));
+}
 
 function setup() {
   const { plan, leases, attached } = kindFailover();
@@ -91,8 +98,7 @@ test('pod namespaces: the one that holds the pod\'s address; none or two is name
 
 test('doneBy: a kind run leaves the nodes\' and pods\' configuration and the pods\' servers to the cluster, and runs the rest', (t) => {
   const { plan } = setup();
-  const provider = new KindProvider({ runId: 'abc123', ledger: new ResourceLedger('/nonexistent'), topology: plan.topology });
-  const byStep = Object.fromEntries(plan.steps.map((s) => [s.id, provider.doneBy(s.action) ?? 'run']));
+  const byStep = doneByStep(plan);
   t.is(byStep['node:master'], 'kind: kube-flannel and the CNI');
   t.is(byStep['pod:worker.nginx'], 'kind: kube-flannel and the CNI');
   t.is(byStep['sysctl:worker'], 'kind: set in the node containers before kube-flannel was applied');
@@ -131,8 +137,7 @@ test('a later process (overlab check of a kept kind run) fits the plan from what
 test('doneBy without units: the switch is no host of the run, its steps are kind\'s network', (t) => {
   const plan = kindPlan('baseline');
   t.falsy(plan.topology.bigip);
-  const provider = new KindProvider({ runId: 'abc123', ledger: new ResourceLedger('/nonexistent'), topology: plan.topology });
-  const byStep = Object.fromEntries(plan.steps.map((s) => [s.id, provider.doneBy(s.action) ?? 'run']));
+  const byStep = doneByStep(plan);
   t.is(byStep['underlay'], 'kind: the underlay is kind\'s Docker network');
   t.is(byStep['underlay-fdb'], 'kind: the underlay is kind\'s Docker network');
   t.is(byStep['node:master'], 'kind: kube-flannel and the CNI');
