@@ -14,7 +14,7 @@
 // the overlab images cached.
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isolateState, missingPrerequisites, prereqTest } from './_env.js';
 
@@ -163,7 +163,8 @@ prereqTest('pod namespaces in a node container: found by the address they hold, 
   const { nodePids } = await import('../../harness/providers/kind/node-capture.js');
   const { inPodNetns, netnsCandidates, netnsOfAddress } = await import('../../harness/providers/kind/pod-netns.js');
   const image = (await ensureImages(dockerClient())).tags.node;
-  const name = `ol-${runId}.podnode`;
+  // Named as kind names a cluster's control plane: a later process finds it by that name.
+  const name = `ol-${runId}-control-plane`;
   docker('run', '-d', '--cap-add', 'NET_ADMIN', '--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined', '--name', name, '--label', `overlab.run=${runId}`, '--network', 'none', '--entrypoint', 'sleep', image, 'infinity');
   try {
     const pods = [
@@ -197,6 +198,25 @@ prereqTest('pod namespaces in a node container: found by the address they hold, 
     const other = inPodNetns('path' in first ? first.path : '(none)', ['ping', '-c', '1', '-W', '1', pods[1]!.ip]);
     t.throws(() => execFileSync(other[0]!, other.slice(1), { stdio: 'ignore' }), undefined, 'a pod namespace is not the other\'s: no route to its address');
     t.deepEqual(netnsOfAddress(candidates, '10.217.0.9'), { problem: 'no network namespace of its node holds 10.217.0.9 (2 looked at)' });
+
+    // A later process (overlab check of a kept run): the provider reads the booting process's
+    // RUNDIR/kind/pod-netns.json, written with a pid that is no longer the node's, and reaches
+    // master's pod through the node container's pid as Docker has it now.
+    const { loadScenarioFile } = await import('../../harness/spec/load.js');
+    const { SCENARIOS_DIR } = await import('../../harness/core/paths.js');
+    const { planScenario } = await import('../../harness/plan/plan.js');
+    const { ResourceLedger } = await import('../../harness/core/ledger.js');
+    const { KindProvider } = await import('../../harness/providers/kind/provider.js');
+    const declared = loadScenarioFile(join(SCENARIOS_DIR, 'failover.yaml'));
+    const plan = planScenario({ ...declared, flannel: { ...declared.flannel, agent: 'kube-flannel' } });
+    const runDir = join(state.root, 'later');
+    mkdirSync(join(runDir, 'kind'), { recursive: true });
+    const stale = ('path' in first ? first.path : '').replace(/^\/proc\/\d+\//, '/proc/999999/');
+    writeFileSync(join(runDir, 'kind', 'pod-netns.json'), JSON.stringify({ 'master.nginx': stale }));
+    const later = new KindProvider({ runId, ledger: new ResourceLedger(runDir), topology: plan.topology });
+    later.fitPlan(plan);
+    const seen = await later.node('master.nginx').exec(['ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
+    t.deepEqual((JSON.parse(seen.stdout) as { addr_info: { local: string }[] }[])[0]!.addr_info.map((a) => a.local), [pods[0]!.ip], 'the pod as the booting process found it');
   } finally {
     execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
   }

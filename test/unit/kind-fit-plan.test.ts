@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ResourceLedger } from '../../harness/core/ledger.js';
 import { nodeFacts, podFacts, translateText } from '../../harness/providers/kind/node-facts.js';
 import { fitPlan } from '../../harness/providers/kind/fit-plan.js';
-import { addressesOf, inPodNetns, macsOf, netnsOfAddress } from '../../harness/providers/kind/pod-netns.js';
+import { addressesOf, inPodNetns, macsOf, netnsOfAddress, nodePidsOf, throughPid } from '../../harness/providers/kind/pod-netns.js';
 import { KindProvider } from '../../harness/providers/kind/provider.js';
 import type { Plan } from '../../harness/plan/types.js';
 import { kindFailover, kindPlan } from './_kind-cluster.js';
@@ -153,4 +153,10 @@ test('the pod\'s MAC: read with its address from the namespace that holds it', (
   const c = { path: '/proc/7/root/run/netns/cni-a', addrs: addressesOf(json), macs: macsOf(json) };
   t.deepEqual(netnsOfAddress([c], '10.217.0.2'), { path: c.path, mac: '6a:1f:0c:22:9b:01' });
   t.deepEqual(netnsOfAddress([c], '127.0.0.1'), { path: c.path }, 'no MAC for loopback');
+});
+
+test('a later process reaches a pod through its node\'s current init pid, read from docker inspect', (t) => {
+  t.deepEqual([...nodePidsOf('/ol-abc123-control-plane 4242\n/ol-abc123-worker 0\n/ol-abc123-worker2 77\n')], [['ol-abc123-control-plane', 4242], ['ol-abc123-worker2', 77]], 'a stopped container (pid 0) has none');
+  t.is(throughPid('/proc/1706/root/run/netns/cni-0b7e2a', 4242), '/proc/4242/root/run/netns/cni-0b7e2a');
+  t.is(throughPid('/proc/1706/root/run/netns/cni-0b7e2a', undefined), '/proc/1706/root/run/netns/cni-0b7e2a', 'no pid known: the path as it was written');
 });

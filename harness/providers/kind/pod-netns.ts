@@ -83,3 +83,18 @@ export function netnsOfAddress(candidates: readonly NetnsCandidate[], ip: string
 export function inPodNetns(path: string, argv: readonly string[]): string[] {
   return ['nsenter', `--net=${path}`, '--', ...argv];
 }
+
+/** Pure: a namespace file's path reached through the node's current init pid (unchanged without one). */
+export function throughPid(path: string, pid: number | undefined): string {
+  return pid === undefined ? path : path.replace(/^\/proc\/\d+\/root\//, `/proc/${pid}/root/`);
+}
+
+/** Pure: `docker inspect --format '{{.Name}} {{.State.Pid}}'` lines as container name -> pid (a stopped one, pid 0, left out). */
+export function nodePidsOf(out: string): Map<string, number> {
+  const pids = new Map<string, number>();
+  for (const line of out.split('\n')) {
+    const m = /^\/?(\S+) (\d+)$/.exec(line.trim());
+    if (m && Number(m[2]) > 0) pids.set(m[1]!, Number(m[2]));
+  }
+  return pids;
+}

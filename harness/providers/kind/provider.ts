@@ -22,6 +22,7 @@ import { entriesOf } from '../../core/ledger.js';
 import { HarnessError } from '../../core/errors.js';
 import type { IpLine } from '../../devices/linux/commands.js';
 import type { HostAction, HostDecl, LinkDecl, Plan, StepAction } from '../../plan/types.js';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalRunner } from '../../core/command.js';
@@ -41,7 +42,7 @@ import { kindNetworkName } from './network.js';
 import { FROM_THIS_MACHINE, nodePids, spawnInNodeNetns } from './node-capture.js';
 import { translateLines, translateText, type NodeFacts } from './node-facts.js';
 import { fitPlan } from './fit-plan.js';
-import { inPodNetns, netnsCandidates, netnsOfAddress } from './pod-netns.js';
+import { inPodNetns, netnsCandidates, netnsOfAddress, nodePidsOf, throughPid } from './pod-netns.js';
 import { kindPlanLines, renderKindAction } from './render.js';
 
 /** Host kinds this provider makes; the others are refused by createHosts with what is missing. */
@@ -187,10 +188,26 @@ export class KindProvider implements Provider {
     const kindDir = join(runDirOf(this.ctx), 'kind');
     if (this.cluster) writeFileSync(join(kindDir, 'facts.json'), JSON.stringify(Object.fromEntries(this.cluster.facts), null, 2) + '\n');
     // A later process (overlab check, failover, exec of a kept run) reads what the booting one learnt.
-    else this.podNetns = new Map(Object.entries(readJson<Record<string, string>>(join(kindDir, 'pod-netns.json')) ?? {}));
+    else this.resume(readJson<Record<string, string>>(join(kindDir, 'pod-netns.json')));
     const facts: NodeFacts = this.cluster?.facts ?? new Map(Object.entries(readJson<Record<string, string>>(join(kindDir, 'facts.json')) ?? {}));
     this.fitted = true;
     return fitPlan(plan, facts);
+  }
+
+  /**
+   * In a process that did not boot the cluster: the node containers' init pids as Docker has them
+   * now (captures from this machine enter them), and each pod's namespace file reached through
+   * its node's current pid (a restarted node container has a new one). Synchronous: attach is.
+   */
+  private resume(podNetns: Record<string, string> | undefined): void {
+    if (!podNetns) return;
+    const containers = [...this.nodeNames().values()];
+    // docker inspect prints the containers it has and exits 1 for any it has not: a node gone is
+    // left out, and commands that need its pid say so when they are run.
+    const r = spawnSync('docker', ['inspect', '--format', '{{.Name}} {{.State.Pid}}', ...containers], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    this.pids = nodePidsOf(r.stdout ?? '');
+    const nodeOfPod = (host: string) => this.nodeNames().get(host.slice(0, host.indexOf('.'))) ?? '';
+    this.podNetns = new Map(Object.entries(podNetns).map(([host, path]) => [host, throughPid(path, this.pids.get(nodeOfPod(host)))]));
   }
 
   /** The units, the client and the switch (its segments) as the docker provider makes them; none, none made. */
