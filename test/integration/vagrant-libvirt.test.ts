@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { cli, collect, isolateState, missingPrerequisites, poll, prereqTest, spawnCli, toolsMissing } from './_env.js';
+import { againstNetns } from './_against-netns.js';
 
 const state = isolateState('vagrant-libvirt');
 test.after.always(() => state.remove());
@@ -63,20 +64,10 @@ const left = (runId: string) => ({
   volumes: virsh('vol-list', 'default').split('\n').filter((l) => l.includes(`ol-${runId}-`)),
 });
 
-type Report = { provider: string; status: string; runDir: string; assertions: { id: string; status: string }[] };
-const reportOf = (stdout: string): Report => JSON.parse(readFileSync(/report: (\S+)/.exec(stdout)![1]!, 'utf8')) as Report;
-const summary = (r: Report) => r.assertions.map((a) => `${a.id} ${a.status}`).sort();
 
 libvirtTest('baseline on libvirt VMs from the local box: the assertions of netns, then no domain, network, volume or Vagrant directory of the run', async (t) => {
-  const v = await cli(['scenario', 'baseline', '--provider', 'vagrant'], { env: env(), timeoutMs: 40 * 60_000 });
-  t.is(v.code, 0, v.stdout + v.stderr);
+  const { run: v, report } = await againstNetns(t, ['scenario', 'baseline'], 'vagrant', { env: env(), netnsEnv: state.env, timeoutMs: 40 * 60_000 });
   t.regex(v.stderr, /vagrant master: Machine booted and ready/);
-  const n = await cli(['scenario', 'baseline', '--provider', 'netns'], { env: state.env, timeoutMs: 120_000 });
-  t.is(n.code, 0, n.stdout + n.stderr);
-  const report = reportOf(v.stdout);
-  t.is(report.provider, 'vagrant');
-  t.is(report.status, 'passed');
-  t.deepEqual(summary(report), summary(reportOf(n.stdout)));
   const runId = report.runDir.split('/').pop()!;
   t.deepEqual(left(runId), { domains: [], networks: [], volumes: [] });
   t.false(existsSync(join(report.runDir, 'vagrant')), 'the Vagrant directory is gone');

@@ -16,20 +16,25 @@ import { parseSshConfig } from '../../harness/providers/vagrant/ssh-config.js';
 
 const GOLDEN = join(process.cwd(), 'test/fixtures/golden/vagrant/failover.Vagrantfile');
 
-function failoverInput() {
-  const spec = loadScenario('failover');
-  const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'emulated' } });
+/** The Vagrantfile input of a shipped scenario's plan, with fixed names for the run's files and images. */
+function inputOf(scenario: string, plan: ReturnType<typeof planScenario>, box: string, binds: Parameters<typeof vagrantfileInput>[2]['binds']) {
   const wire = plan.steps.find((s) => s.action.type === 'wire')!.action as { links: LinkDecl[] };
   return vagrantfileInput(plan.hosts, wire.links, {
     runId: 'RUN',
-    scenario: 'failover',
+    scenario,
     images: { node: 'overlab/node-ssh:N', 'bigip-sim': 'overlab/bigip-sim-ssh:B', client: 'overlab/client-ssh:C' },
     privateKey: '/RUNDIR/vagrant/id_ed25519',
     authorizedKeys: '/RUNDIR/vagrant/authorized_keys',
     labels: { overlab: '1', 'overlab.run': 'RUN' },
-    box: 'overlab/debian-bookworm',
-    binds: (h) => (h.kind === 'client' ? ['/usr/bin/node:/usr/bin/node'] : []),
+    box,
+    binds,
   });
+}
+
+function failoverInput() {
+  const spec = loadScenario('failover');
+  const plan = planScenario({ ...spec, flannel: { ...spec.flannel, agent: 'emulated' } });
+  return inputOf('failover', plan, 'overlab/debian-bookworm', (h) => (h.kind === 'client' ? ['/usr/bin/node:/usr/bin/node'] : []));
 }
 
 test('golden: the failover plan\'s Vagrantfile', (t) => {
@@ -111,18 +116,7 @@ Host worker
 const BASELINE_GOLDEN = join(process.cwd(), 'test/fixtures/golden/vagrant/baseline-libvirt.Vagrantfile');
 
 function baselineLibvirtInput() {
-  const plan = planScenario(loadScenario('baseline'));
-  const wire = plan.steps.find((s) => s.action.type === 'wire')!.action as { links: LinkDecl[] };
-  const input = vagrantfileInput(plan.hosts, wire.links, {
-    runId: 'RUN',
-    scenario: 'baseline',
-    images: { node: 'overlab/node-ssh:N', 'bigip-sim': 'overlab/bigip-sim-ssh:B', client: 'overlab/client-ssh:C' },
-    privateKey: '/RUNDIR/vagrant/id_ed25519',
-    authorizedKeys: '/RUNDIR/vagrant/authorized_keys',
-    labels: { overlab: '1', 'overlab.run': 'RUN' },
-    box: 'overlab/debian-bookworm-HASH',
-    binds: () => [],
-  });
+  const input = inputOf('baseline', planScenario(loadScenario('baseline')), 'overlab/debian-bookworm-HASH', () => []);
   return { ...input, libvirt: { prefix: 'ol-RUN-', managementNetwork: 'ol-RUN-mgmt', managementCidr: '192.168.200.0/24', kernel: '/CACHE/vmlinuz', initrd: '/CACHE/initrd.img', cmdLine: 'root=/dev/vda rw console=ttyS0', consoleDir: '/RUNDIR/vagrant', driver: 'kvm' as const } };
 }
 

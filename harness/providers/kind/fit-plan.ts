@@ -7,19 +7,14 @@
 import type { Plan } from '../../plan/types.js';
 import { translateText, type NodeFacts } from './node-facts.js';
 
-/** Pure: a copy of `value` with translateText applied to every string in it, keys left as they are. */
-export function translateDeep<T>(value: T, facts: NodeFacts): T {
-  if (facts.size === 0) return value;
+/** Pure: the plan with the cluster's values in place of the planned ones it changed (every string; keys as they are). */
+export function fitPlan(plan: Plan, facts: NodeFacts): Plan {
+  if (facts.size === 0) return plan;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return translateText(v, facts);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  return walk(value) as T;
-}
-
-/** Pure: the plan with the cluster's values in place of the planned ones it changed. */
-export function fitPlan(plan: Plan, facts: NodeFacts): Plan {
-  return translateDeep(plan, facts);
+  return walk(plan) as Plan;
 }

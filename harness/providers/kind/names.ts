@@ -46,3 +46,6 @@ export const deploymentName = (node: string, pod: string): string => `${node}-${
 
 /** The namespace the run's pods live in (the cluster is the run's own: one fixed name). */
 export const POD_NAMESPACE = 'overlab';
+
+/** A pod host's id, `<node>.<pod>` (plan.ts podHostId), as its node and pod. */
+export const splitPodHost = (host: string): [string, string] => [host.slice(0, host.indexOf('.')), host.slice(host.indexOf('.') + 1)];

@@ -37,7 +37,7 @@ import type { HostFiles, ManagedProcess, NodeHandle, Prerequisite, Provider, Pro
 import { KindCluster, type KindClusterEntry } from './cluster.js';
 import { kindPrerequisites } from './doctor.js';
 import { deleteCluster, findBridgePlugin, findKind, kubeconfigFile } from './kind-cli.js';
-import { clusterName, deploymentName, kindNodeNames, runOfCluster } from './names.js';
+import { clusterName, deploymentName, kindNodeNames, runOfCluster, splitPodHost } from './names.js';
 import { kindNetworkName } from './network.js';
 import { FROM_THIS_MACHINE, nodePids, spawnInNodeNetns } from './node-capture.js';
 import { translateLines, translateText, type NodeFacts } from './node-facts.js';
@@ -174,10 +174,7 @@ export class KindProvider implements Provider {
     // No unit or client: the switch has no segment of the run's own, the underlay is kind's network.
     if (action.host === UNDERLAY_HOST) return 'kind: the underlay is kind\'s Docker network';
     if (action.type === 'host-config' && this.isKindNode(action.host) && action.intent.every((i) => i.kind === 'sysctl')) return 'kind: set in the node containers before kube-flannel was applied';
-    if (action.type === 'spawn' && this.isKindPod(action.host)) {
-      const [node, pod] = [action.host.slice(0, action.host.indexOf('.')), action.host.slice(action.host.indexOf('.') + 1)];
-      return `kind: the pod's Deployment ${deploymentName(node, pod)} runs it`;
-    }
+    if (action.type === 'spawn' && this.isKindPod(action.host)) return `kind: the pod's Deployment ${deploymentName(...splitPodHost(action.host))} runs it`;
     const configures = ['host-config', 'ip', 'bridge', 'sysctl', 'nft'].includes(action.type);
     if (configures && (this.isKindNode(action.host) || this.isKindPod(action.host))) return 'kind: kube-flannel and the CNI';
     return undefined;
@@ -206,7 +203,7 @@ export class KindProvider implements Provider {
     // left out, and commands that need its pid say so when they are run.
     const r = spawnSync('docker', ['inspect', '--format', '{{.Name}} {{.State.Pid}}', ...containers], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
     this.pids = nodePidsOf(r.stdout ?? '');
-    const nodeOfPod = (host: string) => this.nodeNames().get(host.slice(0, host.indexOf('.'))) ?? '';
+    const nodeOfPod = (host: string) => this.nodeNames().get(splitPodHost(host)[0]) ?? '';
     this.podNetns = new Map(Object.entries(podNetns).map(([host, path]) => [host, throughPid(path, this.pids.get(nodeOfPod(host)))]));
   }
 

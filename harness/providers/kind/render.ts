@@ -12,14 +12,11 @@ import { dummyNodes } from './dummy-nodes.js';
 import { isFlannelConfigMap, parseManifest, patchFlannelManifest, scenarioNetConf } from './flannel-patch.js';
 import { createClusterArgv, deleteClusterArgv, KIND_NODE_IMAGE, kubeconfigFile } from './kind-cli.js';
 import { describeSource, manifestSource, readLocalManifest } from './manifest.js';
-import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE } from './names.js';
+import { clusterName, deploymentName, kindNodeNames, POD_NAMESPACE, splitPodHost } from './names.js';
 import { kindNetworkName } from './network.js';
 import { podDeployments } from './workloads.js';
 
 const RUN = 'RUN';
-
-/** A pod host's id, `<node>.<pod>` (plan.ts podHostId), as its node and pod. */
-const splitPodHost = (host: string): [string, string] => [host.slice(0, host.indexOf('.')), host.slice(host.indexOf('.') + 1)];
 const indent = (text: string): string[] => text.trimEnd().split('\n').map((l) => `    ${l}`);
 
 /** `bridgePlugin`: this machine's CNI bridge plugin (BRIDGE-PLUGIN when it has none: doctor says how to get one). */
